@@ -1,0 +1,134 @@
+"""Ingest: LMS exports into the canonical tables, every row accounted for.
+
+``ingest(project)`` reads each source in project.yaml with the adapter its ``format`` names,
+normalises the rows (canonical.normalise) and returns the tables with an ``IngestReport``.
+"""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from generator.errors import Problem, ProblemsFound
+from generator.ingest.canonical import (
+    TABLE_COLUMNS,
+    Checks,
+    SourceReport,
+    empty_table,
+    normalise,
+)
+from generator.ingest.generic import read_generic
+
+if TYPE_CHECKING:
+    from generator.config import Project, Source
+
+# An adapter reads one source file (or folder) into raw canonical tables.
+Adapter = Callable[["Source", Path, str], dict[str, pd.DataFrame]]
+
+ADAPTERS: dict[str, Adapter] = {"csv": read_generic}
+
+
+@dataclass
+class IngestReport:
+    sources: list[SourceReport] = field(default_factory=list)
+
+    @property
+    def rows_read(self) -> int:
+        return sum(s.rows_read for s in self.sources)
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(s.rows_loaded for s in self.sources)
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(s.rows_rejected for s in self.sources)
+
+    @property
+    def rows_merged(self) -> int:
+        return sum(s.rows_merged for s in self.sources)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rows_read": self.rows_read, "rows_loaded": self.rows_loaded,
+            "rows_merged": self.rows_merged, "rows_rejected": self.rows_rejected,
+            "sources": [s.as_dict() for s in self.sources],
+        }
+
+
+@dataclass
+class Ingested:
+    tables: dict[str, pd.DataFrame]
+    report: IngestReport
+
+    @property
+    def enrollments(self) -> pd.DataFrame:
+        return self.tables["enrollments"]
+
+    def status_counts(self) -> dict[str, int]:
+        counts = self.enrollments["status"].value_counts()
+        return {str(k): int(v) for k, v in sorted(counts.items())}
+
+
+def source_files(project: Project, source: Source) -> list[Path]:
+    """The files a source's path or glob names (a folder counts as one source)."""
+    path = project.source_path(source)
+    if any(ch in source.path for ch in "*?["):
+        return sorted(Path(p) for p in glob.glob(str(path), recursive=True))
+    return [path] if path.exists() else []
+
+
+def ingest(project: Project) -> Ingested:
+    """Read every source of the project into the canonical tables."""
+    from generator.pseudonym import pseudonymiser
+
+    problems: list[Problem] = []
+    collected: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLE_COLUMNS}
+    report = IngestReport()
+    course_ids = set(project.course_by_id)
+    for source in project.settings.sources:
+        files = source_files(project, source)
+        if not files:
+            problems.append(Problem("config/project.yaml", 0, f"source '{source.path}' matches no "
+                                    f"file (looked in {project.source_path(source)}); fix the path"))
+            continue
+        checks = Checks(course_ids, source.status_values, source.date_format, pseudonymiser(source))
+        for path in files:
+            shown = _shown(project, path)
+            source_report = SourceReport(path=shown, format=source.format)
+            try:
+                raw_tables = ADAPTERS[source.format](source, path, shown)
+            except ProblemsFound as exc:
+                problems.extend(exc.problems)
+                continue
+            for table, raw in raw_tables.items():
+                source_report.rows_read += int(raw.attrs.get("rows_read", len(raw)))
+                for reason, (count, lines) in raw.attrs.get("rejected", {}).items():
+                    source_report.reject(reason, lines, count)
+                if table == "enrollments" and raw.empty and not raw.attrs.get("rejected"):
+                    source_report.notes.append("no data rows (header only)")
+                collected[table].append(normalise(table, raw, checks, source_report))
+            report.sources.append(source_report)
+    if problems:
+        raise ProblemsFound(problems)
+    tables = {name: _concat(name, frames) for name, frames in collected.items()}
+    return Ingested(tables, report)
+
+
+def _concat(table: str, frames: list[pd.DataFrame]) -> pd.DataFrame:
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return empty_table(table)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _shown(project: Project, path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(project.directory.resolve()))
+    except ValueError:
+        return str(path)

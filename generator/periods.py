@@ -1,0 +1,78 @@
+"""The fiscal calendar: quarters and years of an organisation's fiscal year.
+
+A fiscal year is named by the calendar year it ends in (FY2026 with a July start runs from
+July 2025 to June 2026); with a January start it is the calendar year. Quarter labels are
+``2026-Q1`` .. ``2026-Q4`` and sort as strings in time order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+QUARTER_RE = re.compile(r"^(\d{4})-Q([1-4])$")
+YEAR_RE = re.compile(r"^FY(\d{4})$")
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    fiscal_year: int
+    number: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.fiscal_year}-Q{self.number}"
+
+    def __str__(self) -> str:
+        return self.label
+
+    def next(self) -> Quarter:
+        return Quarter(self.fiscal_year + self.number // 4, self.number % 4 + 1)
+
+    def previous(self) -> Quarter:
+        if self.number == 1:
+            return Quarter(self.fiscal_year - 1, 4)
+        return Quarter(self.fiscal_year, self.number - 1)
+
+
+@dataclass(frozen=True)
+class FiscalCalendar:
+    start_month: int = 1
+
+    def quarter_of(self, day: date) -> Quarter:
+        shifted = (day.month - self.start_month) % 12
+        year = day.year + (1 if self.start_month != 1 and day.month >= self.start_month else 0)
+        return Quarter(year, shifted // 3 + 1)
+
+    def first_day(self, quarter: Quarter) -> date:
+        month0 = (self.start_month - 1) + (quarter.number - 1) * 3  # months after Jan of start year
+        start_year = quarter.fiscal_year - (1 if self.start_month != 1 else 0)
+        return date(start_year + month0 // 12, month0 % 12 + 1, 1)
+
+    def last_day(self, quarter: Quarter) -> date:
+        return self.first_day(quarter.next()) - timedelta(days=1)
+
+    def last_complete_quarter_end(self, day: date) -> date:
+        """The last day of the latest quarter that has ended on or before ``day``."""
+        quarter = self.quarter_of(day)
+        if self.last_day(quarter) == day:
+            return day
+        return self.last_day(quarter.previous())
+
+    def quarters_between(self, first: Quarter, last: Quarter) -> list[Quarter]:
+        result, current = [], first
+        while current <= last:
+            result.append(current)
+            current = current.next()
+        return result
+
+
+def parse_quarter(text: str) -> Quarter | None:
+    match = QUARTER_RE.match(text.strip())
+    return Quarter(int(match.group(1)), int(match.group(2))) if match else None
+
+
+def parse_fiscal_year(text: str) -> int | None:
+    match = YEAR_RE.match(text.strip())
+    return int(match.group(1)) if match else None

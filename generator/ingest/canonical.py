@@ -148,16 +148,17 @@ def normalise(table: str, raw: pd.DataFrame, checks: Checks, report: SourceRepor
                    f"unknown course '{course}' (not in config/courses.yaml)")
         reject(unknown, "unknown course (not in config/courses.yaml)")
     for column, kind in kinds.items():
+        given = _present(frame[column])
         if kind == "date":
             parsed = _parse_dates(frame[column], checks.date_format)
-            bad = frame[column].notna() & parsed.isna()
+            bad = given & parsed.isna()
             reject(bad, f"unparseable {column} (expected {checks.date_format or 'YYYY-MM-DD'})")
             if column in REQUIRED[table]:
                 reject(parsed.isna(), f"missing {column}")
             frame[column] = parsed
         elif kind in ("score", "minutes", "number"):
             parsed = _parse_numbers(frame[column])
-            reject(frame[column].notna() & parsed.isna(), f"{column} is not a number")
+            reject(given & parsed.isna(), f"{column} is not a number")
             if kind == "score":
                 reject((parsed < 0) | (parsed > 100), "score out of range 0-100")
             if kind == "minutes":
@@ -179,6 +180,13 @@ def normalise(table: str, raw: pd.DataFrame, checks: Checks, report: SourceRepor
     report.rows_loaded += len(frame)
     report.tables[table] = report.tables.get(table, 0) + len(frame)
     return frame[list(kinds)].reset_index(drop=True)
+
+
+def _present(values: pd.Series) -> pd.Series:
+    """True where a cell holds a value (typed, or text that is not a missing-value marker)."""
+    if pd.api.types.is_string_dtype(values) or values.dtype == object:
+        return _clean_text(values).notna()
+    return values.notna()
 
 
 def _clean_text(values: pd.Series) -> pd.Series:

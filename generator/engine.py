@@ -1,0 +1,256 @@
+"""The one place where raw learner rows become aggregates.
+
+Written once against Ibis, so the same expressions run on embedded DuckDB (the default) or on
+a Spark cluster. Everything downstream (metrics, goals, findings, charts, pages) works on the
+small pandas frames of aggregates this module returns; learner rows never leave it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+# A scope level and the course attribute (or learner column) that names its members.
+SCOPE_KEYS: dict[str, str | None] = {
+    "org": None,
+    "course": "course_id",
+    "developer": "developer",
+    "training_manager": "training_manager",
+    "department": "department",
+}
+OPEN_STATUSES = ("enrolled", "in_progress")
+
+
+@dataclass(frozen=True)
+class Aggregates:
+    """The pandas frames of counts and sums that metrics are derived from."""
+
+    cohorts: pd.DataFrame  # scope, member, fiscal_year, quarter, counts by enrolment period
+    completions: pd.DataFrame  # scope, member, fiscal_year, quarter, completions by completion period
+    modules: pd.DataFrame  # course_id, department, fiscal_year, quarter, module_order, module, learners
+    gains: pd.DataFrame  # scope, member, fiscal_year, quarter, learners, gain_sum
+    ratings: pd.DataFrame  # scope, member, fiscal_year, quarter, responses, rating_sum
+    breakdown: pd.DataFrame  # course_id x department cohorts, for department tables
+    excluded_after_report_date: int
+
+
+class Engine:
+    """Runs Ibis expressions on a backend; ``duckdb`` in-process by default."""
+
+    def __init__(self, backend: Any | None = None):
+        self.backend = backend if backend is not None else ibis.duckdb.connect()
+
+    def table(self, frame: pd.DataFrame, name: str) -> ir.Table:
+        return self.backend.create_table(name, frame, overwrite=True)
+
+    def run(self, expr: ir.Table) -> pd.DataFrame:
+        return self.backend.execute(expr)
+
+
+def fiscal_year(day: ir.DateValue, start_month: int) -> ir.IntegerValue:
+    year = day.year()
+    if start_month == 1:
+        return year
+    return year + (day.month() >= start_month).cast("int64")
+
+
+def fiscal_quarter(day: ir.DateValue, start_month: int) -> ir.IntegerValue:
+    return ((day.month() - start_month + 12) % 12) // 3 + 1
+
+
+def as_of(rows: ir.Table, report_date: date) -> ir.Table:
+    """The rows as they stood on ``report_date``: later enrolments dropped, later outcomes undone."""
+    cutoff = ibis.literal(report_date)
+    rows = rows.filter(rows.enrolled_on.cast("date") <= cutoff)
+    completed_late = rows.completed_on.notnull() & (rows.completed_on.cast("date") > cutoff)
+    withdrawn_late = rows.withdrawn_on.notnull() & (rows.withdrawn_on.cast("date") > cutoff)
+    undone = completed_late | withdrawn_late
+    return rows.mutate(
+        status=ibis.ifelse(undone, "in_progress", rows.status),
+        completed_on=ibis.ifelse(completed_late, ibis.null("date"), rows.completed_on.cast("date")),
+        withdrawn_on=ibis.ifelse(withdrawn_late, ibis.null("date"), rows.withdrawn_on.cast("date")),
+        score=ibis.ifelse(undone, ibis.null("float64"), rows.score),
+    )
+
+
+def _with_periods(rows: ir.Table, column: str, start_month: int) -> ir.Table:
+    day = rows[column].cast("date")
+    return rows.mutate(fiscal_year=fiscal_year(day, start_month),
+                       quarter=fiscal_quarter(day, start_month))
+
+
+def _cohort_measures(rows: ir.Table) -> dict[str, ir.Value]:
+    completed = rows.status == "completed"
+    return {
+        "enrollments": rows.count(),
+        "learners": rows.learner_id.nunique(),
+        "completed": completed.sum(),
+        "failed": (rows.status == "failed").sum(),
+        "withdrawn": (rows.status == "withdrawn").sum(),
+        "open": rows.status.isin(OPEN_STATUSES).sum(),
+        "scored": rows.score.count(),
+        "score_sum": rows.score.sum(),
+        "passed": (rows.score >= rows.pass_mark).sum(),
+        "median_minutes": rows.minutes.median(where=completed),
+        "minutes_ratio": (rows.minutes / rows.expected_minutes).median(where=completed),
+    }
+
+
+def _grouped(rows: ir.Table, scope: str, by_quarter: bool, measures: dict[str, Any]) -> ir.Table:
+    key = SCOPE_KEYS[scope]
+    keys: list[Any] = [rows.fiscal_year] + ([rows.quarter] if by_quarter else [])
+    member = rows[key].cast("string") if key else ibis.literal("org")
+    return (
+        rows.group_by([member.name("member"), *keys])
+        .aggregate(**measures)
+        .mutate(scope=ibis.literal(scope))
+    )
+
+
+def _all_scopes(rows: ir.Table, measures_of: Any, scopes: tuple[str, ...] = tuple(SCOPE_KEYS)) -> ir.Table:
+    parts = []
+    for scope in scopes:
+        for by_quarter in (True, False):
+            grouped = _grouped(rows, scope, by_quarter, measures_of(rows))
+            if not by_quarter:
+                grouped = grouped.mutate(quarter=ibis.literal(0, "int64"))
+            parts.append(grouped.select("scope", "member", "fiscal_year", "quarter",
+                                        *measures_of(rows).keys()))
+    return ibis.union(*parts)
+
+
+def aggregate(
+    engine: Engine,
+    tables: dict[str, pd.DataFrame],
+    courses: pd.DataFrame,
+    *,
+    report_date: date,
+    start_month: int,
+    mandatory_only: bool = False,
+) -> Aggregates:
+    """All aggregates for every scope and period, as of ``report_date``.
+
+    ``courses`` has one row per course: course_id, developer, training_manager, mandatory,
+    pass_mark, expected_minutes. With ``mandatory_only`` only mandatory courses count (used for
+    the department comparison on mandatory training).
+    """
+    course_table = engine.table(courses, "courses")
+    raw = engine.table(tables["enrollments"], "enrollments")
+    total_rows = len(tables["enrollments"])
+    rows = as_of(raw, report_date).join(course_table, "course_id")
+    if mandatory_only:
+        rows = rows.filter(rows.mandatory)
+    rows = rows.mutate(department=rows.department.fill_null("(not given)"))
+    cohort_rows = _with_periods(rows, "enrolled_on", start_month)
+    cohorts = engine.run(_all_scopes(cohort_rows, _cohort_measures))
+    done = rows.filter(rows.completed_on.notnull())
+    completion_rows = _with_periods(done, "completed_on", start_month)
+    completions = engine.run(_all_scopes(completion_rows, lambda r: {"completions": r.count()}))
+    included = int(engine.backend.execute(as_of(raw, report_date).count()))
+    return Aggregates(
+        cohorts=_tidy(cohorts),
+        completions=_tidy(completions),
+        modules=_modules(engine, tables, cohort_rows, report_date),
+        gains=_gains(engine, tables, cohort_rows),
+        ratings=_ratings(engine, tables, course_table, report_date, start_month),
+        breakdown=_breakdown(engine, cohort_rows),
+        excluded_after_report_date=total_rows - included,
+    )
+
+
+def _modules(engine: Engine, tables: dict[str, pd.DataFrame], cohort_rows: ir.Table,
+             report_date: date) -> pd.DataFrame:
+    """Distinct learners reaching each module, per course, department and enrolment period."""
+    activity = tables.get("activity")
+    columns = ["course_id", "department", "fiscal_year", "quarter", "module_order", "module",
+               "learners"]
+    if activity is None or activity.empty:
+        return pd.DataFrame(columns=columns)
+    events = engine.table(activity, "activity")
+    if activity["active_on"].notna().any():
+        events = events.filter(events.active_on.isnull()
+                               | (events.active_on.cast("date") <= ibis.literal(report_date)))
+    cohort = cohort_rows.select("learner_id", "course_id", "department", "fiscal_year", "quarter")
+    joined = events.select("learner_id", "course_id", "module", "module_order").join(
+        cohort, ["learner_id", "course_id"])
+    parts = []
+    for by_quarter in (True, False):
+        keys = ["course_id", "department", "fiscal_year"] + (["quarter"] if by_quarter else [])
+        grouped = joined.group_by([*keys, "module_order", "module"]).aggregate(
+            learners=joined.learner_id.nunique())
+        if not by_quarter:
+            grouped = grouped.mutate(quarter=ibis.literal(0, "int64"))
+        parts.append(grouped.select(*columns))
+    return _sorted(_as_ints(engine.run(ibis.union(*parts))), columns[:-1])
+
+
+def _gains(engine: Engine, tables: dict[str, pd.DataFrame], cohort_rows: ir.Table) -> pd.DataFrame:
+    """Post minus pre score per learner and course, summed per scope and enrolment period."""
+    assessments = tables.get("assessments")
+    columns = ["scope", "member", "fiscal_year", "quarter", "gain_learners", "gain_sum"]
+    if assessments is None or assessments.empty:
+        return pd.DataFrame(columns=columns)
+    scores = engine.table(assessments, "assessments")
+    kind = scores.kind.lower()
+    per_learner = scores.group_by(["learner_id", "course_id"]).aggregate(
+        pre=scores.score.mean(where=kind == "pre"), post=scores.score.mean(where=kind == "post"))
+    paired = per_learner.filter(per_learner.pre.notnull() & per_learner.post.notnull())
+    joined = cohort_rows.join(paired, ["learner_id", "course_id"])
+    joined = joined.mutate(gain=joined.post - joined.pre)
+    expr = _all_scopes(joined, lambda r: {"gain_learners": r.count(), "gain_sum": r.gain.sum()})
+    return _tidy(engine.run(expr))
+
+
+def _ratings(engine: Engine, tables: dict[str, pd.DataFrame], course_table: ir.Table,
+             report_date: date, start_month: int) -> pd.DataFrame:
+    """Survey ratings per scope and the period they were given in."""
+    surveys = tables.get("surveys")
+    if surveys is None or surveys.empty or not surveys["answered_on"].notna().any():
+        return pd.DataFrame(columns=["scope", "member", "fiscal_year", "quarter", "responses",
+                                     "rating_sum"])
+    answers = engine.table(surveys, "surveys")
+    answers = answers.filter(answers.answered_on.notnull()
+                             & (answers.answered_on.cast("date") <= ibis.literal(report_date)))
+    joined = _with_periods(answers.join(course_table, "course_id"), "answered_on", start_month)
+    joined = joined.mutate(department=ibis.literal("(not given)"))
+    expr = _all_scopes(joined, lambda r: {"responses": r.count(), "rating_sum": r.rating.sum()},
+                       scopes=("org", "course", "developer", "training_manager"))
+    return _tidy(engine.run(expr))
+
+
+def _breakdown(engine: Engine, cohort_rows: ir.Table) -> pd.DataFrame:
+    """Course x department cohorts per fiscal year (quarter 0) and quarter."""
+    parts = []
+    for by_quarter in (True, False):
+        keys = ["course_id", "department", "fiscal_year"] + (["quarter"] if by_quarter else [])
+        grouped = cohort_rows.group_by(keys).aggregate(**_cohort_measures(cohort_rows))
+        if not by_quarter:
+            grouped = grouped.mutate(quarter=ibis.literal(0, "int64"))
+        parts.append(grouped.select("course_id", "department", "fiscal_year", "quarter",
+                                    *_cohort_measures(cohort_rows).keys()))
+    frame = engine.run(ibis.union(*parts))
+    return _sorted(_as_ints(frame), ["course_id", "department", "fiscal_year", "quarter"])
+
+
+def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = _as_ints(frame)
+    return _sorted(frame, ["scope", "member", "fiscal_year", "quarter"])
+
+
+def _as_ints(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    for column in ("fiscal_year", "quarter", "enrollments", "learners", "completed", "failed",
+                   "withdrawn", "open", "scored", "passed", "completions", "gain_learners",
+                   "responses", "module_order"):
+        if column in frame:
+            frame[column] = frame[column].fillna(0).astype("int64")
+    return frame
+
+
+def _sorted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    return frame.sort_values(keys, kind="stable").reset_index(drop=True)

@@ -1,0 +1,288 @@
+"""Metric tables: every KPI per scope member and period, with the previous period and the change.
+
+Pure: takes the engine's aggregates and the validated project, returns pandas frames. One wide
+table (``Metrics.table``) holds a row per scope × member × period (fiscal quarters such as
+``2025-Q3`` and fiscal years such as ``FY2025``) and a column per metric of catalog.METRICS,
+plus ``<metric>__prev`` and ``<metric>__change`` columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from generator.catalog import METRICS
+from generator.config import Project
+from generator.engine import SCOPE_KEYS, Aggregates
+from generator.periods import Quarter
+
+KEYS = ["scope", "member", "period"]
+COUNT_COLUMNS = ["enrollments", "learners", "completed", "failed", "withdrawn", "open", "scored",
+                 "passed", "completions"]
+
+
+@dataclass(frozen=True)
+class Metrics:
+    table: pd.DataFrame  # scope, member, period, period_kind, fiscal_year, quarter, counts, metrics
+    modules: pd.DataFrame  # course_id, period, module_order, module, reached, lost, dropoff
+    module_departments: pd.DataFrame  # the same per department
+    breakdown: pd.DataFrame  # course_id, department, period, counts and rates
+    quarters: list[str]
+    years: list[str]
+    report_date: date
+    excluded_after_report_date: int
+
+    def row(self, scope: str, member: str, period: str) -> pd.Series | None:
+        found = self.table[(self.table["scope"] == scope) & (self.table["member"] == member)
+                           & (self.table["period"] == period)]
+        return None if found.empty else found.iloc[0]
+
+    def series(self, scope: str, member: str, metric: str, kind: str = "quarter") -> pd.DataFrame:
+        """period, value of one metric for one member, in time order."""
+        rows = self.table[(self.table["scope"] == scope) & (self.table["member"] == member)
+                          & (self.table["period_kind"] == kind)]
+        return rows[["period", metric]].rename(columns={metric: "value"}).reset_index(drop=True)
+
+
+def period_label(fiscal_year: int, quarter: int) -> str:
+    return f"FY{fiscal_year}" if quarter == 0 else Quarter(fiscal_year, quarter).label
+
+
+def reporting_quarters(project: Project, aggregates: Aggregates, report_date: date) -> list[Quarter]:
+    """From the first budget or data quarter to the quarter holding the report date."""
+    calendar = project.calendar
+    seen = [q for q in project.budget_quarters()]
+    cohorts = aggregates.cohorts[aggregates.cohorts["quarter"] > 0]
+    seen += [Quarter(int(y), int(q)) for y, q in zip(cohorts["fiscal_year"], cohorts["quarter"], strict=True)]
+    last = calendar.quarter_of(report_date)
+    first = min(seen) if seen else last
+    return calendar.quarters_between(min(first, last), last)
+
+
+def compute_metrics(project: Project, aggregates: Aggregates, report_date: date) -> Metrics:
+    quarters = reporting_quarters(project, aggregates, report_date)
+    years = sorted({q.fiscal_year for q in quarters})
+    grid = _grid(project, aggregates, quarters, years)
+    table = _merge_counts(grid, aggregates)
+    table = _add_costs(table, project, quarters)
+    table = _derive_rates(table)
+    table = _add_previous(table)
+    modules, module_departments = _dropoff(aggregates.modules)
+    table = _attach_dropoff(table, modules, project)
+    return Metrics(
+        table=table,
+        modules=modules,
+        module_departments=module_departments,
+        breakdown=_breakdown(aggregates.breakdown),
+        quarters=[q.label for q in quarters],
+        years=[f"FY{y}" for y in years],
+        report_date=report_date,
+        excluded_after_report_date=aggregates.excluded_after_report_date,
+    )
+
+
+def _members(project: Project, aggregates: Aggregates) -> dict[str, list[str]]:
+    seen = aggregates.cohorts.groupby("scope")["member"].unique()
+    configured = {
+        "org": ["org"],
+        "course": [c.id for c in project.courses],
+        "developer": [c.developer for c in project.courses],
+        "training_manager": [c.training_manager for c in project.courses],
+        "department": [],
+    }
+    return {scope: sorted(set(configured[scope]) | set(seen.get(scope, [])))
+            for scope in SCOPE_KEYS}
+
+
+def _grid(project: Project, aggregates: Aggregates, quarters: list[Quarter], years: list[int]) -> pd.DataFrame:
+    periods = [(q.fiscal_year, q.number) for q in quarters] + [(y, 0) for y in years]
+    rows = [
+        (scope, member, fy, q)
+        for scope, members in _members(project, aggregates).items()
+        for member in members
+        for fy, q in periods
+    ]
+    grid = pd.DataFrame(rows, columns=["scope", "member", "fiscal_year", "quarter"])
+    grid["period"] = [period_label(fy, q) for fy, q in zip(grid["fiscal_year"], grid["quarter"], strict=True)]
+    grid["period_kind"] = np.where(grid["quarter"] == 0, "year", "quarter")
+    return grid
+
+
+def _merge_counts(grid: pd.DataFrame, aggregates: Aggregates) -> pd.DataFrame:
+    on = ["scope", "member", "fiscal_year", "quarter"]
+    table = grid
+    for frame in (aggregates.cohorts, aggregates.completions, aggregates.gains, aggregates.ratings):
+        if not frame.empty:
+            table = table.merge(frame, on=on, how="left")
+    for column in COUNT_COLUMNS + ["gain_learners", "responses"]:
+        if column not in table:
+            table[column] = 0
+        table[column] = table[column].fillna(0).astype("int64")
+    for column in ("score_sum", "median_minutes", "minutes_ratio", "gain_sum", "rating_sum"):
+        if column not in table:
+            table[column] = np.nan
+        table[column] = table[column].astype("float64")
+    return table
+
+
+def _spend_lines(project: Project) -> pd.DataFrame:
+    course_developer = {c.id: c.developer for c in project.courses}
+    rows = []
+    for period in project.budgets:
+        for line in period.spend:
+            developer = line.developer or course_developer.get(line.course or "")
+            rows.append((period.period, line.course, developer, line.amount))
+    return pd.DataFrame(rows, columns=["period", "course", "developer", "amount"])
+
+
+def _add_costs(table: pd.DataFrame, project: Project, quarters: list[Quarter]) -> pd.DataFrame:
+    """Budget and spend per period; spend is attributed to courses and to their developers."""
+    lines = _spend_lines(project)
+    fy_of = {q.label: f"FY{q.fiscal_year}" for q in project.budget_quarters()}
+    lines["year"] = lines["period"].map(fy_of)
+    budget = {b.period: b.budget for b in project.budgets}
+    parts = [
+        _spend_by(lines, None, "org"),
+        _spend_by(lines, "course", "course"),
+        _spend_by(lines, "developer", "developer"),
+    ]
+    spend = pd.concat(parts, ignore_index=True)
+    table = table.merge(spend, on=KEYS, how="left")
+    has_costs = table["scope"].isin(["org", "course", "developer"])
+    table["spend"] = table["spend"].where(~has_costs | table["spend"].notna(), 0.0)
+    table.loc[~has_costs, "spend"] = np.nan
+    year_budget = _full_year_budgets(budget, fy_of)
+    all_budgets = budget | year_budget
+    is_org = table["scope"] == "org"
+    table["budget"] = np.where(is_org, table["period"].map(all_budgets), np.nan).astype("float64")
+    table["budget_utilisation"] = _ratio(table["spend"], table["budget"])
+    table["cost_per_completion"] = _ratio(table["spend"], table["completions"])
+    table["cost_per_learner"] = _ratio(table["spend"], table["learners"])
+    table["budget_yoy_change"] = _ratio(table["budget"], table["period"].map(
+        lambda p: all_budgets.get(_year_earlier(p), np.nan)).where(is_org)) - 1
+    return table
+
+
+def _full_year_budgets(budget: dict[str, float], fy_of: dict[str, str]) -> dict[str, float]:
+    """A fiscal year's budget, only where all four of its quarters have one (else not comparable)."""
+    totals: dict[str, float] = {}
+    quarters: dict[str, int] = {}
+    for label, amount in budget.items():
+        totals[fy_of[label]] = totals.get(fy_of[label], 0.0) + amount
+        quarters[fy_of[label]] = quarters.get(fy_of[label], 0) + 1
+    return {year: total for year, total in totals.items() if quarters[year] == 4}
+
+
+def _year_earlier(period: str) -> str:
+    if period.startswith("FY"):
+        return f"FY{int(period[2:]) - 1}"
+    year, number = period.split("-Q")
+    return f"{int(year) - 1}-Q{number}"
+
+
+def _spend_by(lines: pd.DataFrame, column: str | None, scope: str) -> pd.DataFrame:
+    frames = []
+    for period_column in ("period", "year"):
+        keyed = lines.dropna(subset=[column]) if column else lines.assign(member="org")
+        member = column or "member"
+        grouped = keyed.groupby([member, period_column], as_index=False)["amount"].sum()
+        grouped.columns = ["member", "period", "spend"]
+        frames.append(grouped)
+    result = pd.concat(frames, ignore_index=True)
+    result["scope"] = scope
+    return result[KEYS + ["spend"]]
+
+
+def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    num = pd.to_numeric(numerator, errors="coerce").astype("float64")
+    den = pd.to_numeric(denominator, errors="coerce").astype("float64")
+    return (num / den.where(den != 0)).astype("float64")
+
+
+def _derive_rates(table: pd.DataFrame) -> pd.DataFrame:
+    table["completion_rate"] = _ratio(table["completed"], table["enrollments"])
+    table["withdrawal_rate"] = _ratio(table["withdrawn"], table["enrollments"])
+    table["fail_rate"] = _ratio(table["failed"], table["enrollments"])
+    table["open_enrollments"] = table["open"].astype("float64")
+    table["average_score"] = _ratio(table["score_sum"], table["scored"])
+    table["pass_rate"] = _ratio(table["passed"], table["scored"])
+    table["learning_gain"] = _ratio(table["gain_sum"], table["gain_learners"])
+    table["satisfaction"] = _ratio(table["rating_sum"], table["responses"])
+    for column in ("enrollments", "completions"):
+        table[column] = table[column].astype("int64")
+    return table
+
+
+def _previous_period(period: str) -> str:
+    if period.startswith("FY"):
+        return f"FY{int(period[2:]) - 1}"
+    year, number = (int(x) for x in period.split("-Q"))
+    return Quarter(year, number).previous().label
+
+
+def _add_previous(table: pd.DataFrame) -> pd.DataFrame:
+    """``<metric>__prev`` and ``<metric>__change`` from the previous quarter or fiscal year."""
+    names = [m for m in METRICS if m in table]
+    previous = table[KEYS + names].copy()
+    previous["period"] = previous["period"].map(_next_label(table["period"].unique()))
+    previous = previous.dropna(subset=["period"]).rename(columns={m: f"{m}__prev" for m in names})
+    table = table.merge(previous, on=KEYS, how="left")
+    for name in names:
+        table[f"{name}__change"] = table[name].astype("float64") - table[f"{name}__prev"].astype("float64")
+    return table.sort_values(["scope", "member", "period_kind", "period"], kind="stable").reset_index(drop=True)
+
+
+def _next_label(periods: np.ndarray) -> dict[str, str]:
+    present = set(periods)
+    return {_previous_period(p): p for p in present if _previous_period(p) in present}
+
+
+def _dropoff(modules: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Learners reaching each module and the share lost before the next one."""
+    columns = ["course_id", "period", "module_order", "module", "reached", "lost", "dropoff"]
+    if modules.empty:
+        return pd.DataFrame(columns=columns), pd.DataFrame(columns=["department", *columns])
+    frame = modules.copy()
+    frame["period"] = [period_label(int(fy), int(q)) for fy, q in zip(frame["fiscal_year"], frame["quarter"], strict=True)]
+    by_course = frame.groupby(["course_id", "period", "module_order", "module"], as_index=False)["learners"].sum()
+    by_department = frame.groupby(["course_id", "department", "period", "module_order", "module"],
+                                  as_index=False)["learners"].sum()
+    return _lost(by_course, ["course_id", "period"]), _lost(by_department, ["course_id", "department", "period"])
+
+
+def _lost(frame: pd.DataFrame, group: list[str]) -> pd.DataFrame:
+    frame = frame.sort_values([*group, "module_order"], kind="stable").rename(columns={"learners": "reached"})
+    following = frame.groupby(group)["reached"].shift(-1)
+    frame["lost"] = (frame["reached"] - following).astype("float64")
+    frame["dropoff"] = _ratio(frame["lost"], frame["reached"])
+    return frame.reset_index(drop=True)
+
+
+def _attach_dropoff(table: pd.DataFrame, modules: pd.DataFrame, project: Project) -> pd.DataFrame:
+    """The worst module-to-module drop-off of each course and period."""
+    if modules.empty:
+        table["module_dropoff"] = np.nan
+        return table
+    worst = modules.groupby(["course_id", "period"], as_index=False)["dropoff"].max()
+    worst = worst.rename(columns={"course_id": "member", "dropoff": "module_dropoff"})
+    worst["scope"] = "course"
+    table = table.drop(columns=[c for c in table if c.startswith("module_dropoff")])
+    table = table.merge(worst, on=KEYS, how="left")
+    previous = worst.assign(period=worst["period"].map(_next_label(table["period"].unique())))
+    previous = previous.dropna(subset=["period"]).rename(columns={"module_dropoff": "module_dropoff__prev"})
+    table = table.merge(previous, on=KEYS, how="left")
+    table["module_dropoff__change"] = table["module_dropoff"] - table["module_dropoff__prev"]
+    return table
+
+
+def _breakdown(breakdown: pd.DataFrame) -> pd.DataFrame:
+    frame = breakdown.copy()
+    if frame.empty:
+        return frame
+    frame["period"] = [period_label(int(fy), int(q)) for fy, q in zip(frame["fiscal_year"], frame["quarter"], strict=True)]
+    frame["completion_rate"] = _ratio(frame["completed"], frame["enrollments"])
+    frame["average_score"] = _ratio(frame["score_sum"], frame["scored"])
+    return frame

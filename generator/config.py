@@ -7,6 +7,8 @@ collected and raised together as ``ProblemsFound``, each located at ``file:line`
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -299,8 +301,19 @@ class Project:
         return sorted(q for q in (parse_quarter(b.period) for b in self.budgets) if q)
 
     def source_path(self, source: Source) -> Path:
-        path = Path(source.path).expanduser()
+        """The source's path with ``${VAR}`` / ``${VAR:-default}`` expanded, relative to the
+        project directory unless absolute (so examples can point at data outside the repo)."""
+        path = Path(expand_env(source.path)).expanduser()
         return path if path.is_absolute() else self.directory / path
+
+
+_ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+def expand_env(text: str) -> str:
+    """Replace ``${VAR}`` by the variable's value and ``${VAR:-default}`` by the value or, when
+    the variable is unset or empty, the default (as in POSIX shells). Unset without default: ''."""
+    return _ENV_REFERENCE.sub(lambda m: os.environ.get(m.group(1)) or (m.group(2) or ""), text)
 
 
 CONFIG_FILES = {

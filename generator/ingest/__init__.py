@@ -23,6 +23,7 @@ from generator.ingest.canonical import (
     normalise,
 )
 from generator.ingest.generic import read_generic
+from generator.ingest.moodle import read_moodle_completion, read_moodle_grades, read_moodle_logs
 
 if TYPE_CHECKING:
     from generator.config import Project, Source
@@ -30,7 +31,12 @@ if TYPE_CHECKING:
 # An adapter reads one source file (or folder) into raw canonical tables.
 Adapter = Callable[["Source", Path, str], dict[str, pd.DataFrame]]
 
-ADAPTERS: dict[str, Adapter] = {"csv": read_generic}
+ADAPTERS: dict[str, Adapter] = {
+    "csv": read_generic,
+    "moodle-completion": read_moodle_completion,
+    "moodle-grades": read_moodle_grades,
+    "moodle-logs": read_moodle_logs,
+}
 
 
 @dataclass
@@ -99,25 +105,39 @@ def ingest(project: Project) -> Ingested:
             continue
         checks = Checks(course_ids, source.status_values, source.date_format, pseudonymiser(source))
         for path in files:
-            shown = _shown(project, path)
-            source_report = SourceReport(path=shown, format=source.format)
             try:
-                raw_tables = ADAPTERS[source.format](source, path, shown)
+                shown = _shown(project, path)
+                tables, source_report = read_source(source, path, shown, checks)
             except ProblemsFound as exc:
                 problems.extend(exc.problems)
                 continue
-            for table, raw in raw_tables.items():
-                source_report.rows_read += int(raw.attrs.get("rows_read", len(raw)))
-                for reason, (count, lines) in raw.attrs.get("rejected", {}).items():
-                    source_report.reject(reason, lines, count)
-                if table == "enrollments" and raw.empty and not raw.attrs.get("rejected"):
-                    source_report.notes.append("no data rows (header only)")
-                collected[table].append(normalise(table, raw, checks, source_report))
+            for table, frame in tables.items():
+                collected[table].append(frame)
             report.sources.append(source_report)
     if problems:
         raise ProblemsFound(problems)
     tables = {name: _concat(name, frames) for name, frames in collected.items()}
     return Ingested(tables, report)
+
+
+def read_source(
+    source: Source, path: Path, shown: str, checks: Checks,
+) -> tuple[dict[str, pd.DataFrame], SourceReport]:
+    """One file of a source through its adapter and ``normalise``, every row accounted for."""
+    source_report = SourceReport(path=shown, format=source.format)
+    raw_tables = ADAPTERS[source.format](source, path, shown)
+    tables: dict[str, pd.DataFrame] = {}
+    for table, raw in raw_tables.items():
+        source_report.rows_read += int(raw.attrs.get("rows_read", len(raw)))
+        for reason, (count, lines) in raw.attrs.get("rejected", {}).items():
+            source_report.reject(reason, lines, count)
+        # Rows the adapter folded into another (events aggregated into one attempt or week).
+        source_report.rows_merged += int(raw.attrs.get("merged", 0))
+        source_report.notes.extend(raw.attrs.get("notes", []))
+        if table == "enrollments" and raw.empty and not raw.attrs.get("rejected"):
+            source_report.notes.append("no data rows (header only)")
+        tables[table] = normalise(table, raw, checks, source_report)
+    return tables, source_report
 
 
 def _concat(table: str, frames: list[pd.DataFrame]) -> pd.DataFrame:

@@ -80,8 +80,8 @@ def validate(project_dir: Path, as_json: bool, strict: bool) -> None:
     sys.exit(0 if result.valid else 1)
 
 
-@cli.command("demo-data", epilog="Example: accountability demo-data --out /tmp/big --courses 5000 "
-             "--rows 10000000")
+@cli.command("demo-data", epilog="\b\nExample: accountability demo-data --out /tmp/big "
+             "--courses 5000 --rows 10000000")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Directory to write a complete project (config/ and data/) into.")
 @click.option("--learners", type=click.IntRange(min=10), default=2000, show_default=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -374,13 +375,17 @@ def load_project(project_dir: Path) -> Project:
 
 
 def _explain(exc: ValidationError, document: Any, shown: str, model: type[BaseModel]) -> Iterator[Problem]:
-    for error in exc.errors():
+    errors = exc.errors()
+    misspelt = _misspelt_fields(errors, model)
+    for error in errors:
         location = tuple(error["loc"])
+        if error["type"] == "missing" and location in misspelt:
+            continue  # the unknown key's "did you mean" already says it
         line = line_of(document, location)
         path = _dotted(location)
         kind = error["type"]
         if kind == "extra_forbidden":
-            options = _fields_at(model, location[:-1])
+            options = sorted(_fields_at(model, location[:-1]))
             name = str(location[-1])
             yield Problem(shown, line, f"unknown key '{name}'{did_you_mean(name, options)}"
                           f"{known('keys here', options)}")
@@ -392,6 +397,18 @@ def _explain(exc: ValidationError, document: Any, shown: str, model: type[BaseMo
         else:
             message = error["msg"].removeprefix("Value error, ")
             yield Problem(shown, line, f"'{path}': {message} (got {error['input']!r})")
+
+
+def _misspelt_fields(errors: list[Any], model: type[BaseModel]) -> set[tuple[Any, ...]]:
+    """Locations of required fields that an unknown key next to them is a misspelling of."""
+    found = set()
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            parent, name = tuple(error["loc"][:-1]), str(error["loc"][-1])
+            close = difflib.get_close_matches(name, _fields_at(model, parent), n=1, cutoff=0.6)
+            if close:
+                found.add((*parent, close[0]))
+    return found
 
 
 def _dotted(location: tuple[Any, ...]) -> str:

@@ -24,6 +24,7 @@ from generator.ingest.canonical import (
 )
 from generator.ingest.generic import read_generic
 from generator.ingest.moodle import read_moodle_completion, read_moodle_grades, read_moodle_logs
+from generator.ingest.oulad import read_oulad
 
 if TYPE_CHECKING:
     from generator.config import Project, Source
@@ -36,6 +37,7 @@ ADAPTERS: dict[str, Adapter] = {
     "moodle-completion": read_moodle_completion,
     "moodle-grades": read_moodle_grades,
     "moodle-logs": read_moodle_logs,
+    "oulad": read_oulad,
 }
 
 
@@ -61,8 +63,10 @@ class IngestReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "rows_read": self.rows_read, "rows_loaded": self.rows_loaded,
-            "rows_merged": self.rows_merged, "rows_rejected": self.rows_rejected,
+            "rows_read": self.rows_read,
+            "rows_loaded": self.rows_loaded,
+            "rows_merged": self.rows_merged,
+            "rows_rejected": self.rows_rejected,
             "sources": [s.as_dict() for s in self.sources],
         }
 
@@ -100,8 +104,14 @@ def ingest(project: Project) -> Ingested:
     for source in project.settings.sources:
         files = source_files(project, source)
         if not files:
-            problems.append(Problem("config/project.yaml", 0, f"source '{source.path}' matches no "
-                                    f"file (looked in {project.source_path(source)}); fix the path"))
+            problems.append(
+                Problem(
+                    "config/project.yaml",
+                    0,
+                    f"source '{source.path}' matches no "
+                    f"file (looked in {project.source_path(source)}); fix the path",
+                )
+            )
             continue
         checks = Checks(course_ids, source.status_values, source.date_format, pseudonymiser(source))
         for path in files:
@@ -121,7 +131,10 @@ def ingest(project: Project) -> Ingested:
 
 
 def read_source(
-    source: Source, path: Path, shown: str, checks: Checks,
+    source: Source,
+    path: Path,
+    shown: str,
+    checks: Checks,
 ) -> tuple[dict[str, pd.DataFrame], SourceReport]:
     """One file of a source through its adapter and ``normalise``, every row accounted for."""
     source_report = SourceReport(path=shown, format=source.format)

@@ -25,6 +25,7 @@ from generator.ingest.canonical import (
 from generator.ingest.generic import read_generic
 from generator.ingest.moodle import read_moodle_completion, read_moodle_grades, read_moodle_logs
 from generator.ingest.oulad import read_oulad
+from generator.ingest.xapi import read_xapi
 
 if TYPE_CHECKING:
     from generator.config import Project, Source
@@ -38,6 +39,7 @@ ADAPTERS: dict[str, Adapter] = {
     "moodle-grades": read_moodle_grades,
     "moodle-logs": read_moodle_logs,
     "oulad": read_oulad,
+    "xapi": read_xapi,
 }
 
 

@@ -1,0 +1,545 @@
+"""Charts: Vega-Lite specs (built with Altair) from small pre-aggregated frames.
+
+Pure: frames in, plain dicts out. Callers pass aggregates (one row per period, stage, bin,
+module or developer), never learner rows, and suppress small groups before calling: a
+suppressed figure arrives as NaN/None and is simply not drawn.
+
+Speed: validating a chart through Altair costs milliseconds, and a site has thousands of
+charts. Each chart *shape* (kind, unit, series or not, target or not) is therefore built once
+through Altair with placeholder strings, and every chart of that shape is a copy of that
+template with the placeholders and ``data.values`` filled in.
+
+Determinism: rows are sorted, keys sorted when serialised (:func:`spec_json`), params are named,
+and data is always inline ``values`` (no Altair dataset hashes), so the same inputs give the
+same bytes.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import math
+import re
+import urllib.parse
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import altair as alt
+import pandas as pd
+
+Spec = dict[str, Any]
+
+DEFAULT_HEIGHT = 260
+SVG_WIDTH = 680  # the static SVG has no container to size against
+UNITS = ("rate", "count", "money", "minutes", "score")
+BAR_STEP = 26  # px per bar of a horizontal bar chart
+# Type sizes close to the page text; colours are left to the draw script (light/dark).
+CONFIG: dict[str, Any] = {
+    "axis": {"labelFontSize": 12, "titleFontSize": 12},
+    "legend": {"labelFontSize": 12, "titleFontSize": 12},
+    "text": {"fontSize": 12},
+    "title": {"fontSize": 15, "anchor": "start", "offset": 12},
+    "view": {"stroke": None},
+}
+BUDGET_COLOURS = {"Budget": "#9e9e9e", "Spend": "#3f6ec6"}
+
+
+@dataclass(frozen=True)
+class Unit:
+    """How a measure is formatted: axis and tooltip d3-format strings and a title suffix."""
+
+    axis_format: str
+    tooltip_format: str
+    suffix: str = ""
+
+
+def unit_of(unit: str, currency: str | None = None) -> Unit:
+    """The formatting of ``unit``; money needs an ISO currency code, shown in titles."""
+    if unit == "rate":
+        return Unit(".0%", ".1%")
+    if unit == "count":
+        return Unit(",d", ",d")
+    if unit == "minutes":
+        return Unit(",.0f", ",.0f", " (minutes)")
+    if unit == "score":
+        return Unit(",.0f", ".1f")
+    if unit == "money":
+        if not currency:
+            raise ValueError("a money chart needs a currency code, for example currency='EUR'")
+        return Unit(",.0f", ",.0f", f" ({currency})")
+    raise ValueError(f"unknown unit {unit!r}; known units: {', '.join(sorted(UNITS))}")
+
+
+# --- placeholders and filling ---------------------------------------------------------------
+
+
+def _slot(name: str) -> str:
+    """A placeholder string that cannot collide with real titles."""
+    return f"@@{name}@@"
+
+
+def _fill(node: Any, values: Mapping[str, Any]) -> Any:
+    """A deep copy of ``node`` with every placeholder string replaced by its value."""
+    if isinstance(node, dict):
+        return {key: _fill(value, values) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_fill(item, values) for item in node]
+    if isinstance(node, str) and node.startswith("@@"):
+        return values[node]
+    return node
+
+
+def _finish(template: Spec, slots: Mapping[str, Any], rows: list[dict[str, Any]]) -> Spec:
+    spec: Spec = _fill(template, {_slot(k): v for k, v in slots.items()})
+    spec["data"] = {"values": rows}
+    return spec
+
+
+def _as_spec(chart: alt.TopLevelMixin, height: int = DEFAULT_HEIGHT) -> Spec:
+    """Altair chart → template dict: container width, fit autosize, inline data slot."""
+    spec: Spec = chart.to_dict()
+    spec.pop("datasets", None)
+    spec["width"] = "container"
+    spec["height"] = height
+    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
+    spec["config"] = CONFIG
+    return spec
+
+
+def _placeholder_data() -> alt.Data:
+    return alt.Data(values=[{}])
+
+
+# --- row preparation (plain Python values, sorted) ------------------------------------------
+
+
+def _clean(value: Any, digits: int = 6) -> Any:
+    """A JSON-safe scalar: numpy → Python, NaN/NA → None, floats rounded for stable diffs."""
+    if value is None:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float):
+        if math.isinf(value):
+            return None
+        rounded = round(value, digits)
+        return int(rounded) if rounded.is_integer() and abs(rounded) < 2**53 else rounded
+    return value
+
+
+def _require(frame: pd.DataFrame, columns: Sequence[str], chart: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"{chart}: frame lacks column(s) {', '.join(missing)}; "
+            f"it has: {', '.join(map(str, frame.columns)) or 'none'}"
+        )
+
+
+def _records(frame: pd.DataFrame, columns: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Rows as dicts renamed source→target, values cleaned, in frame order."""
+    picked = frame[list(columns)]
+    names = list(columns.values())
+    return [
+        {name: _clean(value) for name, value in zip(names, row, strict=True)}
+        for row in picked.itertuples(index=False, name=None)
+    ]
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    """Sorts None last and mixed types stably."""
+    if value is None:
+        return (2, "")
+    if isinstance(value, int | float):
+        return (0, value)
+    return (1, str(value))
+
+
+# --- templates (built once per shape through Altair) ----------------------------------------
+
+
+FieldType = Literal["quantitative", "ordinal", "temporal", "nominal"]
+
+
+def _tooltip(
+    field: str, title: str, kind: FieldType = "nominal", fmt: str | None = None
+) -> alt.Tooltip:
+    if fmt is None:
+        return alt.Tooltip(field, type=kind, title=title)
+    return alt.Tooltip(field, type=kind, title=title, format=fmt)
+
+
+@functools.cache
+def _trend_template(unit: Unit, has_series: bool, has_target: bool) -> Spec:
+    value_title = _slot("value_title")
+    tooltips = [
+        _tooltip("period", "Period"),
+        _tooltip("value", value_title, "quantitative", unit.tooltip_format),
+    ]
+    x = alt.X("period:O", title=None, sort=None, axis=alt.Axis(labelAngle=0))
+    y = alt.Y("value:Q", title=value_title, axis=alt.Axis(format=unit.axis_format))
+    # Layers carry no data of their own: rows go into the top-level ``data`` (see _finish).
+    line = alt.Chart(name="trend").mark_line(point=True)
+    if has_series:
+        pick = alt.selection_point(name="series_pick", fields=["series"], bind="legend")
+        tooltips.insert(0, _tooltip("series", _slot("series_title")))
+        line = line.encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                "series:N",
+                title=_slot("series_title"),
+                sort=None,
+                legend=alt.Legend(orient="bottom"),
+            ),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.2)),
+            tooltip=tooltips,
+        ).add_params(pick)
+    else:
+        line = line.encode(x=x, y=y, tooltip=tooltips)
+    chart: alt.TopLevelMixin
+    if has_target:
+        rule = (
+            alt.Chart(alt.Data(values=[{"target": _slot("target")}]))
+            .mark_rule(strokeDash=[6, 4], color="#c0392b")
+            .encode(
+                y="target:Q",
+                tooltip=[
+                    _tooltip("target", _slot("target_title"), "quantitative", unit.tooltip_format)
+                ],
+            )
+        )
+        chart = alt.layer(line, rule, data=_placeholder_data())
+    else:
+        chart = line.properties(data=_placeholder_data())
+    spec = _as_spec(chart)
+    spec["title"] = _slot("title")
+    return spec
+
+
+@functools.cache
+def _bar_template(kind: str, unit: Unit, horizontal: bool) -> Spec:
+    """A bar chart of ``value`` per ``label`` in data order (``sort: null``), values labelled."""
+    value_title = _slot("value_title")
+    label_title = _slot("label_title")
+    tooltips = [
+        _tooltip("label", label_title),
+        _tooltip("value", value_title, "quantitative", unit.tooltip_format),
+    ]
+    if kind == "funnel":
+        tooltips.append(_tooltip("share", "Share of first stage", "quantitative", ".1%"))
+    base = alt.Chart()
+    label_axis = alt.Axis(labelLimit=220) if horizontal else alt.Axis(labelAngle=0, labelLimit=120)
+    label = (alt.Y if horizontal else alt.X)(
+        "label:N", title=label_title, sort=None, axis=label_axis
+    )
+    value = (alt.X if horizontal else alt.Y)(
+        "value:Q", title=value_title, axis=alt.Axis(format=unit.axis_format)
+    )
+    bars = base.mark_bar().encode(label, value, tooltip=tooltips).properties(name="bars")
+    text = base.mark_text(
+        align="left" if horizontal else "center",
+        baseline="middle" if horizontal else "bottom",
+        dx=4 if horizontal else 0,
+        dy=0 if horizontal else -3,
+    ).encode(label, value, text=alt.Text("value:Q", format=unit.tooltip_format))
+    # Horizontal charts get a height per bar when filled (see _bar_height).
+    spec = _as_spec(alt.layer(bars, text, data=_placeholder_data()))
+    spec["title"] = _slot("title")
+    return spec
+
+
+@functools.cache
+def _budget_template(unit: Unit) -> Spec:
+    money = _slot("value_title")
+    chart = (
+        alt.Chart(_placeholder_data())
+        .mark_bar()
+        .encode(
+            x=alt.X("period:O", title=None, sort=None, axis=alt.Axis(labelAngle=0)),
+            xOffset=alt.XOffset("measure:N", sort=list(BUDGET_COLOURS)),
+            y=alt.Y("amount:Q", title=money, axis=alt.Axis(format=unit.axis_format)),
+            color=alt.Color(
+                "measure:N",
+                title=None,
+                scale=alt.Scale(domain=list(BUDGET_COLOURS), range=list(BUDGET_COLOURS.values())),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                _tooltip("period", "Period"),
+                _tooltip("measure", "Measure"),
+                _tooltip("amount", money, "quantitative", unit.tooltip_format),
+                _tooltip("spend_share", "Spend / budget", "quantitative", ".0%"),
+            ],
+        )
+    )
+    spec = _as_spec(chart)
+    spec["title"] = _slot("title")
+    return spec
+
+
+# --- public chart builders ------------------------------------------------------------------
+
+
+def trend_chart(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    value_title: str,
+    unit: str = "rate",
+    currency: str | None = None,
+    period: str = "period",
+    value: str = "value",
+    series: str | None = None,
+    series_title: str = "Series",
+    target: float | None = None,
+    target_title: str = "Target",
+) -> Spec:
+    """A line per series over periods (quarter labels sort as strings), optional target rule."""
+    columns = [period, value] + ([series] if series else [])
+    _require(frame, columns, "trend_chart")
+    rename = {period: "period", value: "value"} | ({series: "series"} if series else {})
+    rows = _records(frame, rename)
+    rows.sort(key=lambda r: (_sort_key(r.get("series")), _sort_key(r["period"])))
+    fmt = unit_of(unit, currency)
+    template = _trend_template(fmt, series is not None, target is not None)
+    slots = {
+        "title": title,
+        "value_title": value_title + fmt.suffix,
+        "series_title": series_title,
+        "target": _clean(target),
+        "target_title": target_title,
+    }
+    return _finish(template, slots, rows)
+
+
+def funnel_chart(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    stage: str = "stage",
+    count: str = "count",
+    stage_title: str = "Stage",
+    value_title: str = "Learners",
+) -> Spec:
+    """Enrolment → completion: one bar per stage in the frame's order (the funnel order)."""
+    _require(frame, [stage, count], "funnel_chart")
+    rows = _records(frame, {stage: "label", count: "value"})
+    first = next((r["value"] for r in rows if r["value"]), None)
+    for row in rows:
+        share = row["value"] / first if first and row["value"] is not None else None
+        row["share"] = _clean(share)
+    slots = {"title": title, "label_title": stage_title, "value_title": value_title}
+    return _bar_height(_finish(_bar_template("funnel", unit_of("count"), True), slots, rows))
+
+
+def distribution_chart(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    value_title: str = "Learners",
+    bin_title: str = "Score",
+    bin_start: str = "bin_start",
+    bin_end: str = "bin_end",
+    count: str = "count",
+) -> Spec:
+    """Pre-binned counts (score bins, minutes bins) as bars ordered by bin start."""
+    _require(frame, [bin_start, bin_end, count], "distribution_chart")
+    bins = _records(frame, {bin_start: "start", bin_end: "end", count: "value"})
+    bins.sort(key=lambda r: _sort_key(r["start"]))
+    rows = [
+        {"label": f"{_number_label(b['start'])}–{_number_label(b['end'])}", "value": b["value"]}
+        for b in bins
+    ]
+    slots = {"title": title, "label_title": bin_title, "value_title": value_title}
+    return _finish(_bar_template("distribution", unit_of("count"), False), slots, rows)
+
+
+def dropoff_chart(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    module: str = "module",
+    order: str = "order",
+    share_lost: str = "share_lost",
+    module_title: str = "Module",
+    value_title: str = "Share of learners lost",
+) -> Spec:
+    """Share of learners lost at each module, in module order."""
+    _require(frame, [module, order, share_lost], "dropoff_chart")
+    modules = _records(frame, {order: "order", module: "label", share_lost: "value"})
+    modules.sort(key=lambda r: (_sort_key(r["order"]), _sort_key(r["label"])))
+    rows = [{"label": m["label"], "value": m["value"]} for m in modules]
+    slots = {"title": title, "label_title": module_title, "value_title": value_title}
+    return _finish(_bar_template("dropoff", unit_of("rate"), False), slots, rows)
+
+
+def budget_chart(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    currency: str,
+    period: str = "period",
+    budget: str = "budget",
+    spend: str = "spend",
+    value_title: str = "Amount",
+) -> Spec:
+    """Budget and spend side by side per period, in one currency."""
+    _require(frame, [period, budget, spend], "budget_chart")
+    periods = _records(frame, {period: "period", budget: "budget", spend: "spend"})
+    periods.sort(key=lambda r: _sort_key(r["period"]))
+    rows: list[dict[str, Any]] = []
+    for p in periods:
+        share = p["spend"] / p["budget"] if p["budget"] and p["spend"] is not None else None
+        for measure in BUDGET_COLOURS:
+            amount = p[measure.lower()]
+            rows.append(
+                {
+                    "period": p["period"],
+                    "measure": measure,
+                    "amount": amount,
+                    "spend_share": _clean(share),
+                }
+            )
+    fmt = unit_of("money", currency)
+    slots = {"title": title, "value_title": value_title + fmt.suffix}
+    return _finish(_budget_template(fmt), slots, rows)
+
+
+def comparison_chart(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    value_title: str,
+    unit: str = "money",
+    currency: str | None = None,
+    label: str = "developer",
+    value: str = "value",
+    label_title: str = "Developer",
+    descending: bool = True,
+) -> Spec:
+    """Horizontal bars comparing entities (e.g. cost per completion per developer)."""
+    _require(frame, [label, value], "comparison_chart")
+    rows = _records(frame, {label: "label", value: "value"})
+    sign = -1 if descending else 1
+    rows.sort(key=lambda r: (r["value"] is None, sign * (r["value"] or 0), _sort_key(r["label"])))
+    fmt = unit_of(unit, currency)
+    slots = {"title": title, "label_title": label_title, "value_title": value_title + fmt.suffix}
+    return _bar_height(_finish(_bar_template("comparison", fmt, True), slots, rows))
+
+
+def _bar_height(spec: Spec) -> Spec:
+    """A fixed height from the bar count (a step height would drop the fit autosize)."""
+    spec["height"] = BAR_STEP * max(2, len(spec["data"]["values"]))
+    return spec
+
+
+def _number_label(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}" if isinstance(value, int | float) else str(value)
+
+
+# --- serialisation and static rendering -----------------------------------------------------
+
+
+def spec_json(spec: Spec) -> str:
+    """Stable, compact JSON: sorted keys, no NaN, non-ASCII kept."""
+    return json.dumps(
+        spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+
+
+def static_spec(spec: Spec, width: int = SVG_WIDTH) -> Spec:
+    """The spec with a fixed width and a white background, for the SVG used in print and diffs."""
+    fixed = dict(spec)
+    if fixed.get("width") == "container":
+        fixed["width"] = width
+    config = dict(fixed.get("config", {}))
+    config["background"] = "white"
+    fixed["config"] = config
+    return fixed
+
+
+def svg(spec: Spec) -> str:
+    """A static SVG of the chart (vl-convert; system fonts only, no external references)."""
+    import vl_convert
+
+    # No data URL is ever allowed: charts carry their data inline.
+    text: str = vl_convert.vegalite_to_svg(
+        static_spec(spec), vl_version=vega_lite_version(), allowed_base_urls=[]
+    )
+    return text if text.endswith("\n") else text + "\n"
+
+
+def vega_lite_version() -> str:
+    """The Vega-Lite version Altair writes specs for, as vl-convert names it (``6.4``)."""
+    major, minor = alt.SCHEMA_VERSION.lstrip("v").split(".")[:2]
+    return f"{major}.{minor}"
+
+
+# --- the chart block in Markdown ------------------------------------------------------------
+
+SPEC_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_MD_PUNCTUATION = set("\\`*_{}[]()#+-.!")
+_MD_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;", "|": "&#124;"}
+_SCRIPT_JSON_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+
+
+def markdown_text(text: str) -> str:
+    """``text`` as literal inline Markdown: punctuation backslash-escaped, HTML characters as
+    entities, whitespace collapsed. Reads the same in Python-Markdown and on GitHub."""
+    out: list[str] = []
+    for char in " ".join(text.split()):
+        if char in _MD_ENTITIES:
+            out.append(_MD_ENTITIES[char])
+        elif char in _MD_PUNCTUATION:
+            out.append("\\" + char)
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def script_json(spec: Spec) -> str:
+    """:func:`spec_json` safe inside ``<script>``: no ``</script>``, ``<!--`` or ``&`` survives."""
+    text = spec_json(spec)
+    return "".join(_SCRIPT_JSON_ESCAPES.get(char, char) for char in text)
+
+
+def chart_block(spec_id: str, spec: Spec, svg_relpath: str, title: str) -> str:
+    """A chart as a Markdown block (needs the ``md_in_html`` extension).
+
+    On the site the draw script renders the inline spec into ``.ta-chart-view`` and hides the
+    image; in print, without JavaScript and in a pull-request diff the static SVG shows. The
+    image is Markdown, so MkDocs checks and rewrites its relative link like any other.
+    """
+    if not SPEC_ID_RE.match(spec_id):
+        raise ValueError(
+            f"chart id {spec_id!r} must start with a letter or digit and contain only "
+            "letters, digits, '.', '_' and '-'"
+        )
+    if svg_relpath.startswith("/") or "://" in svg_relpath or not svg_relpath.endswith(".svg"):
+        raise ValueError(f"chart image {svg_relpath!r} must be a relative path to an .svg file")
+    image = urllib.parse.quote(svg_relpath, safe="/._-~")
+    return (
+        f'<figure class="ta-chart" data-spec-id="{html.escape(spec_id)}" markdown="1">\n'
+        '<div class="ta-chart-view"></div>\n'
+        f'<script type="application/json" class="ta-chart-spec">{script_json(spec)}</script>\n'
+        "\n"
+        f"![{markdown_text(title)}]({image})\n"
+        "\n"
+        "</figure>\n"
+    )

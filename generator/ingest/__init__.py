@@ -22,8 +22,10 @@ from generator.ingest.canonical import (
     empty_table,
     normalise,
 )
+from generator.ingest.canvas import read_canvas_gradebook
 from generator.ingest.generic import read_generic
 from generator.ingest.moodle import read_moodle_completion, read_moodle_grades, read_moodle_logs
+from generator.ingest.openedx import read_openedx_grades
 from generator.ingest.oulad import read_oulad
 from generator.ingest.xapi import read_xapi
 
@@ -38,6 +40,8 @@ ADAPTERS: dict[str, Adapter] = {
     "moodle-completion": read_moodle_completion,
     "moodle-grades": read_moodle_grades,
     "moodle-logs": read_moodle_logs,
+    "canvas-gradebook": read_canvas_gradebook,
+    "openedx-grades": read_openedx_grades,
     "oulad": read_oulad,
     "xapi": read_xapi,
 }

@@ -99,5 +99,40 @@ def demo_data(out_dir: Path, learners: int, courses: int, rows: int | None, seed
               f"{written.learners:,} learners to {out_dir}")
 
 
+@cli.command(epilog="\b\nExample: accountability build --project . --as-of 2025-Q4")
+@project_option
+@click.option("--as-of", "as_of", default=None, metavar="DATE|PERIOD",
+              help="Report date (2025-12-31) or fiscal quarter (2025-Q3: its last day). Default: "
+                   "project.yaml's report_date, else the end of the latest complete quarter.")
+@click.option("--strict", is_flag=True, help="Fail when any LMS row is rejected.")
+@click.option("--no-mkdocs", is_flag=True, help="Write site_src/ only; skip mkdocs build.")
+@user_errors
+def build(project_dir: Path, as_of: str | None, strict: bool, no_mkdocs: bool) -> None:
+    """Compute the report, write its Markdown into site_src/ and build the site into site/."""
+    from generator.build import build as run_build
+
+    with err.status("Building the report") as status:
+        result = run_build(project_dir, as_of=as_of, strict=strict, run_mkdocs=not no_mkdocs,
+                           progress=lambda message: status.update(message))
+    report = result.report
+    missed = sum(1 for r in report.goals if r.status == "missed")
+    out.print(f"{_escape(report.project.settings.organisation)} as of {report.report_date}: "
+              f"{len(report.goals)} goal results ({missed} missed), {len(report.findings)} findings")
+    out.print(f"site_src/: {result.written.summary()}")
+    if result.site_dir is not None:
+        out.print(f"Site built in {result.site_dir}")
+
+
+@cli.command(epilog="\b\nExample: accountability serve --project . --dev-addr 127.0.0.1:8000")
+@project_option
+@click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
+@user_errors
+def serve(project_dir: Path, dev_addr: str) -> None:
+    """Serve the built report locally, rebuilding the site when a page changes."""
+    from generator.site import serve as run_serve
+
+    sys.exit(run_serve(project_dir, dev_addr))
+
+
 def main() -> None:
     cli(prog_name="accountability")

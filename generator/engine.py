@@ -36,6 +36,7 @@ class Aggregates:
     gains: pd.DataFrame  # scope, member, fiscal_year, quarter, learners, gain_sum
     ratings: pd.DataFrame  # scope, member, fiscal_year, quarter, responses, rating_sum
     breakdown: pd.DataFrame  # course_id x department cohorts, for department tables
+    distributions: pd.DataFrame  # scope, member, fiscal_year, quarter, measure, bin, learners
     excluded_after_report_date: int
 
 
@@ -159,6 +160,7 @@ def aggregate(
         gains=_gains(engine, tables, cohort_rows),
         ratings=_ratings(engine, tables, course_table, report_date, start_month),
         breakdown=_breakdown(engine, cohort_rows),
+        distributions=_distributions(engine, cohort_rows),
         excluded_after_report_date=total_rows - included,
     )
 
@@ -235,6 +237,41 @@ def _breakdown(engine: Engine, cohort_rows: ir.Table) -> pd.DataFrame:
                                     *_cohort_measures(cohort_rows).keys()))
     frame = engine.run(ibis.union(*parts))
     return _sorted(_as_ints(frame), ["course_id", "department", "fiscal_year", "quarter"])
+
+
+SCORE_BIN = 10  # points
+RATIO_BIN = 0.25  # of the expected minutes
+RATIO_CAP = 3.0  # the last bin holds everything at or above 3x the expected time
+
+
+def _distributions(engine: Engine, cohort_rows: ir.Table) -> pd.DataFrame:
+    """Histogram counts of final scores and of completers' time relative to the expected time."""
+    scored = cohort_rows.filter(cohort_rows.score.notnull())
+    scored = scored.mutate(
+        measure=ibis.literal("score"),
+        bin=ibis.least((scored.score / SCORE_BIN).floor() * SCORE_BIN, 90.0),
+    )
+    timed = cohort_rows.filter((cohort_rows.status == "completed") & cohort_rows.minutes.notnull())
+    ratio = timed.minutes / timed.expected_minutes
+    timed = timed.mutate(
+        measure=ibis.literal("minutes_ratio"),
+        bin=ibis.least((ratio / RATIO_BIN).floor() * RATIO_BIN, RATIO_CAP),
+    )
+    parts = []
+    for rows in (scored, timed):
+        for scope in ("org", "course", "developer"):
+            key = SCOPE_KEYS[scope]
+            member = rows[key].cast("string") if key else ibis.literal("org")
+            grouped = rows.group_by(
+                [member.name("member"), "fiscal_year", "measure", "bin"]
+            ).aggregate(learners=rows.count())
+            parts.append(
+                grouped.mutate(scope=ibis.literal(scope), quarter=ibis.literal(0, "int64")).select(
+                    "scope", "member", "fiscal_year", "quarter", "measure", "bin", "learners"
+                )
+            )
+    frame = _as_ints(engine.run(ibis.union(*parts)))
+    return _sorted(frame, ["scope", "member", "fiscal_year", "measure", "bin"])
 
 
 def _tidy(frame: pd.DataFrame) -> pd.DataFrame:

@@ -15,6 +15,7 @@ import pandas as pd
 from generator.catalog import METRICS
 from generator.config import Course, Goal, Project
 from generator.metrics import Metrics
+from generator.paths import slug
 
 MET, AT_RISK, MISSED, NO_DATA = "met", "at risk", "missed", "no data"
 STATUSES = (MET, AT_RISK, MISSED, NO_DATA)
@@ -53,6 +54,10 @@ class GoalResult:
     informed: tuple[Assignment, ...] = ()
     note: str = ""
 
+    @property
+    def goal_id_anchor(self) -> str:
+        return goal_anchor(self.goal_id)
+
     def everyone(self) -> Iterator[tuple[str, Assignment]]:
         yield "accountable", self.accountable
         for kind in ("responsible", "consulted", "informed"):
@@ -83,6 +88,11 @@ class Scorecard:
         if now < before:
             return "improving"
         return "worsening" if now > before else "steady"
+
+
+def goal_anchor(goal_id: str) -> str:
+    """The id of a goal's heading on the goals page."""
+    return f"goal-{slug(goal_id)}"
 
 
 # ---------------------------------------------------------------- evaluation

@@ -30,6 +30,7 @@ class Metrics:
     modules: pd.DataFrame  # course_id, period, module_order, module, reached, lost, dropoff
     module_departments: pd.DataFrame  # the same per department
     breakdown: pd.DataFrame  # course_id, department, period, counts and rates
+    distributions: pd.DataFrame  # scope, member, period, measure, bin, learners (fiscal years)
     quarters: list[str]
     years: list[str]
     report_date: date
@@ -77,6 +78,7 @@ def compute_metrics(project: Project, aggregates: Aggregates, report_date: date)
         modules=modules,
         module_departments=module_departments,
         breakdown=_breakdown(aggregates.breakdown),
+        distributions=_with_period_labels(aggregates.distributions),
         quarters=[q.label for q in quarters],
         years=[f"FY{y}" for y in years],
         report_date=report_date,
@@ -159,8 +161,10 @@ def _add_costs(table: pd.DataFrame, project: Project, quarters: list[Quarter]) -
     is_org = table["scope"] == "org"
     table["budget"] = np.where(is_org, table["period"].map(all_budgets), np.nan).astype("float64")
     table["budget_utilisation"] = _ratio(table["spend"], table["budget"])
-    table["cost_per_completion"] = _ratio(table["spend"], table["completions"])
-    table["cost_per_learner"] = _ratio(table["spend"], table["learners"])
+    # A course or developer with no spend booked in a period has no cost figure, not a zero one.
+    spent = table["spend"].where((table["scope"] == "org") | (table["spend"] > 0))
+    table["cost_per_completion"] = _ratio(spent, table["completions"])
+    table["cost_per_learner"] = _ratio(spent, table["learners"])
     table["budget_yoy_change"] = _ratio(table["budget"], table["period"].map(
         lambda p: all_budgets.get(_year_earlier(p), np.nan)).where(is_org)) - 1
     return table
@@ -225,7 +229,7 @@ def _previous_period(period: str) -> str:
 
 def _add_previous(table: pd.DataFrame) -> pd.DataFrame:
     """``<metric>__prev`` and ``<metric>__change`` from the previous quarter or fiscal year."""
-    names = [m for m in METRICS if m in table]
+    names = [m for m in METRICS if m in table] + ["learners"]
     previous = table[KEYS + names].copy()
     previous["period"] = previous["period"].map(_next_label(table["period"].unique()))
     previous = previous.dropna(subset=["period"]).rename(columns={m: f"{m}__prev" for m in names})
@@ -276,6 +280,15 @@ def _attach_dropoff(table: pd.DataFrame, modules: pd.DataFrame, project: Project
     table = table.merge(previous, on=KEYS, how="left")
     table["module_dropoff__change"] = table["module_dropoff"] - table["module_dropoff__prev"]
     return table
+
+
+def _with_period_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    frame["period"] = [
+        period_label(int(fy), int(q))
+        for fy, q in zip(frame["fiscal_year"], frame["quarter"], strict=True)
+    ]
+    return frame
 
 
 def _breakdown(breakdown: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,839 @@
+"""Pages: the report as ``{relative path: Markdown}``, chart specs and CSV downloads.
+
+Pure: takes a ``Report`` and returns a ``PageSet``; the site stage writes it. Every text that
+comes from YAML or an export passes through ``formatting.text`` (or Jinja's ``md`` filter) so
+it shows as text, never as Markdown or HTML.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from generator import charts
+from generator.catalog import METRICS
+from generator.config import Course, Person, Project
+from generator.findings import Finding
+from generator.formatting import DASH, Formatter, is_missing, link, text
+from generator.goals import MISSED, NO_DATA, STATUSES, Assignment, GoalResult
+from generator.paths import slugs
+from generator.report import Report
+
+HEADLINE = ["enrollments", "completions", "completion_rate", "average_score", "pass_rate",
+            "median_minutes", "spend", "budget_utilisation", "cost_per_completion"]
+COURSE_KPIS = ["enrollments", "completions", "completion_rate", "withdrawal_rate", "fail_rate",
+               "open_enrollments", "average_score", "pass_rate", "median_minutes", "minutes_ratio",
+               "learning_gain", "satisfaction", "module_dropoff", "spend", "cost_per_completion",
+               "cost_per_learner"]
+PERIOD_KPIS = ["budget", "spend", "budget_utilisation", "budget_yoy_change", "completions",
+               "cost_per_completion", "cost_per_learner", "enrollments", "completion_rate",
+               "average_score"]
+STATUS_ICON = {"met": "✅ met", "at risk": "⚠️ at risk", "missed": "❌ missed", "no data": "⬜ no data"}
+SECTIONS = {"courses": "Courses", "developers": "Developers", "periods": "Periods",
+            "roles": "Roles", "departments": "Departments"}
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[list[str]]
+    download: str | None = None  # relative path of the CSV from the page
+
+
+@dataclass
+class PageSet:
+    markdown: dict[str, str] = field(default_factory=dict)
+    charts: dict[str, charts.Spec] = field(default_factory=dict)  # svg path -> spec
+    downloads: dict[str, str] = field(default_factory=dict)  # csv path -> text
+    nav: list[Any] = field(default_factory=list)
+
+
+class Context:
+    """What every page needs: the report, slugs for file names, formatting, chart collection."""
+
+    def __init__(self, report: Report, pages: PageSet):
+        self.report, self.pages = report, pages
+        project = report.project
+        self.project: Project = project
+        self.fmt = Formatter(project.settings.currency, project.settings.min_group_size)
+        self.metrics = report.metrics
+        self.table = report.metrics.table
+        self.course_slug = slugs("course", project.course_by_id)
+        self.person_slug = slugs("person", project.person_by_id)
+        self.role_slug = slugs("role", [r.id for r in project.roles])
+        departments = self.table.loc[(self.table["scope"] == "department")
+                                     & (self.table["enrollments"] > 0), "member"].unique()
+        self.departments = sorted(str(d) for d in departments)
+        self.department_slug = slugs("department", self.departments)
+        self.period_slug = {p: p.lower() for p in self.metrics.quarters + self.metrics.years}
+        self.latest_quarter = self.metrics.quarters[-1] if self.metrics.quarters else ""
+        self.latest_year = self.metrics.years[-1] if self.metrics.years else ""
+
+    # -- lookups
+    def row(self, scope: str, member: str, period: str) -> pd.Series | None:
+        return self.metrics.row(scope, member, period)
+
+    def person_name(self, person_id: str) -> str:
+        person = self.project.person_by_id.get(person_id)
+        return person.name if person else person_id
+
+    def course_title(self, course_id: str) -> str:
+        course = self.project.course_by_id.get(course_id)
+        return course.title if course else course_id
+
+    # -- links from a page at ``depth`` folders below site_src
+    def up(self, depth: int) -> str:
+        return "../" * depth
+
+    def course_link(self, course_id: str, depth: int) -> str:
+        if course_id not in self.course_slug:
+            return text(course_id)
+        return link(self.course_title(course_id), f"{self.up(depth)}courses/{self.course_slug[course_id]}.md")
+
+    def person_link(self, person_id: str, depth: int) -> str:
+        person = self.project.person_by_id.get(person_id)
+        if person and "course-developer" in person.roles:
+            return link(person.name, f"{self.up(depth)}developers/{self.person_slug[person_id]}.md")
+        return text(self.person_name(person_id))
+
+    def role_link(self, role_id: str, depth: int) -> str:
+        role = next((r for r in self.project.roles if r.id == role_id), None)
+        if role is None:
+            return text(role_id)
+        return link(role.title, f"{self.up(depth)}roles/{self.role_slug[role_id]}.md")
+
+    def department_link(self, department: str, depth: int) -> str:
+        if department not in self.department_slug:
+            return text(department)
+        return link(department, f"{self.up(depth)}departments/{self.department_slug[department]}.md")
+
+    def period_link(self, period: str, depth: int) -> str:
+        if period not in self.period_slug:
+            return text(period)
+        return link(period, f"{self.up(depth)}periods/{self.period_slug[period]}.md")
+
+    def member_link(self, scope: str, member: str, depth: int) -> str:
+        if scope == "course":
+            return self.course_link(member, depth)
+        if scope in ("developer", "training_manager"):
+            return self.person_link(member, depth)
+        if scope == "department":
+            return self.department_link(member, depth)
+        return "Organisation"
+
+    def assignment(self, assignment: Assignment, depth: int) -> str:
+        if assignment.group:
+            return text(assignment.group)
+        if not assignment.people:
+            return f"nobody holds {text(assignment.role)}"
+        return ", ".join(self.person_link(p, depth) for p in assignment.people)
+
+    # -- figures
+    def figure(self, row: pd.Series | None, metric: str) -> str:
+        if row is None:
+            return DASH
+        return self.fmt.value(metric, row.get(metric), int(row["learners"]))
+
+    def change(self, row: pd.Series | None, metric: str) -> str:
+        if row is None:
+            return DASH
+        return self.fmt.change(metric, row.get(f"{metric}__change"), int(row["learners"]),
+                               _int(row.get("learners__prev")))
+
+    def chart(self, page: str, name: str, spec: charts.Spec, title: str) -> str:
+        """Register a chart for ``page`` and return its Markdown block."""
+        folder = page.rsplit("/", 1)[0] + "/" if "/" in page else ""
+        stem = page.rsplit("/", 1)[-1].removesuffix(".md")
+        svg_path = f"{folder}charts/{stem}-{name}.svg"
+        self.pages.charts[svg_path] = spec
+        return charts.chart_block(f"{stem}-{name}", spec, f"charts/{stem}-{name}.svg", title)
+
+    def download(self, page: str, name: str, frame: pd.DataFrame) -> str:
+        depth = page.count("/")
+        path = f"downloads/{name}.csv"
+        self.pages.downloads[path] = csv_text(frame)
+        return f"{self.up(depth)}{path}"
+
+
+def _int(value: object) -> int | None:
+    return None if is_missing(value) else int(float(value))  # type: ignore[arg-type]
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """CSV a spreadsheet opens safely: formula-like text cells are prefixed with an apostrophe."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(frame.columns)
+    for row in frame.itertuples(index=False):
+        writer.writerow([_csv_cell(v) for v in row])
+    return buffer.getvalue()
+
+
+def _csv_cell(value: object) -> object:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    if is_missing(value):
+        return ""
+    if isinstance(value, float):
+        return round(value, 6)
+    return value
+
+
+# ---------------------------------------------------------------- templates
+
+_env = Environment(loader=PackageLoader("generator", "templates"), undefined=StrictUndefined,
+                   autoescape=False, keep_trailing_newline=True, trim_blocks=True,
+                   lstrip_blocks=True)
+_env.filters["md"] = text
+
+
+def _render(template: str, **values: Any) -> str:
+    return _env.get_template(template).render(**values)
+
+
+def markdown_table(table: Table) -> str:
+    if not table.rows:
+        return "_Nothing to show._\n"
+    lines = ["| " + " | ".join(table.headers) + " |",
+             "|" + "|".join(" --- " for _ in table.headers) + "|"]
+    lines += ["| " + " | ".join(cell or DASH for cell in row) + " |" for row in table.rows]
+    if table.download:
+        lines += ["", f"[Download as CSV]({table.download}){{ .ta-download }}"]
+    return "\n".join(lines) + "\n"
+
+
+_env.globals["table"] = markdown_table
+
+
+# ---------------------------------------------------------------- the pages
+
+
+def render_pages(report: Report) -> PageSet:
+    pages = PageSet()
+    ctx = Context(report, pages)
+    overview(ctx)
+    goals_page(ctx)
+    for course in report.project.courses:
+        course_page(ctx, course)
+    index_courses(ctx)
+    developers = sorted({c.developer for c in report.project.courses})
+    for developer in developers:
+        developer_page(ctx, developer)
+    index_developers(ctx, developers)
+    for period in ctx.metrics.quarters + ctx.metrics.years:
+        period_page(ctx, period)
+    index_periods(ctx)
+    for role in report.project.roles:
+        role_page(ctx, role.id)
+    index_roles(ctx)
+    for department in ctx.departments:
+        department_page(ctx, department)
+    index_departments(ctx)
+    data_quality(ctx)
+    methodology(ctx)
+    pages.nav = navigation(ctx)
+    return pages
+
+
+def _header(ctx: Context) -> dict[str, Any]:
+    return {"organisation": ctx.project.settings.organisation,
+            "report_date": ctx.metrics.report_date.isoformat(),
+            "latest_quarter": ctx.latest_quarter, "latest_year": ctx.latest_year,
+            "min_group": ctx.project.settings.min_group_size}
+
+
+def kpi_table(ctx: Context, scope: str, member: str, metrics: Sequence[str], periods: Sequence[str]) -> Table:
+    headers = ["Metric"] + [h for p in periods for h in (text(p), "change")] + ["Evaluation level"]
+    rows = []
+    for metric in metrics:
+        cells = [text(METRICS[metric].label)]
+        for period in periods:
+            row = ctx.row(scope, member, period)
+            cells += [ctx.figure(row, metric), ctx.change(row, metric)]
+        rows.append(cells + [text(METRICS[metric].level)])
+    return Table(headers, rows)
+
+
+def _trend_frame(ctx: Context, scope: str, member: str, metric: str) -> pd.DataFrame:
+    series = ctx.metrics.series(scope, member, metric)
+    learners = ctx.metrics.series(scope, member, "learners")["value"]
+    values = [None if ctx.fmt.hidden(metric, n) or is_missing(v) else float(v)
+              for v, n in zip(series["value"], learners, strict=True)]
+    return pd.DataFrame({"period": series["period"], "value": values})
+
+
+def trend(ctx: Context, page: str, name: str, scope: str, member: str, metric: str,
+          title: str, target: float | None = None) -> str:
+    frame = _trend_frame(ctx, scope, member, metric)
+    if frame["value"].isna().all():
+        return ""
+    m = METRICS[metric]
+    unit = "rate" if m.unit == "rate" else ("money" if m.unit == "money" else
+                                            "score" if m.unit in ("score", "rating") else "count")
+    spec = charts.trend_chart(frame, title=title, value_title=m.label, unit=unit,
+                              currency=ctx.project.settings.currency, target=target)
+    return ctx.chart(page, name, spec, title)
+
+
+def results_table(ctx: Context, results: Iterable[GoalResult], depth: int, *, show_goal: bool = True) -> Table:
+    headers = (["Goal"] if show_goal else []) + ["Scope", "Period", "Status", "Value", "Target",
+                                                  "Accountable", "Responsible"]
+    rows = []
+    for r in results:
+        cells = [link(r.title, f"{ctx.up(depth)}goals.md#{r.goal_id_anchor}")] if show_goal else []
+        value = DASH if r.value is None else ctx.fmt.value(r.metric, r.value)
+        if r.status == NO_DATA and r.note:
+            value = text(r.note)
+        cells += [ctx.member_link(r.scope, r.member, depth), ctx.period_link(r.period, depth),
+                  STATUS_ICON[r.status], value, text(r.target),
+                  ctx.assignment(r.accountable, depth),
+                  "; ".join(ctx.assignment(a, depth) for a in r.responsible) or DASH]
+        rows.append(cells)
+    return Table(headers, rows)
+
+
+def findings_table(ctx: Context, findings: Iterable[Finding], depth: int) -> Table:
+    rows = []
+    for f in findings:
+        evidence = ", ".join(f"{text(k.replace('_', ' '))}: {_evidence(ctx, k, v)}"
+                             for k, v in f.evidence.items())
+        rows.append([text(f.kind), text(f.title), ctx.period_link(f.period, depth),
+                     "; ".join(f"{text(a.role)}: {ctx.assignment(a, depth)}" for a in f.points_at),
+                     evidence, text(f.why)])
+    return Table(["Finding", "What", "Period", "Points at", "Evidence", "Why"], rows)
+
+
+def _evidence(ctx: Context, key: str, value: float | str) -> str:
+    if isinstance(value, str):
+        return text(value)
+    if key in ("completion_rate", "dropoff", "share_of_all_dropoff", "utilisation", "from", "to",
+               "median_of_other_departments"):
+        return f"{value:.1%}"
+    if key in ("cost_per_completion", "median_of_other_developers", "spend", "budget"):
+        return ctx.fmt.number(value, "money")
+    if key == "ratio":
+        return f"{value:.2f}×"
+    return f"{value:,.1f}" if isinstance(value, float) and not value.is_integer() else f"{value:,.0f}"
+
+
+# ---- overview
+
+
+def overview(ctx: Context) -> None:
+    page = "index.md"
+    latest = [ctx.latest_quarter, ctx.latest_year]
+    results = ctx.report.goals
+    now = [r for r in results if r.period in latest]
+    counts = {s: sum(1 for r in now if r.status == s) for s in STATUSES}
+    missed = [r for r in results if r.status == MISSED and r.period in latest]
+    accountable: dict[str, list[GoalResult]] = {}
+    for r in missed:
+        for person in r.accountable.people or ((r.accountable.group,) if r.accountable.group else ()):
+            accountable.setdefault(person, []).append(r)
+    who = Table(["Accountable", "Role", "Goals missed", "Which"], [
+        [ctx.person_link(p, 0) if p in ctx.project.person_by_id else text(p),
+         ctx.role_link(rs[0].accountable.role, 0), str(len(rs)),
+         "; ".join(sorted({text(r.title) for r in rs}))]
+        for p, rs in sorted(accountable.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    ])
+    md = _render(
+        "overview.md.j2", **_header(ctx),
+        kpis=kpi_table(ctx, "org", "org", HEADLINE, latest),
+        counts=counts, who=who,
+        missed=results_table(ctx, missed, 0),
+        findings=findings_table(ctx, _recent_findings(ctx), 0),
+        completion_chart=trend(ctx, page, "completion", "org", "org", "completion_rate",
+                               "Completion rate by enrolment quarter"),
+        budget_chart=_budget_chart(ctx, page, ctx.metrics.quarters),
+    )
+    ctx.pages.markdown[page] = md
+
+
+def _recent_findings(ctx: Context) -> list[Finding]:
+    recent = set(ctx.metrics.quarters[-4:]) | {ctx.latest_year}
+    return [f for f in ctx.report.findings if f.period in recent]
+
+
+def _budget_chart(ctx: Context, page: str, periods: Sequence[str]) -> str:
+    org = ctx.table[(ctx.table["scope"] == "org") & ctx.table["period"].isin(periods)]
+    frame = org[["period", "budget", "spend"]].dropna(subset=["budget"])
+    if frame.empty:
+        return ""
+    spec = charts.budget_chart(frame, title="Budget and spend by quarter",
+                               currency=ctx.project.settings.currency)
+    return ctx.chart(page, "budget", spec, "Budget and spend by quarter")
+
+
+# ---- goals
+
+
+def goals_page(ctx: Context) -> None:
+    sections = []
+    periods = ctx.metrics.quarters[-4:] + [ctx.latest_year]
+    for goal in ctx.project.goals:
+        results = [r for r in ctx.report.goals if r.goal_id == goal.id]
+        members = sorted({r.member for r in results})
+        matrix = Table(["Scope"] + [text(p) for p in periods], [
+            [ctx.member_link(goal.scope.level, m, 0)]
+            + [next((STATUS_ICON[r.status] for r in results if r.member == m and r.period == p), DASH)
+               for p in periods]
+            for m in members
+        ])
+        raci = Table(["Accountable", "Responsible", "Consulted", "Informed"], [[
+            ctx.role_link(goal.raci.accountable, 0),
+            ", ".join(ctx.role_link(r, 0) for r in goal.raci.responsible) or DASH,
+            ", ".join(ctx.role_link(r, 0) for r in goal.raci.consulted) or DASH,
+            ", ".join(ctx.role_link(r, 0) for r in goal.raci.informed) or DASH,
+        ]])
+        misses = [r for r in results if r.status == MISSED]
+        sections.append({
+            "id": goal.id, "title": goal.title, "kind": goal.kind,
+            "metric": METRICS[goal.metric].label, "level": METRICS[goal.metric].level,
+            "target": f"{goal.target.comparator} {ctx.fmt.value(goal.metric, goal.target.value)}",
+            "scope": _scope_text(goal), "raci": raci, "matrix": matrix,
+            "misses": results_table(ctx, misses[-12:], 0, show_goal=False), "missed": len(misses),
+        })
+    frame = pd.DataFrame([
+        {"goal": r.goal_id, "title": r.title, "scope": r.scope, "member": r.member,
+         "period": r.period, "status": r.status, "value": r.value, "target": r.target,
+         "accountable": " ".join(r.accountable.people) or r.accountable.group or ""}
+        for r in ctx.report.goals
+    ], columns=["goal", "title", "scope", "member", "period", "status", "value", "target", "accountable"])
+    download = ctx.download("goals.md", "goal-results", frame)
+    ctx.pages.markdown["goals.md"] = _render("goals.md.j2", **_header(ctx), goals=sections,
+                                             download=download)
+
+
+def _scope_text(goal: Any) -> str:
+    scope = goal.scope
+    parts = [scope.level.replace("_", " ")]
+    if scope.ids:
+        parts.append(", ".join(text(i) for i in scope.ids))
+    if scope.mandatory is not None:
+        parts.append("mandatory courses" if scope.mandatory else "optional courses")
+    if scope.audience:
+        parts.append(f"audience {text(scope.audience)}")
+    return " · ".join(parts)
+
+
+# ---- courses
+
+
+def course_page(ctx: Context, course: Course) -> None:
+    slug = ctx.course_slug[course.id]
+    page = f"courses/{slug}.md"
+    year, quarter = ctx.latest_year, ctx.latest_quarter
+    row = ctx.row("course", course.id, year)
+    funnel = _funnel(ctx, page, row)
+    modules = ctx.metrics.modules
+    module_rows = modules[(modules["course_id"] == course.id) & (modules["period"] == year)]
+    dropoff = ""
+    if not module_rows.empty and module_rows["reached"].max() >= ctx.fmt.min_group_size:
+        frame = pd.DataFrame({"module": module_rows["module"], "order": module_rows["module_order"],
+                              "share_lost": module_rows["dropoff"]})
+        dropoff = ctx.chart(page, "dropoff", charts.dropoff_chart(
+            frame, title=f"Share of learners lost after each module, {year}"), "Drop-off by module")
+    md = _render(
+        "course.md.j2", **_header(ctx), course=course, slug=slug,
+        developer=ctx.person_link(course.developer, 1),
+        manager=text(ctx.person_name(course.training_manager)),
+        kpis=kpi_table(ctx, "course", course.id, COURSE_KPIS, [quarter, year]),
+        trend=trend(ctx, page, "completion", "course", course.id, "completion_rate",
+                    "Completion rate by enrolment quarter"),
+        score_trend=trend(ctx, page, "score", "course", course.id, "average_score",
+                          "Average score by enrolment quarter"),
+        funnel=funnel,
+        scores=_distribution(ctx, page, "course", course.id, "score", "Scores", year),
+        minutes=_distribution(ctx, page, "course", course.id, "minutes_ratio",
+                              "Time spent vs expected", year),
+        dropoff=dropoff,
+        departments=_department_table(ctx, course.id, year),
+        results=results_table(ctx, [r for r in ctx.report.goals
+                                    if r.scope == "course" and r.member == course.id
+                                    and r.period in (quarter, year, *ctx.metrics.quarters[-4:])], 1),
+        findings=findings_table(ctx, [f for f in ctx.report.findings
+                                      if f.scope == "course" and f.member == course.id], 1),
+    )
+    ctx.pages.markdown[page] = md
+
+
+def _funnel(ctx: Context, page: str, row: pd.Series | None) -> str:
+    if row is None or int(row["enrollments"]) < ctx.fmt.min_group_size:
+        return ""
+    stages = [("Enrolled", row["enrollments"]),
+              ("Not withdrawn", row["enrollments"] - row["withdrawn"]),
+              ("Completed", row["completed"]), ("Passed", row["passed"])]
+    frame = pd.DataFrame({"stage": [s for s, _ in stages],
+                          "count": [int(v) if int(v) >= ctx.fmt.min_group_size or int(v) == 0
+                                    else None for _, v in stages]})
+    return ctx.chart(page, "funnel", charts.funnel_chart(
+        frame, title=f"Enrolment to completion, {row['period']}"), "Enrolment funnel")
+
+
+def _distribution(ctx: Context, page: str, scope: str, member: str, measure: str, title: str,
+                  period: str) -> str:
+    d = ctx.metrics.distributions
+    rows = d[(d["scope"] == scope) & (d["member"] == member) & (d["measure"] == measure)
+             & (d["period"] == period)]
+    if rows.empty or rows["learners"].sum() < ctx.fmt.min_group_size:
+        return ""
+    width = 10.0 if measure == "score" else 0.25
+    frame = pd.DataFrame({
+        "bin_start": rows["bin"], "bin_end": rows["bin"] + width,
+        "count": [int(n) if n >= ctx.fmt.min_group_size else None for n in rows["learners"]],
+    })
+    bin_title = "Score" if measure == "score" else "Minutes ÷ expected minutes"
+    spec = charts.distribution_chart(frame, title=f"{title}, {period}", bin_title=bin_title)
+    return ctx.chart(page, measure.replace("_", "-"), spec, title)
+
+
+def _department_table(ctx: Context, course_id: str, period: str) -> Table:
+    b = ctx.metrics.breakdown
+    rows = b[(b["course_id"] == course_id) & (b["period"] == period)]
+    table = Table(["Department", "Enrolments", "Completion rate", "Average score"], [])
+    for _, r in rows.sort_values("department").iterrows():
+        n = int(r["enrollments"])
+        table.rows.append([
+            ctx.department_link(str(r["department"]), 1),
+            ctx.fmt.suppressed() if 0 < n < ctx.fmt.min_group_size else f"{n:,}",
+            ctx.fmt.value("completion_rate", r["completion_rate"], n),
+            ctx.fmt.value("average_score", r["average_score"], n),
+        ])
+    return table
+
+
+def index_courses(ctx: Context) -> None:
+    year = ctx.latest_year
+    rows, records = [], []
+    for course in sorted(ctx.project.courses, key=lambda c: c.id):
+        row = ctx.row("course", course.id, year)
+        statuses = [r.status for r in ctx.report.goals if r.scope == "course" and r.member == course.id
+                    and r.period in (ctx.latest_quarter, year)]
+        status = _worst(statuses)
+        rows.append([ctx.course_link(course.id, 1), text(course.id),
+                     "mandatory" if course.mandatory else "optional",
+                     ctx.person_link(course.developer, 1),
+                     ctx.figure(row, "enrollments"), ctx.figure(row, "completion_rate"),
+                     ctx.figure(row, "average_score"), ctx.figure(row, "cost_per_completion"),
+                     STATUS_ICON.get(status, DASH)])
+        records.append({"course_id": course.id, "title": course.title,
+                        "mandatory": course.mandatory, "developer": course.developer,
+                        "enrollments": _raw(ctx, row, "enrollments"),
+                        "completion_rate": _raw(ctx, row, "completion_rate"),
+                        "average_score": _raw(ctx, row, "average_score"),
+                        "cost_per_completion": _raw(ctx, row, "cost_per_completion"),
+                        "goal_status": status or ""})
+    table = Table(["Course", "Id", "Kind", "Developer", f"Enrolments {year}", "Completion",
+                   "Average score", "Cost per completion", "Goals"], rows,
+                  download=ctx.download("courses/index.md", "courses", pd.DataFrame(records)))
+    ctx.pages.markdown["courses/index.md"] = _render("index.md.j2", **_header(ctx), title="Courses",
+                                                     intro=f"Every course, with its figures for {year}.",
+                                                     listing=table)
+
+
+def _raw(ctx: Context, row: pd.Series | None, metric: str) -> object:
+    """A figure for CSV: the number, or the suppression text."""
+    if row is None:
+        return None
+    if ctx.fmt.hidden(metric, int(row["learners"])):
+        return ctx.fmt.suppressed()
+    return row.get(metric)
+
+
+def _worst(statuses: list[str]) -> str | None:
+    for status in ("missed", "at risk", "met", "no data"):
+        if status in statuses:
+            return status
+    return None
+
+
+# ---- developers
+
+
+def developer_page(ctx: Context, developer: str) -> None:
+    slug = ctx.person_slug[developer]
+    page = f"developers/{slug}.md"
+    person: Person | None = ctx.project.person_by_id.get(developer)
+    year = ctx.latest_year
+    courses = [c for c in ctx.project.courses if c.developer == developer]
+    course_rows = Table(["Course", "Kind", "Enrolments", "Completion", "Average score",
+                         "Cost per completion"], [
+        [ctx.course_link(c.id, 1), "mandatory" if c.mandatory else "optional",
+         ctx.figure(ctx.row("course", c.id, year), "enrollments"),
+         ctx.figure(ctx.row("course", c.id, year), "completion_rate"),
+         ctx.figure(ctx.row("course", c.id, year), "average_score"),
+         ctx.figure(ctx.row("course", c.id, year), "cost_per_completion")]
+        for c in courses
+    ])
+    others = ctx.table[(ctx.table["scope"] == "developer") & (ctx.table["period"] == year)]
+    compare = pd.DataFrame({"developer": [ctx.person_name(d) for d in others["member"]],
+                            "value": others["cost_per_completion"]})
+    comparison = ""
+    if compare["value"].notna().any():
+        comparison = ctx.chart(page, "cost", charts.comparison_chart(
+            compare, title=f"Cost per completion by developer, {year}",
+            value_title="Cost per completion", currency=ctx.project.settings.currency),
+            "Developers compared")
+    md = _render(
+        "developer.md.j2", **_header(ctx), name=person.name if person else developer,
+        kind=person.kind if person else "", courses=course_rows,
+        kpis=kpi_table(ctx, "developer", developer, COURSE_KPIS, [ctx.latest_quarter, year]),
+        trend=trend(ctx, page, "completion", "developer", developer, "completion_rate",
+                    "Completion rate of their courses by enrolment quarter"),
+        comparison=comparison,
+        results=results_table(ctx, [r for r in ctx.report.goals
+                                    if developer in r.accountable.people
+                                    and r.period in (ctx.latest_quarter, year)], 1),
+        findings=findings_table(ctx, [f for f in ctx.report.findings
+                                      if any(developer in a.people for a in f.points_at)], 1),
+    )
+    ctx.pages.markdown[page] = md
+
+
+def index_developers(ctx: Context, developers: list[str]) -> None:
+    year = ctx.latest_year
+    rows = []
+    for d in developers:
+        row = ctx.row("developer", d, year)
+        person = ctx.project.person_by_id.get(d)
+        rows.append([ctx.person_link(d, 1), text(person.kind if person else ""),
+                     str(sum(1 for c in ctx.project.courses if c.developer == d)),
+                     ctx.figure(row, "enrollments"), ctx.figure(row, "completion_rate"),
+                     ctx.figure(row, "spend"), ctx.figure(row, "cost_per_completion")])
+    page = "developers/index.md"
+    compare = ctx.table[(ctx.table["scope"] == "developer") & (ctx.table["period"] == year)]
+    chart = ""
+    if compare["cost_per_completion"].notna().any():
+        chart = ctx.chart(page, "cost", charts.comparison_chart(
+            pd.DataFrame({"developer": [ctx.person_name(d) for d in compare["member"]],
+                          "value": compare["cost_per_completion"]}),
+            title=f"Cost per completion by developer, {year}", value_title="Cost per completion",
+            currency=ctx.project.settings.currency), "Developers compared")
+    table = Table(["Developer", "Kind", "Courses", f"Enrolments {year}", "Completion", "Spend",
+                   "Cost per completion"], rows)
+    ctx.pages.markdown[page] = _render("index.md.j2", **_header(ctx), title="Course developers",
+                                       intro="Internal teams and vendors, and what their courses "
+                                             f"achieved and cost in {year}.",
+                                       listing=table, chart=chart)
+
+
+# ---- periods
+
+
+def period_page(ctx: Context, period: str) -> None:
+    page = f"periods/{ctx.period_slug[period]}.md"
+    is_year = period.startswith("FY")
+    quarters = [q for q in ctx.metrics.quarters if f"FY{q.split('-')[0]}" == period] if is_year else []
+    spend_lines = _spend_lines(ctx, [period] if not is_year else quarters)
+    dev_rows = ctx.table[(ctx.table["scope"] == "developer") & (ctx.table["period"] == period)]
+    developers = Table(["Developer", "Spend", "Completions", "Cost per completion"], [
+        [ctx.person_link(str(r["member"]), 1), ctx.fmt.value("spend", r["spend"]),
+         f"{int(r['completions']):,}", ctx.fmt.value("cost_per_completion", r["cost_per_completion"])]
+        for _, r in dev_rows.iterrows()
+    ])
+    md = _render(
+        "period.md.j2", **_header(ctx), period=period, is_year=is_year,
+        kpis=kpi_table(ctx, "org", "org", PERIOD_KPIS, [period]),
+        budget_chart=_budget_chart(ctx, page, quarters) if is_year else "",
+        spend=spend_lines, developers=developers,
+        results=results_table(ctx, [r for r in ctx.report.goals if r.period == period], 1),
+        findings=findings_table(ctx, [f for f in ctx.report.findings if f.period == period], 1),
+        quarters=" · ".join(ctx.period_link(q, 1) for q in quarters),
+    )
+    ctx.pages.markdown[page] = md
+
+
+def _spend_lines(ctx: Context, periods: Sequence[str]) -> Table:
+    rows = []
+    for budget in ctx.project.budgets:
+        if budget.period not in periods:
+            continue
+        for line in budget.spend:
+            target = (ctx.course_link(line.course, 1) if line.course else
+                      ctx.person_link(line.developer, 1) if line.developer else text(line.category or ""))
+            kind = "course" if line.course else "developer" if line.developer else "category"
+            rows.append([text(budget.period), kind, target, ctx.fmt.value("spend", line.amount),
+                         text(line.note)])
+    return Table(["Quarter", "Spent on", "What", "Amount", "Note"], rows)
+
+
+def index_periods(ctx: Context) -> None:
+    rows = []
+    for period in ctx.metrics.years + ctx.metrics.quarters:
+        row = ctx.row("org", "org", period)
+        rows.append([ctx.period_link(period, 1), ctx.figure(row, "budget"), ctx.figure(row, "spend"),
+                     ctx.figure(row, "budget_utilisation"), ctx.figure(row, "budget_yoy_change"),
+                     ctx.figure(row, "completions"), ctx.figure(row, "cost_per_completion")])
+    page = "periods/index.md"
+    table = Table(["Period", "Budget", "Spend", "Used", "Budget vs a year earlier", "Completions",
+                   "Cost per completion"], rows)
+    frame = ctx.table[(ctx.table["scope"] == "org")][
+        ["period", "budget", "spend", "budget_utilisation", "budget_yoy_change", "completions",
+         "cost_per_completion"]]
+    table.download = ctx.download(page, "periods", frame)
+    ctx.pages.markdown[page] = _render("index.md.j2", **_header(ctx), title="Budget periods",
+                                       intro="Budget, spend and what it bought, per fiscal year "
+                                             "and quarter.",
+                                       listing=table, chart=_budget_chart(ctx, page, ctx.metrics.quarters))
+
+
+# ---- roles
+
+
+def role_page(ctx: Context, role_id: str) -> None:
+    role = next(r for r in ctx.project.roles if r.id == role_id)
+    page = f"roles/{ctx.role_slug[role_id]}.md"
+    holders = ctx.project.holders(role_id)
+    recent = set(ctx.metrics.quarters[-4:]) | {ctx.latest_year}
+    involved = [(kind, r) for r in ctx.report.goals if r.period in recent
+                for kind, a in r.everyone() if a.role == role_id]
+    accountable = [r for kind, r in involved if kind == "accountable"]
+    other = Table(["Goal", "Scope", "Period", "Status", "This role is"], [
+        [link(r.title, f"../goals.md#{r.goal_id_anchor}"), ctx.member_link(r.scope, r.member, 1),
+         ctx.period_link(r.period, 1), STATUS_ICON[r.status], kind]
+        for kind, r in involved if kind != "accountable"
+    ])
+    card = ctx.report.role_scorecards.get(role_id)
+    md = _render(
+        "role.md.j2", **_header(ctx), role=role,
+        holders=", ".join(ctx.person_link(p.id, 1) for p in holders) or "nobody (learners as a group)",
+        scorecard=card, accountable=results_table(ctx, accountable, 1), other=other,
+        findings=findings_table(ctx, [f for f in ctx.report.findings if role_id in f.roles], 1),
+        people=_people_scorecards(ctx, holders),
+    )
+    ctx.pages.markdown[page] = md
+
+
+def _people_scorecards(ctx: Context, holders: list[Person]) -> Table:
+    rows = []
+    for person in holders:
+        card = ctx.report.people_scorecards.get(person.id)
+        if card is None:
+            continue
+        rows.append([ctx.person_link(person.id, 1), str(len(card.goals)),
+                     *(str(card.counts[s]) for s in STATUSES), text(card.trend)])
+    return Table(["Person", "Goals owned", *(STATUS_ICON[s] for s in STATUSES), "Trend"], rows)
+
+
+def index_roles(ctx: Context) -> None:
+    rows = []
+    for role in ctx.project.roles:
+        card = ctx.report.role_scorecards.get(role.id)
+        rows.append([ctx.role_link(role.id, 1), text(role.answers_for),
+                     ", ".join(text(p.name) for p in ctx.project.holders(role.id)) or DASH,
+                     str(card.counts["missed"]) if card else "0",
+                     text(card.trend) if card else DASH])
+    table = Table(["Role", "Answers for", "Held by", "Goal results missed", "Trend"], rows)
+    ctx.pages.markdown["roles/index.md"] = _render(
+        "index.md.j2", **_header(ctx), title="Who is accountable if the training fails?",
+        intro="Each role, what it answers for, and how its goals went.", listing=table)
+
+
+# ---- departments
+
+
+def department_page(ctx: Context, department: str) -> None:
+    page = f"departments/{ctx.department_slug[department]}.md"
+    year = ctx.latest_year
+    b = ctx.metrics.breakdown
+    rows = b[(b["department"] == department) & (b["period"] == year)]
+    table = Table(["Course", "Kind", "Enrolments", "Completion rate", "Average score"], [])
+    for _, r in rows.sort_values("course_id").iterrows():
+        course = ctx.project.course_by_id.get(str(r["course_id"]))
+        n = int(r["enrollments"])
+        table.rows.append([
+            ctx.course_link(str(r["course_id"]), 1),
+            "mandatory" if course and course.mandatory else "optional",
+            ctx.fmt.suppressed() if 0 < n < ctx.fmt.min_group_size else f"{n:,}",
+            ctx.fmt.value("completion_rate", r["completion_rate"], n),
+            ctx.fmt.value("average_score", r["average_score"], n),
+        ])
+    md = _render(
+        "department.md.j2", **_header(ctx), department=department,
+        kpis=kpi_table(ctx, "department", department,
+                       ["enrollments", "completion_rate", "average_score", "pass_rate"],
+                       [ctx.latest_quarter, year]),
+        trend=trend(ctx, page, "completion", "department", department, "completion_rate",
+                    "Completion rate by enrolment quarter"),
+        courses=table,
+        findings=findings_table(ctx, [f for f in ctx.report.findings
+                                      if f.scope == "department" and f.member == department], 1),
+    )
+    ctx.pages.markdown[page] = md
+
+
+def index_departments(ctx: Context) -> None:
+    year = ctx.latest_year
+    mandatory = {c.id for c in ctx.project.courses if c.mandatory}
+    b = ctx.metrics.breakdown
+    rows = []
+    for department in ctx.departments:
+        row = ctx.row("department", department, year)
+        m = b[(b["department"] == department) & (b["period"] == year) & b["course_id"].isin(mandatory)]
+        n = int(m["enrollments"].sum())
+        rate = m["completed"].sum() / n if n else None
+        rows.append([ctx.department_link(department, 1), ctx.figure(row, "enrollments"),
+                     ctx.figure(row, "completion_rate"),
+                     ctx.fmt.value("completion_rate", rate, n), ctx.figure(row, "average_score")])
+    table = Table(["Department", f"Enrolments {year}", "Completion", "Mandatory completion",
+                   "Average score"], rows)
+    ctx.pages.markdown["departments/index.md"] = _render(
+        "index.md.j2", **_header(ctx), title="Departments",
+        intro="Learners take part by department; no figure names a person. Figures about fewer "
+              f"than {ctx.fmt.min_group_size} learners are suppressed.", listing=table)
+
+
+# ---- data quality and methodology
+
+
+def data_quality(ctx: Context) -> None:
+    report = ctx.report.ingested.report
+    sources = Table(["Source", "Format", "Read", "Loaded", "Merged", "Rejected"], [
+        [text(s.path), text(s.format), f"{s.rows_read:,}", f"{s.rows_loaded:,}",
+         f"{s.rows_merged:,}", f"{s.rows_rejected:,}"] for s in report.sources
+    ])
+    reasons = Table(["Source", "Reason", "Rows", "First lines"], [
+        [text(s.path), text(reason), f"{detail.count:,}", ", ".join(map(str, detail.lines))]
+        for s in report.sources for reason, detail in sorted(s.reasons.items())
+    ])
+    statuses = Table(["Status", "Rows"], [[text(k), f"{v:,}"]
+                                          for k, v in ctx.report.ingested.status_counts().items()])
+    ctx.pages.markdown["data-quality.md"] = _render(
+        "data_quality.md.j2", **_header(ctx), sources=sources, reasons=reasons, statuses=statuses,
+        totals=report, excluded=ctx.metrics.excluded_after_report_date)
+
+
+def methodology(ctx: Context) -> None:
+    metrics = Table(["Metric", "Definition", "Evaluation level"], [
+        [text(m.label), text(m.definition), text(m.level)] for m in METRICS.values()
+    ])
+    t = ctx.project.settings.thresholds
+    thresholds = Table(["Setting", "Value", "Meaning"], [
+        [text(name), text(f"{getattr(t, name):g}"), text(field.description or "")]
+        for name, field in type(t).model_fields.items()
+    ])
+    ctx.pages.markdown["methodology.md"] = _render(
+        "methodology.md.j2", **_header(ctx), metrics=metrics, thresholds=thresholds,
+        start_month=ctx.project.settings.fiscal_year_start_month)
+
+
+def navigation(ctx: Context) -> list[Any]:
+    """Sections and index pages only: a full nav is embedded in every page and grows with the
+    square of the page count."""
+    return [
+        {"Overview": "index.md"},
+        {"Goals and accountability": "goals.md"},
+        {"Roles": "roles/index.md"},
+        {"Courses": "courses/index.md"},
+        {"Developers": "developers/index.md"},
+        {"Periods": "periods/index.md"},
+        {"Departments": "departments/index.md"},
+        {"Data quality": "data-quality.md"},
+        {"Methodology": "methodology.md"},
+    ]

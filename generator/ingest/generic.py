@@ -9,6 +9,7 @@ import pandas as pd
 from generator.config import Source
 from generator.errors import Problem, ProblemsFound, did_you_mean
 from generator.ingest.canonical import LINE, REQUIRED, TABLE_COLUMNS
+from generator.ingest.exports import Accounting
 from generator.ingest.textfile import read_delimited
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -20,7 +21,33 @@ def read_generic(source: Source, path: Path, shown: str) -> dict[str, pd.DataFra
         frame = read_spreadsheet(path, shown)
     else:
         frame = read_delimited(path, shown, encoding=source.encoding, delimiter=source.delimiter)
-    return {source.table: map_columns(frame, source, shown)}
+    canonical = {source.columns.get(str(c), str(c)) for c in frame.columns}
+    if source.course_id and "course_id" not in canonical:
+        frame["course_id"] = source.course_id  # a one-course export that does not name it
+    mapped = map_columns(frame, source, shown)
+    return {source.table: drop_mangled_dates(mapped, source.table)}
+
+
+# A spreadsheet that "helpfully" turned text into dates: a serial day number (45123, also
+# 45123.5) or a localised month-day such as 10月20日 (OULAD's imd_band '10-20' in one copy).
+SERIAL = r"^\d{5}(\.\d+)?$"
+MONTH_DAY = r"^\d{1,2}月\d{1,2}日$"
+
+
+def drop_mangled_dates(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Reject date cells a spreadsheet has mangled, with a reason that says how to fix it."""
+    account = Accounting(rows_read=len(frame))
+    for column, kind in TABLE_COLUMNS[table].items():
+        if kind != "date" or column not in frame or not pd.api.types.is_string_dtype(frame[column]):
+            continue
+        for pattern, what in ((SERIAL, "a spreadsheet serial number"),
+                              (MONTH_DAY, "a month-day a spreadsheet made of it")):
+            text = frame[column].astype("string").str.strip()
+            hit = text.str.match(pattern).fillna(False).astype(bool)
+            frame = account.drop(frame, hit, f"{column} is {what}, not a date: the file went "
+                                 "through a spreadsheet; export the column as text (or read "
+                                 "the .xlsx)")
+    return account.attach(frame) if account.rejected else frame
 
 
 def read_spreadsheet(path: Path, shown: str) -> pd.DataFrame:

@@ -36,11 +36,11 @@ made for the 40 catalogue courses, and only within the first chunk, so they stay
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -174,7 +174,8 @@ DEVELOPERS: tuple[Developer, ...] = (
 ROLES: tuple[dict[str, str], ...] = (
     {"id": "ld-manager", "title": "Learning & Development Manager",
      "answers_for": "Turning the training budget into a more productive workforce.",
-     "evidence": "Budget against spend per quarter, cost per completion, year-on-year budget change."},
+     "evidence": "Budget against spend per quarter, cost per completion, year-on-year budget "
+                 "change."},
     {"id": "training-manager", "title": "Training Manager",
      "answers_for": "Training that is sound and engaging, the choice of suppliers, and fine-tuning "
                     "from LMS data.",
@@ -319,8 +320,8 @@ def _catalogue() -> list[DemoCourse]:
                  popularity=1.5),
         optional("project-management-fundamentals", "Project Management Fundamentals",
                  "brightpath", "all", 120, 8),
-        optional("resilience-wellbeing", "Resilience and Wellbeing at Work", "brightpath", "all", 40,
-                 4, scored=False, popularity=1.5),
+        optional("resilience-wellbeing", "Resilience and Wellbeing at Work", "brightpath", "all",
+                 40, 4, scored=False, popularity=1.5),
         optional("lean-warehousing", "Lean Warehousing and 5S", "skillhaus", wh, 60,
                  ("Waste in the warehouse", "Sort and set in order", "Shine and standardise",
                   "Sustain", "Continuous improvement"), popularity=2.0),
@@ -381,7 +382,7 @@ class Organisation:
 
 def _largest_remainder(total: int, shares: list[float]) -> list[int]:
     raw = [total * s / sum(shares) for s in shares]
-    counts = [int(math.floor(r)) for r in raw]
+    counts = [math.floor(r) for r in raw]
     order = sorted(range(len(raw)), key=lambda i: (counts[i] - raw[i], i))
     for i in order[: total - sum(counts)]:
         counts[i] += 1
@@ -421,8 +422,9 @@ def _replace(course: DemoCourse, **changes: Any) -> DemoCourse:
     return replace(course, **changes)
 
 
-VENDOR_NAMES = ("Northstar eLearning", "Quayside Training", "Cobalt Courseware", "Meridian Skills",
-                "Harbourlight Learning", "Atlas Academy", "Keystone Digital Learning", "Bluefin Labs")
+VENDOR_NAMES = ("Northstar eLearning", "Quayside Training", "Cobalt Courseware",
+                "Meridian Skills", "Harbourlight Learning", "Atlas Academy",
+                "Keystone Digital Learning", "Bluefin Labs")
 
 
 def _extra_developers(extra_courses: int) -> list[Developer]:
@@ -593,7 +595,8 @@ def _audience_tables(org: Organisation) -> tuple[np.ndarray, np.ndarray, np.ndar
     return (*pad(mandatory), *pad(optional))
 
 
-def plan_learners(org: Organisation, clean_rows: int | None, rng: np.random.Generator) -> LearnerPlan:
+def plan_learners(org: Organisation, clean_rows: int | None,
+                  rng: np.random.Generator) -> LearnerPlan:
     learners = sum(org.department_sizes)
     department = np.repeat(np.arange(len(DEPARTMENTS)), org.department_sizes)
     department = department[rng.permutation(learners)]
@@ -686,8 +689,7 @@ def learner_blocks(rows_per_learner: np.ndarray, chunk_rows: int) -> Iterator[tu
     total = int(ends[-1]) if len(ends) else 0
     cuts = np.searchsorted(ends, np.arange(chunk_rows, total, chunk_rows), side="left") + 1
     bounds = [0, *sorted(set(int(c) for c in cuts if 0 < c < len(ends))), len(ends)]
-    for first, last in zip(bounds[:-1], bounds[1:], strict=True):
-        yield first, last
+    yield from itertools.pairwise(bounds)
 
 
 def make_chunk(plan: LearnerPlan, tables: CourseTables, first: int, last: int,
@@ -713,7 +715,8 @@ def _assign_courses(plan: LearnerPlan, learner: np.ndarray, j: np.ndarray,
     o_step = j - plan.mandatory_count[learner]
     o_pos = (plan.optional_start[learner] + o_step) % o_n
     o_round = np.maximum(o_step, 0) // o_n
-    course = np.where(is_mandatory, plan.mandatory_table[dept, m_pos], plan.optional_table[dept, o_pos])
+    course = np.where(is_mandatory, plan.mandatory_table[dept, m_pos],
+                      plan.optional_table[dept, o_pos])
     # Mandatory: the cohort's quarter shifted by the course's place; optional: spread evenly.
     # Repeats (more rows than courses) move 5 quarters on, so keys stay unique for 12 rounds.
     m_quarter = plan.cohort[learner] + m_pos + 5 * m_round
@@ -762,7 +765,8 @@ def _outcomes(t: CourseTables, learner: np.ndarray, course: np.ndarray, quarter:
     stop = (cdf < rng.random(n)[:, None]).sum(axis=1)
     elapsed = np.clip(REPORT_DAY - enrolled, 0, None)
     progress = np.minimum((n_modules * elapsed) // duration, n_modules - 1)
-    reached = np.where(finished, n_modules, np.where(in_flight, progress, np.minimum(stop, n_modules)))
+    reached = np.where(finished, n_modules,
+                       np.where(in_flight, progress, np.minimum(stop, n_modules)))
 
     status = np.where(completed, COMPLETED, np.where(failed, FAILED,
                       np.where(reached > 0, IN_PROGRESS, NOT_STARTED)))
@@ -859,7 +863,8 @@ def _dirty_rows(table: pa.Table, rng: np.random.Generator) -> tuple[pa.Table, np
         row["Course code"] = code
     k = len(UNKNOWN_COURSE_CODES)
     rows[k]["Enrolled"] = BAD_DATE
-    has_score = np.flatnonzero(table.column("Final score").is_valid().to_numpy(zero_copy_only=False))
+    scored = table.column("Final score").is_valid()
+    has_score = np.flatnonzero(scored.to_numpy(zero_copy_only=False))
     if len(has_score):
         picks[k + 1] = has_score[rng.integers(len(has_score))]
         rows[k + 1] = table.slice(int(picks[k + 1]), 1).to_pylist()[0]
@@ -919,7 +924,8 @@ def assessment_table(chunk: Chunk, tables: CourseTables, text: TextTables,
     post_rows = rows[finished]
     learner = np.r_[chunk.learner[rows], chunk.learner[post_rows]]
     codes = np.r_[course, chunk.course[post_rows]]
-    order = np.lexsort((np.r_[np.zeros(len(rows)), np.ones(len(post_rows))], np.r_[rows, post_rows]))
+    order = np.lexsort((np.r_[np.zeros(len(rows)), np.ones(len(post_rows))],
+                        np.r_[rows, post_rows]))
     kind = np.r_[np.zeros(len(rows), dtype=np.int64), np.ones(len(post_rows), dtype=np.int64)]
     taken = np.r_[chunk.enrolled[rows], end[finished]]
     score = np.rint(np.r_[pre, post[finished]]).astype(np.int64)
@@ -1072,7 +1078,8 @@ def _empty_chunk() -> Chunk:
 def _mark_report_date(chunk: Chunk, table: pa.Table, text: TextTables) -> pa.Table:
     """Make sure the data reaches the last day of the last quarter, so the default report
     date is that day: one not-yet-started enrolment is dated 2026-03-31."""
-    candidates = np.flatnonzero((chunk.status == NOT_STARTED) & (chunk.quarter == len(QUARTERS) - 1))
+    last_quarter = chunk.quarter == len(QUARTERS) - 1
+    candidates = np.flatnonzero((chunk.status == NOT_STARTED) & last_quarter)
     if len(candidates) == 0 or (chunk.enrolled == REPORT_DAY).any():
         return table
     chunk.enrolled[candidates[-1]] = REPORT_DAY
@@ -1125,8 +1132,9 @@ def project_yaml(command: str) -> str:
                    "report_date is left unset: it defaults to the last day of the latest complete",
                    "quarter in the data (2026-03-31).")
     settings = {"organisation": ORGANISATION, "currency": CURRENCY,
-                "fiscal_year_start_month": FISCAL_YEAR_START_MONTH, "min_group_size": MIN_GROUP_SIZE}
-    sources = [
+                "fiscal_year_start_month": FISCAL_YEAR_START_MONTH,
+                "min_group_size": MIN_GROUP_SIZE}
+    sources: list[tuple[dict[str, Any], str]] = [
         ({"path": f"data/{DATA_FILES['enrollments']}", "format": "csv", "table": "enrollments",
           "columns": dict(EXPORT_COLUMNS), "status_values": dict(STATUS_VALUES)},
          "The LMS enrolment report, with its own column names and status texts (story 9: a few "

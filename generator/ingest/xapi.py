@@ -135,18 +135,17 @@ def _statement_row(document: Document, source: Source) -> tuple[dict[str, Any], 
     if not isinstance(statement, dict) or not any(k in statement for k in ("actor", "verb",
                                                                             "object")):
         return {}, "not an xAPI statement (no actor, verb or object)"
-    verb_id = (statement.get("verb") or {}).get("id") if isinstance(statement.get("verb"),
-                                                                      dict) else None
+    verb_id = _mapping(statement.get("verb")).get("id")
     if not verb_id:
         return {}, "statement has no verb id"
     learner = _learner(statement.get("actor"))
     if learner is None:
         return {}, "statement has no identified actor (account, mbox, mbox_sha1sum or openid)"
-    obj = statement.get("object") if isinstance(statement.get("object"), dict) else {}
+    obj = _mapping(statement.get("object"))
     if not obj.get("id"):
         return {}, "statement has no object id"
-    context = statement.get("context") if isinstance(statement.get("context"), dict) else {}
-    result = statement.get("result") if isinstance(statement.get("result"), dict) else {}
+    context = _mapping(statement.get("context"))
+    result = _mapping(statement.get("result"))
     duration, bad_duration = _minutes(result.get("duration"))
     if bad_duration:
         return {}, f"result.duration is not ISO 8601 ({result.get('duration')!r})"
@@ -156,6 +155,11 @@ def _statement_row(document: Document, source: Source) -> tuple[dict[str, Any], 
         "timestamp": statement.get("timestamp") or statement.get("stored"),
         "score": _score(result.get("score")), "minutes": duration, LINE: document.index,
     }, None
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    """A JSON object, or {} when the statement has something else there."""
+    return value if isinstance(value, dict) else {}
 
 
 def _learner(actor: Any) -> str | None:

@@ -33,7 +33,7 @@ BUILTIN_ROLES = ("ld-manager", "training-manager", "course-developer", "learner"
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 # ---------------------------------------------------------------- project.yaml
@@ -78,7 +78,7 @@ class Thresholds(Model):
     """A department's mandatory completion rate this far below the median of the others."""
     minutes_ratio: float = 1.5
     """Completers' median minutes this many times the course's expected minutes."""
-    cost_ratio: float = 2.0
+    cost_ratio: float = 2.5
     """A developer's cost per completion this many times the median of the others."""
     underspend: float = 0.8
     """Budget utilisation below this is under-spent."""
@@ -118,7 +118,9 @@ class Role(Model):
     """A role that answers for part of the training."""
 
     id: str
+    """Role id used in goals' RACI and in people's roles (ld-manager, training-manager, course-developer, learner, or your own)."""
     title: str
+    """Name shown on the pages."""
     answers_for: str
     """What the role is accountable for, in a sentence."""
     evidence: str = ""
@@ -129,8 +131,11 @@ class Person(Model):
     """A person, internal team or vendor organisation holding one or more roles."""
 
     id: str
+    """Id used by courses (developer, training_manager) and spend lines."""
     name: str
+    """Shown on the pages: people who hold roles are named; learners never are."""
     kind: Literal["person", "team", "vendor"] = "person"
+    """A person, an internal team or an outside vendor organisation."""
     roles: list[str]
     """Role ids this person holds."""
     department: str | None = None
@@ -138,8 +143,12 @@ class Person(Model):
 
 
 class RolesFile(Model):
+    """roles.yaml: the roles, what each answers for, and who holds them."""
+
     roles: list[Role]
+    """Every role that answers for part of the training."""
     people: list[Person]
+    """People, teams and vendors, and the roles they hold."""
 
 
 # ---------------------------------------------------------------- courses.yaml
@@ -149,14 +158,19 @@ class Course(Model):
     """A course in the catalogue."""
 
     id: str
+    """The id the LMS exports use for the course."""
     title: str
+    """Shown on the pages."""
     developer: str
     """Person/team/vendor id holding the course-developer role."""
     training_manager: str
     """Person id holding the training-manager role."""
     mandatory: bool = False
+    """Mandatory (compliance) or optional."""
     pass_mark: float = Field(70, ge=0, le=100)
+    """Score (0-100) at or above which a learner passes."""
     expected_minutes: float = Field(60, gt=0)
+    """The time the course is designed to take."""
     audience_size: int | None = Field(None, ge=0)
     """Learners the course is meant to reach."""
     audience: str = "all"
@@ -166,7 +180,10 @@ class Course(Model):
 
 
 class CoursesFile(Model):
+    """courses.yaml: the course catalogue."""
+
     courses: list[Course]
+    """The course catalogue."""
 
 
 # ---------------------------------------------------------------- budgets.yaml
@@ -176,21 +193,31 @@ class SpendLine(Model):
     """Money spent in a period, attributed to exactly one of course, developer or category."""
 
     amount: float = Field(ge=0)
+    """In the project's currency."""
     course: str | None = None
+    """Spent on a course (counts for the course and its developer)."""
     developer: str | None = None
+    """Spent on a developer or vendor (for example a licence)."""
     category: str | None = None
+    """Any other spend (platform, events): counts for the organisation only."""
     note: str = ""
+    """Shown beside the line on the period page."""
 
 
 class BudgetPeriod(Model):
     period: str
     """A fiscal quarter such as 2025-Q3."""
     budget: float = Field(ge=0)
+    """The quarter's training budget."""
     spend: list[SpendLine] = Field(default_factory=list)
+    """What was spent, line by line."""
 
 
 class BudgetsFile(Model):
+    """budgets.yaml: per fiscal quarter the budget and the spend."""
+
     periods: list[BudgetPeriod]
+    """One entry per fiscal quarter; the quarters listed are the reporting periods."""
 
 
 # ---------------------------------------------------------------- goals.yaml
@@ -200,13 +227,16 @@ Comparator = Literal[">=", ">", "<=", "<"]
 
 class Target(Model):
     comparator: Comparator
+    """>=, >, <= or <."""
     value: float
+    """In the metric's unit: rates are fractions (0.85), scores 0-100, money in the currency."""
 
 
 class Scope(Model):
     """Who a goal is about. Every member of the scope is evaluated on its own."""
 
     level: Literal["org", "course", "developer", "training_manager", "department"] = "org"
+    """What each member is: the organisation, a course, a developer, a training manager or a department."""
     ids: list[str] = Field(default_factory=list)
     """Members by id (empty: every member of the level)."""
     mandatory: bool | None = None
@@ -219,8 +249,11 @@ class Raci(Model):
     accountable: str
     """The one role that answers for the goal."""
     responsible: list[str] = Field(default_factory=list)
+    """Roles that do the work (one role or a list)."""
     consulted: list[str] = Field(default_factory=list)
+    """Roles asked for advice."""
     informed: list[str] = Field(default_factory=list)
+    """Roles kept informed."""
 
     @field_validator("responsible", "consulted", "informed", mode="before")
     @classmethod
@@ -230,16 +263,23 @@ class Raci(Model):
 
 class Goal(Model):
     id: str
+    """Stable id, used in links and snapshot diffs."""
     title: str
+    """Shown on the pages."""
     kind: Literal["business", "learning"]
+    """A business goal (budget, cost) or a learning goal (completion, scores...)."""
     metric: str
+    """A metric name (see the methodology page or generator/catalog.py)."""
     scope: Scope = Field(default_factory=Scope)
+    """'org', or a mapping with level, ids and course filters."""
     target: Target
+    """'>= 0.85' or {comparator: '>=', value: 0.85}."""
     warning: float | None = Field(None, ge=0)
     """At risk when the target is missed by no more than this."""
     periods: list[str] | Literal["all"] = "all"
     """Quarters (2025-Q3) or fiscal years (FY2025) the goal applies to, or 'all'."""
     raci: Raci
+    """Roles (not people): accountable, responsible, consulted, informed."""
 
     @field_validator("scope", mode="before")
     @classmethod
@@ -263,7 +303,10 @@ class Goal(Model):
 
 
 class GoalsFile(Model):
+    """goals.yaml: the goals and who is accountable for them."""
+
     goals: list[Goal]
+    """Targets on LMS metrics, each with a RACI assignment."""
 
 
 # ---------------------------------------------------------------- the validated project

@@ -107,7 +107,8 @@ def module_dropoff(project: Project, metrics: Metrics) -> Iterator[Finding]:
             continue
         worst = rows.sort_values(["lost", "module_order"], ascending=[False, True]).iloc[0]
         share = float(worst["lost"]) / total_lost
-        if share >= t.dropoff_share and float(worst["dropoff"]) >= t.dropoff_min:
+        enough = float(worst["lost"]) >= project.settings.min_group_size
+        if enough and share >= t.dropoff_share and float(worst["dropoff"]) >= t.dropoff_min:
             resolve = RoleResolver(project, "course", str(course_id))
             yield Finding(
                 id=_slug("dropoff", str(course_id), year), kind="module drop-off",

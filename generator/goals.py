@@ -114,10 +114,10 @@ def status_of(value: float | None, comparator: str, target: float, warning: floa
 def evaluate_goals(project: Project, metrics: Metrics) -> list[GoalResult]:
     results: list[GoalResult] = []
     for goal in project.goals:
-        table = _table_for(goal, project, metrics)
+        rows = _index(_table_for(goal, project, metrics), goal.metric)
         for member in scope_members(goal, project, metrics):
             for period in goal_periods(goal, metrics):
-                results.append(_evaluate(goal, member, period, table, project))
+                results.append(_evaluate(goal, member, period, rows.get((member, period)), project))
     return sorted(results, key=lambda r: (r.goal_id, r.member, _period_sort(r.period)))
 
 
@@ -195,11 +195,19 @@ def filtered_table(level: str, course_ids: set[str], project: Project, metrics: 
     return grouped
 
 
-def _evaluate(goal: Goal, member: str, period: str, table: pd.DataFrame, project: Project) -> GoalResult:
-    found = table[(table["member"] == member) & (table["period"] == period)]
-    row = None if found.empty else found.iloc[0]
-    learners = int(row["learners"]) if row is not None else 0
-    value = None if row is None else _number(row.get(goal.metric))
+def _index(table: pd.DataFrame, metric: str) -> dict[tuple[str, str], tuple[int, float | None]]:
+    """(member, period) -> (learners, value of the metric), for constant-time lookups."""
+    values = table[metric] if metric in table else pd.Series(float("nan"), index=table.index)
+    return {
+        (str(member), str(period)): (int(learners), _number(value))
+        for member, period, learners, value in zip(
+            table["member"], table["period"], table["learners"], values, strict=True)
+    }
+
+
+def _evaluate(goal: Goal, member: str, period: str, row: tuple[int, float | None] | None,
+              project: Project) -> GoalResult:
+    learners, value = row if row is not None else (0, None)
     note = ""
     if goal.metric not in COST_ONLY and value is not None and learners < project.settings.min_group_size:
         value, note = None, f"fewer than {project.settings.min_group_size} learners"

@@ -196,7 +196,9 @@ def _clean_text(values: pd.Series) -> pd.Series:
 
 def _parse_dates(values: pd.Series, date_format: str | None) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(values):
-        return values.astype("datetime64[s]")
+        if getattr(values.dt, "tz", None) is not None:
+            values = values.dt.tz_convert(None)
+        return values.dt.normalize().astype("datetime64[s]")
     text = _clean_text(values)
     parsed = pd.to_datetime(text, format=date_format or "ISO8601", errors="coerce")
     if getattr(parsed.dt, "tz", None) is not None:

@@ -820,7 +820,23 @@ def methodology(ctx: Context) -> None:
     ])
     ctx.pages.markdown["methodology.md"] = _render(
         "methodology.md.j2", **_header(ctx), metrics=metrics, thresholds=thresholds,
-        start_month=ctx.project.settings.fiscal_year_start_month)
+        start_month=ctx.project.settings.fiscal_year_start_month,
+        adapters=adapter_notes(sorted({s.format for s in ctx.project.settings.sources})))
+
+
+def adapter_notes(formats: Sequence[str]) -> list[tuple[str, str]]:
+    """How each LMS format used by the project becomes the canonical tables (module docstrings)."""
+    import inspect
+
+    from generator.ingest import ADAPTERS
+
+    notes = []
+    for name in formats:
+        module = inspect.getmodule(ADAPTERS[name])
+        doc = inspect.getdoc(module) if module else None
+        if doc:
+            notes.append((name, doc))
+    return notes
 
 
 def navigation(ctx: Context) -> list[Any]:

@@ -490,10 +490,13 @@ def vega_lite_version() -> str:
 SPEC_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _MD_PUNCTUATION = set("\\`*_{}[]()#+-.!")
 _MD_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;", "|": "&#124;"}
-_SCRIPT_JSON_ESCAPES = {
+# The spec sits in a single-quoted attribute: escaping these keeps it inert there and readable
+# in a diff (no &quot; on every key).
+_ATTRIBUTE_JSON_ESCAPES = {
+    "'": "\\u0027",
+    "&": "\\u0026",
     "<": "\\u003c",
     ">": "\\u003e",
-    "&": "\\u0026",
     "\u2028": "\\u2028",
     "\u2029": "\\u2029",
 }
@@ -513,18 +516,20 @@ def markdown_text(text: str) -> str:
     return "".join(out)
 
 
-def script_json(spec: Spec) -> str:
-    """:func:`spec_json` safe inside ``<script>``: no ``</script>``, ``<!--`` or ``&`` survives."""
+def attribute_json(spec: Spec) -> str:
+    """:func:`spec_json` safe inside a single-quoted HTML attribute."""
     text = spec_json(spec)
-    return "".join(_SCRIPT_JSON_ESCAPES.get(char, char) for char in text)
+    return "".join(_ATTRIBUTE_JSON_ESCAPES.get(char, char) for char in text)
 
 
 def chart_block(spec_id: str, spec: Spec, svg_relpath: str, title: str) -> str:
     """A chart as a Markdown block (needs the ``md_in_html`` extension).
 
-    On the site the draw script renders the inline spec into ``.ta-chart-view`` and hides the
-    image; in print, without JavaScript and in a pull-request diff the static SVG shows. The
-    image is Markdown, so MkDocs checks and rewrites its relative link like any other.
+    On the site the draw script renders the spec in ``data-spec`` into ``.ta-chart-view`` and
+    hides the image; in print, without JavaScript and in a pull-request diff the static SVG
+    shows. The image is Markdown, so MkDocs checks and rewrites its relative link like any
+    other. The spec is an attribute, not a ``<script type="application/json">``: Material's
+    instant navigation re-creates inline scripts without their ``type`` and would run it.
     """
     if not SPEC_ID_RE.match(spec_id):
         raise ValueError(
@@ -536,8 +541,7 @@ def chart_block(spec_id: str, spec: Spec, svg_relpath: str, title: str) -> str:
     image = urllib.parse.quote(svg_relpath, safe="/._-~")
     return (
         f'<figure class="ta-chart" data-spec-id="{html.escape(spec_id)}" markdown="1">\n'
-        '<div class="ta-chart-view"></div>\n'
-        f'<script type="application/json" class="ta-chart-spec">{script_json(spec)}</script>\n'
+        f"<div class=\"ta-chart-view\" data-spec='{attribute_json(spec)}'></div>\n"
         "\n"
         f"![{markdown_text(title)}]({image})\n"
         "\n"

@@ -157,11 +157,12 @@ def pages() -> dict[str, str | bytes]:
     return files
 
 
-def make_project(root: Path) -> Path:
-    """A project dir with mkdocs.yml, generated pages and one hand-written page."""
+def make_project(root: Path, site_url: str | None = None) -> Path:
+    """A project dir with mkdocs.yml, generated pages and one hand-written page. Material's
+    instant navigation works only when ``site_url`` is where the site is served."""
     site_src = root / "site_src"
     site_src.mkdir(parents=True, exist_ok=True)
     (site_src / "about.md").write_text("# About\n\nHand-written: the generator never touches it.\n")
     write_site_src(site_src, pages())
-    write_mkdocs_yml(root, "Fixture Org training", NAV)
+    write_mkdocs_yml(root, "Fixture Org training", NAV, site_url)
     return root

@@ -3,10 +3,11 @@
  *
  * A chart block looks like
  *   <figure class="ta-chart" data-spec-id="ID">
- *     <div class="ta-chart-view"></div>
- *     <script type="application/json" class="ta-chart-spec">{...}</script>
+ *     <div class="ta-chart-view" data-spec="{...Vega-Lite JSON...}"></div>
  *     <p><img src="charts/ID.svg" alt="..."></p>   static SVG: print and no-JS fallback
  *   </figure>
+ * (An attribute, not <script type="application/json">: Material's instant navigation
+ * re-creates inline scripts without their type attribute, which would run the JSON.)
  *
  * It follows Material's instant navigation (document$), re-draws when the palette switches
  * between light and dark (data-md-color-scheme), and when a chart's width changes.
@@ -55,10 +56,10 @@
   }
 
   function readSpec(figure) {
-    var holder = figure.querySelector("script.ta-chart-spec");
+    var holder = figure.querySelector(".ta-chart-view[data-spec]");
     if (!holder) return null;
     try {
-      return JSON.parse(holder.textContent);
+      return JSON.parse(holder.getAttribute("data-spec"));
     } catch (error) {
       console.error("accountability: chart " + figure.dataset.specId + " has an invalid spec", error);
       return null;

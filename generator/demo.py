@@ -177,8 +177,8 @@ ROLES: tuple[dict[str, str], ...] = (
      "evidence": "Budget against spend per quarter, cost per completion, year-on-year budget "
                  "change."},
     {"id": "training-manager", "title": "Training Manager",
-     "answers_for": "Training that is sound and engaging, the choice of suppliers, and fine-tuning "
-                    "from LMS data.",
+     "answers_for": "Sound and engaging training, the choice of suppliers, and fine-tuning from "
+                    "LMS data.",
      "evidence": "Enrolment, completion, scores, time spent and where deficiencies lie."},
     {"id": "course-developer", "title": "Course Developer (internal team or vendor)",
      "answers_for": "Courses that produce measurable performance gains.",
@@ -187,8 +187,8 @@ ROLES: tuple[dict[str, str], ...] = (
      "answers_for": "Taking part and learning.",
      "evidence": "Completion and scores by department, never by named person."},
     {"id": "department-head", "title": "Department Head",
-     "answers_for": "Their department's people taking part in the training they need, above all "
-                    "the mandatory courses.",
+     "answers_for": "Their people taking part in the training they need, above all the "
+                    "mandatory courses.",
      "evidence": "Mandatory completion and scores of the department."},
 )
 
@@ -1113,9 +1113,16 @@ def _header(command: str, *lines: str) -> str:
     return "\n".join([*head, *(f"# {line}" if line else "#" for line in lines)]) + "\n"
 
 
+class _IndentedDumper(yaml.SafeDumper):
+    """Indents lists under their key (the way people write YAML by hand)."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
 def _dump(value: Any) -> str:
-    return yaml.safe_dump(value, sort_keys=False, allow_unicode=True, width=100,
-                          default_flow_style=False)
+    return yaml.dump(value, Dumper=_IndentedDumper, sort_keys=False, allow_unicode=True,
+                     width=100, default_flow_style=False)
 
 
 def _item(value: dict[str, Any], comment: str = "", indent: str = "  ") -> str:
@@ -1269,9 +1276,9 @@ def _quarter_budgets(mean_variable: float) -> list[int]:
 
 def goals_yaml(org: Organisation, command: str) -> str:
     head = _header(command, "goals.yaml: targets on LMS metrics, each with its RACI roles.",
-                   "Rates are fractions (0.85 = 85%). A goal is at risk when it misses its target "
-                   "by no more than 'warning'.", "The comment above each goal says how the demo "
-                   "data should come out.")
+                   "Rates are fractions (0.85 = 85%). A goal is at risk when it misses its target",
+                   "by no more than 'warning'. The comment above each goal says how the demo data",
+                   "should come out.")
     course_ids = {c.id for c in org.courses}
     assessed = [c for c in ASSESSED if c in course_ids]
     surveyed = [c for c in SURVEYED if c in course_ids]

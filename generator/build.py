@@ -47,8 +47,14 @@ def generated_files(pages: PageSet) -> dict[str, str | bytes]:
     return files
 
 
-def build(project_dir: Path, *, as_of: str | None = None, strict: bool = False,
-          run_mkdocs: bool = True, progress: Progress = lambda _: None) -> BuildResult:
+def build(
+    project_dir: Path,
+    *,
+    as_of: str | None = None,
+    strict: bool = False,
+    run_mkdocs: bool = True,
+    progress: Progress = lambda _: None,
+) -> BuildResult:
     progress("Reading config and LMS exports, computing metrics")
     report = build_report(project_dir, as_of=as_of)
     if strict:
@@ -59,8 +65,9 @@ def build(project_dir: Path, *, as_of: str | None = None, strict: bool = False,
     files = generated_files(pages)
     files.update(site.asset_files())
     written = site.write_generated(project_dir / "site_src", files)
-    site.write_mkdocs_yml(project_dir, f"{report.project.settings.organisation} — training "
-                          "accountability", pages.nav)
+    site.write_mkdocs_yml(
+        project_dir, f"{report.project.settings.organisation} — training accountability", pages.nav
+    )
     log.info("site_src: %s", written.summary())
     site_dir = None
     if run_mkdocs:
@@ -74,8 +81,11 @@ def _fail_on_rejections(report: Report) -> None:
     from generator.errors import Problem, ProblemsFound
 
     problems = [
-        Problem(source.path, detail.lines[0] if detail.lines else 0,
-                f"{detail.count} row(s) rejected: {reason} (--strict makes this an error)")
+        Problem(
+            source.path,
+            detail.lines[0] if detail.lines else 0,
+            f"{detail.count} row(s) rejected: {reason} (--strict makes this an error)",
+        )
         for source in report.ingested.report.sources
         for reason, detail in source.reasons.items()
     ]

@@ -7,9 +7,9 @@ collected and raised together as ``ProblemsFound``, each located at ``file:line`
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
-import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,8 +25,16 @@ from generator.yamlfile import line_of, load_yaml
 
 CANONICAL_TABLES = ("enrollments", "assessments", "activity", "surveys")
 ENROLLMENT_COLUMNS = (
-    "learner_id", "course_id", "offering", "department", "enrolled_on",
-    "completed_on", "withdrawn_on", "status", "score", "minutes",
+    "learner_id",
+    "course_id",
+    "offering",
+    "department",
+    "enrolled_on",
+    "completed_on",
+    "withdrawn_on",
+    "status",
+    "score",
+    "minutes",
 )
 STATUSES = ("enrolled", "in_progress", "completed", "failed", "withdrawn")
 BUILTIN_ROLES = ("ld-manager", "training-manager", "course-developer", "learner")
@@ -293,7 +301,7 @@ class Goal(Model):
         if isinstance(value, str):
             for comparator in (">=", "<=", ">", "<"):
                 if value.strip().startswith(comparator):
-                    number = value.strip()[len(comparator):].strip()
+                    number = value.strip()[len(comparator) :].strip()
                     try:
                         return {"comparator": comparator, "value": float(number)}
                     except ValueError:
@@ -360,7 +368,7 @@ def expand_env(text: str) -> str:
     return _ENV_REFERENCE.sub(lambda m: os.environ.get(m.group(1)) or (m.group(2) or ""), text)
 
 
-CONFIG_FILES = {
+CONFIG_FILES: dict[str, tuple[str, type[BaseModel]]] = {
     "project": ("project.yaml", ProjectFile),
     "roles": ("roles.yaml", RolesFile),
     "courses": ("courses.yaml", CoursesFile),
@@ -417,7 +425,9 @@ def load_project(project_dir: Path) -> Project:
 # ---------------------------------------------------------------- pydantic errors, explained
 
 
-def _explain(exc: ValidationError, document: Any, shown: str, model: type[BaseModel]) -> Iterator[Problem]:
+def _explain(
+    exc: ValidationError, document: Any, shown: str, model: type[BaseModel]
+) -> Iterator[Problem]:
     errors = exc.errors()
     misspelt = _misspelt_fields(errors, model)
     for error in errors:
@@ -430,8 +440,11 @@ def _explain(exc: ValidationError, document: Any, shown: str, model: type[BaseMo
         if kind == "extra_forbidden":
             options = sorted(_fields_at(model, location[:-1]))
             name = str(location[-1])
-            yield Problem(shown, line, f"unknown key '{name}'{did_you_mean(name, options)}"
-                          f"{known('keys here', options)}")
+            yield Problem(
+                shown,
+                line,
+                f"unknown key '{name}'{did_you_mean(name, options)}{known('keys here', options)}",
+            )
         elif kind == "missing":
             yield Problem(shown, line, f"'{path}' is required; add it")
         elif kind == "literal_error":
@@ -497,13 +510,19 @@ def _cross_check(project: Project, documents: dict[str, Any]) -> Iterator[Proble
     yield from _check_sources(project, documents["project"])
 
 
-def _duplicates(items: list[Any], document: Any, section: str, shown: str, what: str) -> Iterator[Problem]:
+def _duplicates(
+    items: list[Any], document: Any, section: str, shown: str, what: str
+) -> Iterator[Problem]:
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
         line = line_of(document, (section, index, "id"))
         if item.id in seen:
-            yield Problem(shown, line, f"duplicate {what} id '{item.id}' (first defined on line "
-                          f"{seen[item.id]}); ids must be unique")
+            yield Problem(
+                shown,
+                line,
+                f"duplicate {what} id '{item.id}' (first defined on line "
+                f"{seen[item.id]}); ids must be unique",
+            )
         else:
             seen[item.id] = line
 
@@ -515,18 +534,27 @@ def _check_roles(project: Project, doc: Any) -> Iterator[Problem]:
     role_ids = {role.id for role in project.roles}
     for builtin in BUILTIN_ROLES:
         if builtin not in role_ids:
-            yield Problem(shown, line_of(doc, ("roles",)),
-                          f"role '{builtin}' is missing; every organisation defines "
-                          f"{', '.join(BUILTIN_ROLES)}")
+            yield Problem(
+                shown,
+                line_of(doc, ("roles",)),
+                f"role '{builtin}' is missing; every organisation defines "
+                f"{', '.join(BUILTIN_ROLES)}",
+            )
     for index, person in enumerate(project.people):
         for position, role in enumerate(person.roles):
             if role not in role_ids:
-                yield Problem(shown, line_of(doc, ("people", index, "roles", position)),
-                              f"person '{person.id}' holds unknown role '{role}'"
-                              f"{did_you_mean(role, role_ids)}{known('roles', role_ids)}")
+                yield Problem(
+                    shown,
+                    line_of(doc, ("people", index, "roles", position)),
+                    f"person '{person.id}' holds unknown role '{role}'"
+                    f"{did_you_mean(role, role_ids)}{known('roles', role_ids)}",
+                )
     if not project.holders("ld-manager"):
-        yield Problem(shown, line_of(doc, ("people",)),
-                      "nobody holds role 'ld-manager'; budget goals need someone accountable")
+        yield Problem(
+            shown,
+            line_of(doc, ("people",)),
+            "nobody holds role 'ld-manager'; budget goals need someone accountable",
+        )
 
 
 def _check_courses(project: Project, doc: Any) -> Iterator[Problem]:
@@ -536,17 +564,23 @@ def _check_courses(project: Project, doc: Any) -> Iterator[Problem]:
     managers = {p.id for p in project.holders("training-manager")}
     for index, course in enumerate(project.courses):
         if course.developer not in developers:
-            yield Problem(shown, line_of(doc, ("courses", index, "developer")),
-                          f"course '{course.id}' names developer '{course.developer}', who does not "
-                          f"hold role 'course-developer' in config/roles.yaml"
-                          f"{did_you_mean(course.developer, developers)}"
-                          f"{known('course developers', developers)}")
+            yield Problem(
+                shown,
+                line_of(doc, ("courses", index, "developer")),
+                f"course '{course.id}' names developer '{course.developer}', who does not "
+                f"hold role 'course-developer' in config/roles.yaml"
+                f"{did_you_mean(course.developer, developers)}"
+                f"{known('course developers', developers)}",
+            )
         if course.training_manager not in managers:
-            yield Problem(shown, line_of(doc, ("courses", index, "training_manager")),
-                          f"course '{course.id}' names training manager '{course.training_manager}', "
-                          f"who does not hold role 'training-manager' in config/roles.yaml"
-                          f"{did_you_mean(course.training_manager, managers)}"
-                          f"{known('training managers', managers)}")
+            yield Problem(
+                shown,
+                line_of(doc, ("courses", index, "training_manager")),
+                f"course '{course.id}' names training manager '{course.training_manager}', "
+                f"who does not hold role 'training-manager' in config/roles.yaml"
+                f"{did_you_mean(course.training_manager, managers)}"
+                f"{known('training managers', managers)}",
+            )
 
 
 def _check_budgets(project: Project, doc: Any) -> Iterator[Problem]:
@@ -557,26 +591,46 @@ def _check_budgets(project: Project, doc: Any) -> Iterator[Problem]:
     for index, period in enumerate(project.budgets):
         line = line_of(doc, ("periods", index, "period"))
         if parse_quarter(period.period) is None:
-            yield Problem(shown, line, f"period '{period.period}' is not a fiscal quarter; "
-                          "write it as YYYY-Qn, such as 2025-Q3")
+            yield Problem(
+                shown,
+                line,
+                f"period '{period.period}' is not a fiscal quarter; "
+                "write it as YYYY-Qn, such as 2025-Q3",
+            )
         elif period.period in seen:
-            yield Problem(shown, line, f"period '{period.period}' appears twice (first on line "
-                          f"{seen[period.period]}); put its budget and spend in one entry")
+            yield Problem(
+                shown,
+                line,
+                f"period '{period.period}' appears twice (first on line "
+                f"{seen[period.period]}); put its budget and spend in one entry",
+            )
         else:
             seen[period.period] = line
         for position, spend in enumerate(period.spend):
             where = line_of(doc, ("periods", index, "spend", position))
             given = [k for k in ("course", "developer", "category") if getattr(spend, k)]
             if len(given) != 1:
-                yield Problem(shown, where, "a spend line names exactly one of course, developer "
-                              f"or category (this one names {len(given) or 'none'})")
+                yield Problem(
+                    shown,
+                    where,
+                    "a spend line names exactly one of course, developer "
+                    f"or category (this one names {len(given) or 'none'})",
+                )
             if spend.course and spend.course not in courses:
-                yield Problem(shown, where, f"spend names unknown course '{spend.course}'"
-                              f"{did_you_mean(spend.course, courses)}{known('courses', courses)}")
+                yield Problem(
+                    shown,
+                    where,
+                    f"spend names unknown course '{spend.course}'"
+                    f"{did_you_mean(spend.course, courses)}{known('courses', courses)}",
+                )
             if spend.developer and spend.developer not in developers:
-                yield Problem(shown, where, f"spend names unknown developer '{spend.developer}'"
-                              f"{did_you_mean(spend.developer, developers)}"
-                              f"{known('course developers', developers)}")
+                yield Problem(
+                    shown,
+                    where,
+                    f"spend names unknown developer '{spend.developer}'"
+                    f"{did_you_mean(spend.developer, developers)}"
+                    f"{known('course developers', developers)}",
+                )
 
 
 def _check_goals(project: Project, doc: Any) -> Iterator[Problem]:
@@ -587,51 +641,78 @@ def _check_goals(project: Project, doc: Any) -> Iterator[Problem]:
     years = {f"FY{q.fiscal_year}" for q in project.budget_quarters()}
     members = _scope_members(project)
     for index, goal in enumerate(project.goals):
+
         def at(*key: Any, _index: int = index) -> int:
             return line_of(doc, ("goals", _index, *key))
 
         metric = METRICS.get(goal.metric)
         if metric is None:
-            yield Problem(shown, at("metric"), f"goal '{goal.id}' names unknown metric "
-                          f"'{goal.metric}'{did_you_mean(goal.metric, METRICS)}{known('metrics', METRICS)}")
+            yield Problem(
+                shown,
+                at("metric"),
+                f"goal '{goal.id}' names unknown metric "
+                f"'{goal.metric}'{did_you_mean(goal.metric, METRICS)}{known('metrics', METRICS)}",
+            )
         else:
             low, high = metric.valid_range
             value = goal.target.value
             if (low is not None and value < low) or (high is not None and value > high):
                 bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
                 hint = " (rates are fractions: write 0.85 for 85%)" if metric.unit == "rate" else ""
-                yield Problem(shown, at("target"), f"goal '{goal.id}' targets {metric.name} "
-                              f"{goal.target.comparator} {value}, which is impossible: a {metric.unit} "
-                              f"is {bounds}{hint}")
+                yield Problem(
+                    shown,
+                    at("target"),
+                    f"goal '{goal.id}' targets {metric.name} "
+                    f"{goal.target.comparator} {value}, which is impossible: a {metric.unit} "
+                    f"is {bounds}{hint}",
+                )
             if goal.scope.level not in metric.scopes:
-                yield Problem(shown, at("scope"), f"goal '{goal.id}': metric '{metric.name}' is not "
-                              f"measured per {goal.scope.level}; use one of scope levels "
-                              f"{', '.join(metric.scopes)}")
+                yield Problem(
+                    shown,
+                    at("scope"),
+                    f"goal '{goal.id}': metric '{metric.name}' is not "
+                    f"measured per {goal.scope.level}; use one of scope levels "
+                    f"{', '.join(metric.scopes)}",
+                )
         roles = [("accountable", goal.raci.accountable)] + [
-            (kind, role) for kind in ("responsible", "consulted", "informed")
+            (kind, role)
+            for kind in ("responsible", "consulted", "informed")
             for role in getattr(goal.raci, kind)
         ]
         for kind, role in roles:
             if role not in role_ids:
-                yield Problem(shown, at("raci", kind), f"goal '{goal.id}' names unknown role "
-                              f"'{role}'{did_you_mean(role, role_ids)}{known('roles', role_ids)}")
+                yield Problem(
+                    shown,
+                    at("raci", kind),
+                    f"goal '{goal.id}' names unknown role "
+                    f"'{role}'{did_you_mean(role, role_ids)}{known('roles', role_ids)}",
+                )
         valid_members = members.get(goal.scope.level, set())
         for position, member in enumerate(goal.scope.ids):
             if member not in valid_members:
-                yield Problem(shown, line_of(doc, ("goals", index, "scope", "ids", position)),
-                              f"goal '{goal.id}' names unknown {goal.scope.level} '{member}'"
-                              f"{did_you_mean(member, valid_members)}"
-                              f"{known(goal.scope.level + 's', valid_members)}")
+                yield Problem(
+                    shown,
+                    line_of(doc, ("goals", index, "scope", "ids", position)),
+                    f"goal '{goal.id}' names unknown {goal.scope.level} '{member}'"
+                    f"{did_you_mean(member, valid_members)}"
+                    f"{known(goal.scope.level + 's', valid_members)}",
+                )
         if goal.periods != "all":
             for position, period in enumerate(goal.periods):
                 if period in quarters or period in years:
                     continue
                 shape_ok = parse_quarter(period) or parse_fiscal_year(period)
-                reason = "is not a period of config/budgets.yaml" if shape_ok else \
-                    "is not a period; write a quarter (2025-Q3) or a fiscal year (FY2025)"
-                yield Problem(shown, line_of(doc, ("goals", index, "periods", position)),
-                              f"goal '{goal.id}': period '{period}' {reason}"
-                              f"{known('periods', sorted(quarters | years))}")
+                reason = (
+                    "is not a period of config/budgets.yaml"
+                    if shape_ok
+                    else "is not a period; write a quarter (2025-Q3) or a fiscal year (FY2025)"
+                )
+                yield Problem(
+                    shown,
+                    line_of(doc, ("goals", index, "periods", position)),
+                    f"goal '{goal.id}': period '{period}' {reason}"
+                    f"{known('periods', sorted(quarters | years))}",
+                )
 
 
 def _scope_members(project: Project) -> dict[str, set[str]]:
@@ -651,24 +732,32 @@ def _check_sources(project: Project, doc: Any) -> Iterator[Problem]:
     shown = "config/project.yaml"
     for index, source in enumerate(project.settings.sources):
         if source.format not in ADAPTERS:
-            yield Problem(shown, line_of(doc, ("sources", index, "format")),
-                          f"source '{source.path}' has unknown format '{source.format}'"
-                          f"{did_you_mean(source.format, ADAPTERS)}{known('formats', ADAPTERS)}")
+            yield Problem(
+                shown,
+                line_of(doc, ("sources", index, "format")),
+                f"source '{source.path}' has unknown format '{source.format}'"
+                f"{did_you_mean(source.format, ADAPTERS)}{known('formats', ADAPTERS)}",
+            )
         for column, target in source.columns.items():
             if target not in _canonical_columns(source.table):
-                yield Problem(shown, line_of(doc, ("sources", index, "columns", column)),
-                              f"column mapping targets unknown column '{target}' of table "
-                              f"'{source.table}'{did_you_mean(target, _canonical_columns(source.table))}"
-                              f"{known('columns', _canonical_columns(source.table))}")
+                yield Problem(
+                    shown,
+                    line_of(doc, ("sources", index, "columns", column)),
+                    f"column mapping targets unknown column '{target}' of table "
+                    f"'{source.table}'{did_you_mean(target, _canonical_columns(source.table))}"
+                    f"{known('columns', _canonical_columns(source.table))}",
+                )
         for text, status in source.status_values.items():
             if status not in STATUSES:
-                yield Problem(shown, line_of(doc, ("sources", index, "status_values", text)),
-                              f"status mapping targets unknown status '{status}'"
-                              f"{did_you_mean(status, STATUSES)}{known('statuses', STATUSES)}")
+                yield Problem(
+                    shown,
+                    line_of(doc, ("sources", index, "status_values", text)),
+                    f"status mapping targets unknown status '{status}'"
+                    f"{did_you_mean(status, STATUSES)}{known('statuses', STATUSES)}",
+                )
 
 
 def _canonical_columns(table: str) -> tuple[str, ...]:
     from generator.ingest.canonical import TABLE_COLUMNS
 
     return tuple(TABLE_COLUMNS[table])
-

@@ -31,8 +31,12 @@ class Aggregates:
     """The pandas frames of counts and sums that metrics are derived from."""
 
     cohorts: pd.DataFrame  # scope, member, fiscal_year, quarter, counts by enrolment period
-    completions: pd.DataFrame  # scope, member, fiscal_year, quarter, completions by completion period
-    modules: pd.DataFrame  # course_id, department, fiscal_year, quarter, module_order, module, learners
+    completions: (
+        pd.DataFrame
+    )  # scope, member, fiscal_year, quarter, completions by completion period
+    modules: (
+        pd.DataFrame
+    )  # course_id, department, fiscal_year, quarter, module_order, module, learners
     gains: pd.DataFrame  # scope, member, fiscal_year, quarter, learners, gain_sum
     ratings: pd.DataFrame  # scope, member, fiscal_year, quarter, responses, rating_sum
     breakdown: pd.DataFrame  # course_id x department cohorts, for department tables
@@ -81,8 +85,9 @@ def as_of(rows: ir.Table, report_date: date) -> ir.Table:
 
 def _with_periods(rows: ir.Table, column: str, start_month: int) -> ir.Table:
     day = rows[column].cast("date")
-    return rows.mutate(fiscal_year=fiscal_year(day, start_month),
-                       quarter=fiscal_quarter(day, start_month))
+    return rows.mutate(
+        fiscal_year=fiscal_year(day, start_month), quarter=fiscal_quarter(day, start_month)
+    )
 
 
 def _cohort_measures(rows: ir.Table) -> dict[str, ir.Value]:
@@ -113,15 +118,20 @@ def _grouped(rows: ir.Table, scope: str, by_quarter: bool, measures: dict[str, A
     )
 
 
-def _all_scopes(rows: ir.Table, measures_of: Any, scopes: tuple[str, ...] = tuple(SCOPE_KEYS)) -> ir.Table:
+def _all_scopes(
+    rows: ir.Table, measures_of: Any, scopes: tuple[str, ...] = tuple(SCOPE_KEYS)
+) -> ir.Table:
     parts = []
     for scope in scopes:
         for by_quarter in (True, False):
             grouped = _grouped(rows, scope, by_quarter, measures_of(rows))
             if not by_quarter:
                 grouped = grouped.mutate(quarter=ibis.literal(0, "int64"))
-            parts.append(grouped.select("scope", "member", "fiscal_year", "quarter",
-                                        *measures_of(rows).keys()))
+            parts.append(
+                grouped.select(
+                    "scope", "member", "fiscal_year", "quarter", *measures_of(rows).keys()
+                )
+            )
     return ibis.union(*parts)
 
 
@@ -165,26 +175,37 @@ def aggregate(
     )
 
 
-def _modules(engine: Engine, tables: dict[str, pd.DataFrame], cohort_rows: ir.Table,
-             report_date: date) -> pd.DataFrame:
+def _modules(
+    engine: Engine, tables: dict[str, pd.DataFrame], cohort_rows: ir.Table, report_date: date
+) -> pd.DataFrame:
     """Distinct learners reaching each module, per course, department and enrolment period."""
     activity = tables.get("activity")
-    columns = ["course_id", "department", "fiscal_year", "quarter", "module_order", "module",
-               "learners"]
+    columns = [
+        "course_id",
+        "department",
+        "fiscal_year",
+        "quarter",
+        "module_order",
+        "module",
+        "learners",
+    ]
     if activity is None or activity.empty:
         return pd.DataFrame(columns=columns)
     events = engine.table(activity, "activity")
     if activity["active_on"].notna().any():
-        events = events.filter(events.active_on.isnull()
-                               | (events.active_on.cast("date") <= ibis.literal(report_date)))
+        events = events.filter(
+            events.active_on.isnull() | (events.active_on.cast("date") <= ibis.literal(report_date))
+        )
     cohort = cohort_rows.select("learner_id", "course_id", "department", "fiscal_year", "quarter")
     joined = events.select("learner_id", "course_id", "module", "module_order").join(
-        cohort, ["learner_id", "course_id"])
+        cohort, ["learner_id", "course_id"]
+    )
     parts = []
     for by_quarter in (True, False):
         keys = ["course_id", "department", "fiscal_year"] + (["quarter"] if by_quarter else [])
         grouped = joined.group_by([*keys, "module_order", "module"]).aggregate(
-            learners=joined.learner_id.nunique())
+            learners=joined.learner_id.nunique()
+        )
         if not by_quarter:
             grouped = grouped.mutate(quarter=ibis.literal(0, "int64"))
         parts.append(grouped.select(*columns))
@@ -200,7 +221,8 @@ def _gains(engine: Engine, tables: dict[str, pd.DataFrame], cohort_rows: ir.Tabl
     scores = engine.table(assessments, "assessments")
     kind = scores.kind.lower()
     per_learner = scores.group_by(["learner_id", "course_id"]).aggregate(
-        pre=scores.score.mean(where=kind == "pre"), post=scores.score.mean(where=kind == "post"))
+        pre=scores.score.mean(where=kind == "pre"), post=scores.score.mean(where=kind == "post")
+    )
     paired = per_learner.filter(per_learner.pre.notnull() & per_learner.post.notnull())
     joined = cohort_rows.join(paired, ["learner_id", "course_id"])
     joined = joined.mutate(gain=joined.post - joined.pre)
@@ -208,20 +230,31 @@ def _gains(engine: Engine, tables: dict[str, pd.DataFrame], cohort_rows: ir.Tabl
     return _tidy(engine.run(expr))
 
 
-def _ratings(engine: Engine, tables: dict[str, pd.DataFrame], course_table: ir.Table,
-             report_date: date, start_month: int) -> pd.DataFrame:
+def _ratings(
+    engine: Engine,
+    tables: dict[str, pd.DataFrame],
+    course_table: ir.Table,
+    report_date: date,
+    start_month: int,
+) -> pd.DataFrame:
     """Survey ratings per scope and the period they were given in."""
     surveys = tables.get("surveys")
     if surveys is None or surveys.empty or not surveys["answered_on"].notna().any():
-        return pd.DataFrame(columns=["scope", "member", "fiscal_year", "quarter", "responses",
-                                     "rating_sum"])
+        return pd.DataFrame(
+            columns=["scope", "member", "fiscal_year", "quarter", "responses", "rating_sum"]
+        )
     answers = engine.table(surveys, "surveys")
-    answers = answers.filter(answers.answered_on.notnull()
-                             & (answers.answered_on.cast("date") <= ibis.literal(report_date)))
+    answers = answers.filter(
+        answers.answered_on.notnull()
+        & (answers.answered_on.cast("date") <= ibis.literal(report_date))
+    )
     joined = _with_periods(answers.join(course_table, "course_id"), "answered_on", start_month)
     joined = joined.mutate(department=ibis.literal("(not given)"))
-    expr = _all_scopes(joined, lambda r: {"responses": r.count(), "rating_sum": r.rating.sum()},
-                       scopes=("org", "course", "developer", "training_manager"))
+    expr = _all_scopes(
+        joined,
+        lambda r: {"responses": r.count(), "rating_sum": r.rating.sum()},
+        scopes=("org", "course", "developer", "training_manager"),
+    )
     return _tidy(engine.run(expr))
 
 
@@ -233,8 +266,15 @@ def _breakdown(engine: Engine, cohort_rows: ir.Table) -> pd.DataFrame:
         grouped = cohort_rows.group_by(keys).aggregate(**_cohort_measures(cohort_rows))
         if not by_quarter:
             grouped = grouped.mutate(quarter=ibis.literal(0, "int64"))
-        parts.append(grouped.select("course_id", "department", "fiscal_year", "quarter",
-                                    *_cohort_measures(cohort_rows).keys()))
+        parts.append(
+            grouped.select(
+                "course_id",
+                "department",
+                "fiscal_year",
+                "quarter",
+                *_cohort_measures(cohort_rows).keys(),
+            )
+        )
     frame = engine.run(ibis.union(*parts))
     return _sorted(_as_ints(frame), ["course_id", "department", "fiscal_year", "quarter"])
 
@@ -281,9 +321,22 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _as_ints(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
-    for column in ("fiscal_year", "quarter", "enrollments", "learners", "completed", "failed",
-                   "withdrawn", "open", "scored", "passed", "completions", "gain_learners",
-                   "responses", "module_order"):
+    for column in (
+        "fiscal_year",
+        "quarter",
+        "enrollments",
+        "learners",
+        "completed",
+        "failed",
+        "withdrawn",
+        "open",
+        "scored",
+        "passed",
+        "completions",
+        "gain_learners",
+        "responses",
+        "module_order",
+    ):
         if column in frame:
             frame[column] = frame[column].fillna(0).astype("int64")
     return frame

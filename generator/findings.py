@@ -7,6 +7,7 @@ project.yaml (``thresholds:``).
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -73,25 +74,36 @@ def falling_trend(project: Project, metrics: Metrics) -> Iterator[Finding]:
     """A course's completion rate fell in each of the last N quarters with enough learners."""
     n = project.settings.thresholds.falling_periods
     table = metrics.table
-    quarters = table[(table["scope"] == "course") & (table["period_kind"] == "quarter")
-                     & (table["learners"] >= project.settings.min_group_size)]
+    quarters = table[
+        (table["scope"] == "course")
+        & (table["period_kind"] == "quarter")
+        & (table["learners"] >= project.settings.min_group_size)
+    ]
     for course_id, rows in quarters.groupby("member", sort=True):
         values = rows.sort_values("period")[["period", "completion_rate"]].dropna().tail(n + 1)
         if len(values) < n + 1:
             continue
         rates = values["completion_rate"].tolist()
-        if all(later < earlier for earlier, later in zip(rates, rates[1:], strict=False)):
+        if all(later < earlier for earlier, later in itertools.pairwise(rates)):
             periods = values["period"].tolist()
             resolve = RoleResolver(project, "course", str(course_id))
             yield Finding(
-                id=_slug("falling", str(course_id)), kind="falling trend",
+                id=_slug("falling", str(course_id)),
+                kind="falling trend",
                 title=f"Completion of {_title(project, str(course_id))} fell {n} quarters in a row",
-                scope="course", member=str(course_id), period=periods[-1],
+                scope="course",
+                member=str(course_id),
+                period=periods[-1],
                 points_at=(resolve("training-manager"), resolve("course-developer")),
-                evidence={"from_period": periods[0], "from": rates[0], "to_period": periods[-1],
-                          "to": rates[-1], "quarters": n},
+                evidence={
+                    "from_period": periods[0],
+                    "from": rates[0],
+                    "to_period": periods[-1],
+                    "to": rates[-1],
+                    "quarters": n,
+                },
                 why="A steady decline is the LMS data the training manager is expected to act on; "
-                    "the course developer is consulted on what changed in the course.",
+                "the course developer is consulted on what changed in the course.",
             )
 
 
@@ -111,16 +123,23 @@ def module_dropoff(project: Project, metrics: Metrics) -> Iterator[Finding]:
         if enough and share >= t.dropoff_share and float(worst["dropoff"]) >= t.dropoff_min:
             resolve = RoleResolver(project, "course", str(course_id))
             yield Finding(
-                id=_slug("dropoff", str(course_id), year), kind="module drop-off",
+                id=_slug("dropoff", str(course_id), year),
+                kind="module drop-off",
                 title=f"Learners of {_title(project, str(course_id))} drop off at module "
-                      f"{int(worst['module_order'])} ({worst['module']})",
-                scope="course", member=str(course_id), period=year,
+                f"{int(worst['module_order'])} ({worst['module']})",
+                scope="course",
+                member=str(course_id),
+                period=year,
                 points_at=(resolve("course-developer"), resolve("training-manager")),
-                evidence={"module": str(worst["module"]), "reached": int(worst["reached"]),
-                          "lost": int(worst["lost"]), "dropoff": float(worst["dropoff"]),
-                          "share_of_all_dropoff": float(share)},
+                evidence={
+                    "module": str(worst["module"]),
+                    "reached": int(worst["reached"]),
+                    "lost": int(worst["lost"]),
+                    "dropoff": float(worst["dropoff"]),
+                    "share_of_all_dropoff": float(share),
+                },
                 why="When most learners who stop, stop at the same module, the cause is in that "
-                    "module: the course developer answers for it.",
+                "module: the course developer answers for it.",
             )
 
 
@@ -137,28 +156,39 @@ def spread_low_completion(project: Project, metrics: Metrics) -> Iterator[Findin
             continue
         if rate >= t.high_completion - t.department_gap:
             continue
-        departments = breakdown[(breakdown["course_id"] == course_id)
-                                & (breakdown["enrollments"] >= project.settings.min_group_size)]
+        departments = breakdown[
+            (breakdown["course_id"] == course_id)
+            & (breakdown["enrollments"] >= project.settings.min_group_size)
+        ]
         if len(departments) < 2:
             continue
         low = departments[departments["completion_rate"] < t.high_completion - t.department_gap]
         if len(low) / len(departments) >= 2 / 3:
             resolve = RoleResolver(project, "course", course_id)
             yield Finding(
-                id=_slug("spread", course_id, year), kind="low completion across departments",
+                id=_slug("spread", course_id, year),
+                kind="low completion across departments",
                 title=f"{_title(project, course_id)} is left unfinished in most departments",
-                scope="course", member=course_id, period=year,
+                scope="course",
+                member=course_id,
+                period=year,
                 points_at=(resolve("learner"), _department_heads(project)),
-                evidence={"completion_rate": float(rate), "departments_low": len(low),
-                          "departments": len(departments)},
+                evidence={
+                    "completion_rate": float(rate),
+                    "departments_low": len(low),
+                    "departments": len(departments),
+                },
                 why="Drop-off spread over modules and departments points at taking part: "
-                    "learners and the managers who give them time for training.",
+                "learners and the managers who give them time for training.",
             )
 
 
 def _department_heads(project: Project, department: str | None = None) -> Assignment:
-    holders = [p for p in project.holders("department-head")
-               if department is None or p.department == department]
+    holders = [
+        p
+        for p in project.holders("department-head")
+        if department is None or p.department == department
+    ]
     return Assignment("department-head", tuple(sorted(p.id for p in holders)))
 
 
@@ -168,8 +198,11 @@ def department_mandatory_gap(project: Project, metrics: Metrics) -> Iterator[Fin
     year = _latest_year(metrics)
     mandatory = {c.id for c in project.courses if c.mandatory}
     table = filtered_table("department", mandatory, project, metrics)
-    rows = table[(table["period"] == year) & (table["enrollments"] >= project.settings.min_group_size)
-                 & (table["member"] != "(not given)")]
+    rows = table[
+        (table["period"] == year)
+        & (table["enrollments"] >= project.settings.min_group_size)
+        & (table["member"] != "(not given)")
+    ]
     for _, row in rows.iterrows():
         others = rows[rows["member"] != row["member"]]["completion_rate"].dropna()
         if len(others) < 2:
@@ -179,15 +212,20 @@ def department_mandatory_gap(project: Project, metrics: Metrics) -> Iterator[Fin
             department = str(row["member"])
             resolve = RoleResolver(project, "department", department)
             yield Finding(
-                id=_slug("department", department, year), kind="department behind on mandatory training",
+                id=_slug("department", department, year),
+                kind="department behind on mandatory training",
                 title=f"{department} completes far less of its mandatory training than other departments",
-                scope="department", member=department, period=year,
+                scope="department",
+                member=department,
+                period=year,
                 points_at=(resolve("learner"), _department_heads(project, department)),
-                evidence={"completion_rate": float(row["completion_rate"]),
-                          "median_of_other_departments": typical,
-                          "enrollments": int(row["enrollments"])},
+                evidence={
+                    "completion_rate": float(row["completion_rate"]),
+                    "median_of_other_departments": typical,
+                    "enrollments": int(row["enrollments"]),
+                },
                 why="The courses are the same for every department, so the gap lies with taking "
-                    "part: the learners and their department head.",
+                "part: the learners and their department head.",
             )
 
 
@@ -202,15 +240,20 @@ def time_over_expected(project: Project, metrics: Metrics) -> Iterator[Finding]:
         course = project.course_by_id.get(str(row["member"]))
         resolve = RoleResolver(project, "course", str(row["member"]))
         yield Finding(
-            id=_slug("time", str(row["member"]), year), kind="time far above expected",
+            id=_slug("time", str(row["member"]), year),
+            kind="time far above expected",
             title=f"{_title(project, str(row['member']))} takes {ratio:.1f}× its expected time",
-            scope="course", member=str(row["member"]), period=year,
+            scope="course",
+            member=str(row["member"]),
+            period=year,
             points_at=(resolve("course-developer"), resolve("training-manager")),
-            evidence={"median_minutes": float(row["median_minutes"]),
-                      "expected_minutes": float(course.expected_minutes) if course else float("nan"),
-                      "ratio": float(ratio)},
+            evidence={
+                "median_minutes": float(row["median_minutes"]),
+                "expected_minutes": float(course.expected_minutes) if course else float("nan"),
+                "ratio": float(ratio),
+            },
             why="Time far above the design estimate costs working hours and signals a course that "
-                "is too long or too hard; the developer answers for the design.",
+            "is too long or too hard; the developer answers for the design.",
         )
 
 
@@ -229,16 +272,22 @@ def developer_cost_outlier(project: Project, metrics: Metrics) -> Iterator[Findi
             developer = str(row["member"])
             resolve = RoleResolver(project, "developer", developer)
             yield Finding(
-                id=_slug("cost", developer, year), kind="cost per completion outlier",
+                id=_slug("cost", developer, year),
+                kind="cost per completion outlier",
                 title=f"{_name(project, developer)} costs {row['cost_per_completion'] / typical:.1f}× "
-                      "the other developers per completion",
-                scope="developer", member=developer, period=year,
+                "the other developers per completion",
+                scope="developer",
+                member=developer,
+                period=year,
                 points_at=(resolve("ld-manager"), resolve("training-manager")),
-                evidence={"cost_per_completion": float(row["cost_per_completion"]),
-                          "median_of_other_developers": typical, "spend": float(row["spend"]),
-                          "completions": int(row["completions"])},
+                evidence={
+                    "cost_per_completion": float(row["cost_per_completion"]),
+                    "median_of_other_developers": typical,
+                    "spend": float(row["spend"]),
+                    "completions": int(row["completions"]),
+                },
                 why="The L&D manager answers for the budget turning into results and the training "
-                    "manager for the choice of supplier.",
+                "manager for the choice of supplier.",
             )
 
 
@@ -259,13 +308,20 @@ def budget_use(project: Project, metrics: Metrics) -> Iterator[Finding]:
         kind = "under-spent budget" if use < t.underspend else "over-spent budget"
         resolve = RoleResolver(project, "org", "org")
         yield Finding(
-            id=_slug("budget", str(row["period"])), kind=kind,
+            id=_slug("budget", str(row["period"])),
+            kind=kind,
             title=f"{row['period']}: {use:.0%} of the budget was spent",
-            scope="org", member="org", period=str(row["period"]),
+            scope="org",
+            member="org",
+            period=str(row["period"]),
             points_at=(resolve("ld-manager"),),
-            evidence={"budget": float(row["budget"]), "spend": float(row["spend"]), "utilisation": use},
+            evidence={
+                "budget": float(row["budget"]),
+                "spend": float(row["spend"]),
+                "utilisation": use,
+            },
             why="The L&D manager answers for the training budget: money left unused is training "
-                "not given, money over budget is taken from elsewhere.",
+            "not given, money over budget is taken from elsewhere.",
         )
 
 
@@ -280,18 +336,27 @@ def completed_not_learned(project: Project, metrics: Metrics) -> Iterator[Findin
         if rate >= t.high_completion and score < t.low_score:
             resolve = RoleResolver(project, "course", str(row["member"]))
             yield Finding(
-                id=_slug("scores", str(row["member"]), year), kind="completed but not learned",
+                id=_slug("scores", str(row["member"]), year),
+                kind="completed but not learned",
                 title=f"{_title(project, str(row['member']))} is completed ({rate:.0%}) but scores "
-                      f"only {score:.0f}",
-                scope="course", member=str(row["member"]), period=year,
+                f"only {score:.0f}",
+                scope="course",
+                member=str(row["member"]),
+                period=year,
                 points_at=(resolve("course-developer"), resolve("training-manager")),
                 evidence={"completion_rate": float(rate), "average_score": float(score)},
                 why="Completion is attendance (LTEM 1); low scores say the course does not produce "
-                    "the learning it is for — the course developer answers for that.",
+                "the learning it is for — the course developer answers for that.",
             )
 
 
 DETECTORS: list[Detector] = [
-    falling_trend, module_dropoff, spread_low_completion, department_mandatory_gap,
-    time_over_expected, developer_cost_outlier, budget_use, completed_not_learned,
+    falling_trend,
+    module_dropoff,
+    spread_low_completion,
+    department_mandatory_gap,
+    time_over_expected,
+    developer_cost_outlier,
+    budget_use,
+    completed_not_learned,
 ]

@@ -83,9 +83,7 @@ class Formatter:
         number = float(change)  # type: ignore[arg-type]
         arrow = "▲" if number > 0 else ("▼" if number < 0 else "▶")
         unit = METRICS[metric].unit if metric in METRICS else "count"
-        if unit == "rate":
-            text = f"{abs(number) * 100:.1f} pp"
-        elif metric == "budget_utilisation" or unit == "change":
+        if unit == "rate" or metric == "budget_utilisation" or unit == "change":
             text = f"{abs(number) * 100:.1f} pp"
         elif unit == "money":
             text = f"{self.currency} {abs(number):,.0f}"
@@ -100,9 +98,22 @@ class Formatter:
 
 # Characters that can start Markdown or HTML syntax inside a line: emphasis, code, links and
 # images, raw HTML and entities, table cells, attribute lists ({: onclick=...}) and headings.
-_ESCAPED = {"\\": "\\\\", "`": "\\`", "*": "\\*", "_": "\\_", "[": "\\[", "]": "\\]",
-            "{": "\\{", "}": "\\}", "!": "\\!", "#": "\\#", "<": "&lt;", ">": "&gt;",
-            "&": "&amp;", "|": "&#124;"}
+_ESCAPED = {
+    "\\": "\\\\",
+    "`": "\\`",
+    "*": "\\*",
+    "_": "\\_",
+    "[": "\\[",
+    "]": "\\]",
+    "{": "\\{",
+    "}": "\\}",
+    "!": "\\!",
+    "#": "\\#",
+    "<": "&lt;",
+    ">": "&gt;",
+    "&": "&amp;",
+    "|": "&#124;",
+}
 
 
 def text(value: object) -> str:

@@ -22,8 +22,15 @@ STATUSES = (MET, AT_RISK, MISSED, NO_DATA)
 LEARNER_ROLE = "learner"
 # Metrics about learners need at least min_group_size learners to be evaluated at all.
 COST_ONLY = {"budget", "spend", "budget_utilisation", "budget_yoy_change"}
-ADDITIVE = {"enrollments", "completion_rate", "withdrawal_rate", "fail_rate", "average_score",
-            "pass_rate", "open_enrollments"}
+ADDITIVE = {
+    "enrollments",
+    "completion_rate",
+    "withdrawal_rate",
+    "fail_rate",
+    "average_score",
+    "pass_rate",
+    "open_enrollments",
+}
 
 
 @dataclass(frozen=True)
@@ -78,6 +85,7 @@ class Scorecard:
     @property
     def trend(self) -> str:
         """Compare the share of evaluated goals missed in the latest and the previous quarter."""
+
         def share(counts: dict[str, int]) -> float | None:
             evaluated = counts[MET] + counts[AT_RISK] + counts[MISSED]
             return counts[MISSED] / evaluated if evaluated else None
@@ -101,8 +109,12 @@ def goal_anchor(goal_id: str) -> str:
 def status_of(value: float | None, comparator: str, target: float, warning: float | None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return NO_DATA
-    passes = {">=": value >= target, ">": value > target, "<=": value <= target,
-              "<": value < target}[comparator]
+    passes = {
+        ">=": value >= target,
+        ">": value > target,
+        "<=": value <= target,
+        "<": value < target,
+    }[comparator]
     if passes:
         return MET
     shortfall = target - value if comparator in (">=", ">") else value - target
@@ -135,7 +147,8 @@ def goal_periods(goal: Goal, metrics: Metrics) -> list[str]:
 def matching_courses(goal: Goal, project: Project) -> list[Course]:
     scope = goal.scope
     return [
-        course for course in project.courses
+        course
+        for course in project.courses
         if (scope.mandatory is None or course.mandatory == scope.mandatory)
         and (scope.audience is None or course.audience == scope.audience)
     ]
@@ -158,8 +171,9 @@ def scope_members(goal: Goal, project: Project, metrics: Metrics) -> list[str]:
         return sorted({c.developer for c in courses})
     if scope.level == "training_manager":
         return sorted({c.training_manager for c in courses})
-    present = metrics.table.loc[(metrics.table["scope"] == "department")
-                                & (metrics.table["enrollments"] > 0), "member"]
+    present = metrics.table.loc[
+        (metrics.table["scope"] == "department") & (metrics.table["enrollments"] > 0), "member"
+    ]
     return sorted(set(present) - {"(not given)"})
 
 
@@ -168,11 +182,14 @@ def _table_for(goal: Goal, project: Project, metrics: Metrics) -> pd.DataFrame:
     re-aggregated from the course × department breakdown over the matching courses only."""
     if goal.scope.level == "course" or not has_course_filter(goal) or goal.metric not in ADDITIVE:
         return metrics.table[metrics.table["scope"] == goal.scope.level]
-    return filtered_table(goal.scope.level, {c.id for c in matching_courses(goal, project)},
-                          project, metrics)
+    return filtered_table(
+        goal.scope.level, {c.id for c in matching_courses(goal, project)}, project, metrics
+    )
 
 
-def filtered_table(level: str, course_ids: set[str], project: Project, metrics: Metrics) -> pd.DataFrame:
+def filtered_table(
+    level: str, course_ids: set[str], project: Project, metrics: Metrics
+) -> pd.DataFrame:
     rows = metrics.breakdown[metrics.breakdown["course_id"].isin(course_ids)].copy()
     by_course = project.course_by_id
     if level == "org":
@@ -182,13 +199,28 @@ def filtered_table(level: str, course_ids: set[str], project: Project, metrics: 
     else:
         attribute = "developer" if level == "developer" else "training_manager"
         rows["member"] = rows["course_id"].map(lambda c: getattr(by_course[c], attribute))
-    counts = ["enrollments", "completed", "failed", "withdrawn", "open", "scored", "passed", "score_sum"]
+    counts = [
+        "enrollments",
+        "completed",
+        "failed",
+        "withdrawn",
+        "open",
+        "scored",
+        "passed",
+        "score_sum",
+    ]
     grouped = rows.groupby(["member", "period"], as_index=False)[counts].sum()
     grouped["scope"] = level
     grouped["learners"] = grouped["enrollments"]
-    grouped["completion_rate"] = grouped["completed"] / grouped["enrollments"].where(grouped["enrollments"] > 0)
-    grouped["withdrawal_rate"] = grouped["withdrawn"] / grouped["enrollments"].where(grouped["enrollments"] > 0)
-    grouped["fail_rate"] = grouped["failed"] / grouped["enrollments"].where(grouped["enrollments"] > 0)
+    grouped["completion_rate"] = grouped["completed"] / grouped["enrollments"].where(
+        grouped["enrollments"] > 0
+    )
+    grouped["withdrawal_rate"] = grouped["withdrawn"] / grouped["enrollments"].where(
+        grouped["enrollments"] > 0
+    )
+    grouped["fail_rate"] = grouped["failed"] / grouped["enrollments"].where(
+        grouped["enrollments"] > 0
+    )
     grouped["average_score"] = grouped["score_sum"] / grouped["scored"].where(grouped["scored"] > 0)
     grouped["pass_rate"] = grouped["passed"] / grouped["scored"].where(grouped["scored"] > 0)
     grouped["open_enrollments"] = grouped["open"].astype("float64")
@@ -201,24 +233,38 @@ def _index(table: pd.DataFrame, metric: str) -> dict[tuple[str, str], tuple[int,
     return {
         (str(member), str(period)): (int(learners), _number(value))
         for member, period, learners, value in zip(
-            table["member"], table["period"], table["learners"], values, strict=True)
+            table["member"], table["period"], table["learners"], values, strict=True
+        )
     }
 
 
-def _evaluate(goal: Goal, member: str, period: str, row: tuple[int, float | None] | None,
-              project: Project) -> GoalResult:
+def _evaluate(
+    goal: Goal, member: str, period: str, row: tuple[int, float | None] | None, project: Project
+) -> GoalResult:
     learners, value = row if row is not None else (0, None)
     note = ""
-    if goal.metric not in COST_ONLY and value is not None and learners < project.settings.min_group_size:
+    if (
+        goal.metric not in COST_ONLY
+        and value is not None
+        and learners < project.settings.min_group_size
+    ):
         value, note = None, f"fewer than {project.settings.min_group_size} learners"
     if value is None and not note:
         note = "no data for this period"
     status = status_of(value, goal.target.comparator, goal.target.value, goal.warning)
     resolve = RoleResolver(project, goal.scope.level, member)
     return GoalResult(
-        goal_id=goal.id, title=goal.title, kind=goal.kind, metric=goal.metric,
-        scope=goal.scope.level, member=member, period=period, status=status, value=value,
-        target=f"{goal.target.comparator} {goal.target.value:g}", learners=learners,
+        goal_id=goal.id,
+        title=goal.title,
+        kind=goal.kind,
+        metric=goal.metric,
+        scope=goal.scope.level,
+        member=member,
+        period=period,
+        status=status,
+        value=value,
+        target=f"{goal.target.comparator} {goal.target.value:g}",
+        learners=learners,
         accountable=resolve(goal.raci.accountable),
         responsible=tuple(resolve(r) for r in goal.raci.responsible),
         consulted=tuple(resolve(r) for r in goal.raci.consulted),
@@ -288,14 +334,18 @@ class RoleResolver:
 # ---------------------------------------------------------------- scorecards
 
 
-def scorecards(results: list[GoalResult], quarters: list[str]) -> tuple[dict[str, Scorecard], dict[str, Scorecard]]:
+def scorecards(
+    results: list[GoalResult], quarters: list[str]
+) -> tuple[dict[str, Scorecard], dict[str, Scorecard]]:
     """Scorecards per accountable person (or learner group) and per role."""
     latest = quarters[-1] if quarters else ""
     previous = quarters[-2] if len(quarters) > 1 else ""
     people: dict[str, Scorecard] = {}
     roles: dict[str, Scorecard] = {}
     for result in results:
-        owners = result.accountable.people or ((result.accountable.group,) if result.accountable.group else ())
+        owners = result.accountable.people or (
+            (result.accountable.group,) if result.accountable.group else ()
+        )
         cards = [people.setdefault(o, Scorecard(o)) for o in owners]
         cards.append(roles.setdefault(result.accountable.role, Scorecard(result.accountable.role)))
         for card in cards:

@@ -20,8 +20,17 @@ from generator.engine import SCOPE_KEYS, Aggregates
 from generator.periods import Quarter
 
 KEYS = ["scope", "member", "period"]
-COUNT_COLUMNS = ["enrollments", "learners", "completed", "failed", "withdrawn", "open", "scored",
-                 "passed", "completions"]
+COUNT_COLUMNS = [
+    "enrollments",
+    "learners",
+    "completed",
+    "failed",
+    "withdrawn",
+    "open",
+    "scored",
+    "passed",
+    "completions",
+]
 
 
 @dataclass(frozen=True)
@@ -37,14 +46,20 @@ class Metrics:
     excluded_after_report_date: int
 
     def row(self, scope: str, member: str, period: str) -> pd.Series | None:
-        found = self.table[(self.table["scope"] == scope) & (self.table["member"] == member)
-                           & (self.table["period"] == period)]
+        found = self.table[
+            (self.table["scope"] == scope)
+            & (self.table["member"] == member)
+            & (self.table["period"] == period)
+        ]
         return None if found.empty else found.iloc[0]
 
     def series(self, scope: str, member: str, metric: str, kind: str = "quarter") -> pd.DataFrame:
         """period, value of one metric for one member, in time order."""
-        rows = self.table[(self.table["scope"] == scope) & (self.table["member"] == member)
-                          & (self.table["period_kind"] == kind)]
+        rows = self.table[
+            (self.table["scope"] == scope)
+            & (self.table["member"] == member)
+            & (self.table["period_kind"] == kind)
+        ]
         return rows[["period", metric]].rename(columns={metric: "value"}).reset_index(drop=True)
 
 
@@ -52,12 +67,17 @@ def period_label(fiscal_year: int, quarter: int) -> str:
     return f"FY{fiscal_year}" if quarter == 0 else Quarter(fiscal_year, quarter).label
 
 
-def reporting_quarters(project: Project, aggregates: Aggregates, report_date: date) -> list[Quarter]:
+def reporting_quarters(
+    project: Project, aggregates: Aggregates, report_date: date
+) -> list[Quarter]:
     """From the first budget or data quarter to the quarter holding the report date."""
     calendar = project.calendar
     seen = [q for q in project.budget_quarters()]
     cohorts = aggregates.cohorts[aggregates.cohorts["quarter"] > 0]
-    seen += [Quarter(int(y), int(q)) for y, q in zip(cohorts["fiscal_year"], cohorts["quarter"], strict=True)]
+    seen += [
+        Quarter(int(y), int(q))
+        for y, q in zip(cohorts["fiscal_year"], cohorts["quarter"], strict=True)
+    ]
     last = calendar.quarter_of(report_date)
     first = min(seen) if seen else last
     return calendar.quarters_between(min(first, last), last)
@@ -95,11 +115,14 @@ def _members(project: Project, aggregates: Aggregates) -> dict[str, list[str]]:
         "training_manager": [c.training_manager for c in project.courses],
         "department": [],
     }
-    return {scope: sorted(set(configured[scope]) | set(seen.get(scope, [])))
-            for scope in SCOPE_KEYS}
+    return {
+        scope: sorted(set(configured[scope]) | set(seen.get(scope, []))) for scope in SCOPE_KEYS
+    }
 
 
-def _grid(project: Project, aggregates: Aggregates, quarters: list[Quarter], years: list[int]) -> pd.DataFrame:
+def _grid(
+    project: Project, aggregates: Aggregates, quarters: list[Quarter], years: list[int]
+) -> pd.DataFrame:
     periods = [(q.fiscal_year, q.number) for q in quarters] + [(y, 0) for y in years]
     rows = [
         (scope, member, fy, q)
@@ -108,7 +131,9 @@ def _grid(project: Project, aggregates: Aggregates, quarters: list[Quarter], yea
         for fy, q in periods
     ]
     grid = pd.DataFrame(rows, columns=["scope", "member", "fiscal_year", "quarter"])
-    grid["period"] = [period_label(fy, q) for fy, q in zip(grid["fiscal_year"], grid["quarter"], strict=True)]
+    grid["period"] = [
+        period_label(fy, q) for fy, q in zip(grid["fiscal_year"], grid["quarter"], strict=True)
+    ]
     grid["period_kind"] = np.where(grid["quarter"] == 0, "year", "quarter")
     return grid
 
@@ -119,7 +144,7 @@ def _merge_counts(grid: pd.DataFrame, aggregates: Aggregates) -> pd.DataFrame:
     for frame in (aggregates.cohorts, aggregates.completions, aggregates.gains, aggregates.ratings):
         if not frame.empty:
             table = table.merge(frame, on=on, how="left")
-    for column in COUNT_COLUMNS + ["gain_learners", "responses"]:
+    for column in [*COUNT_COLUMNS, "gain_learners", "responses"]:
         if column not in table:
             table[column] = 0
         table[column] = table[column].fillna(0).astype("int64")
@@ -165,8 +190,13 @@ def _add_costs(table: pd.DataFrame, project: Project, quarters: list[Quarter]) -
     spent = table["spend"].where((table["scope"] == "org") | (table["spend"] > 0))
     table["cost_per_completion"] = _ratio(spent, table["completions"])
     table["cost_per_learner"] = _ratio(spent, table["learners"])
-    table["budget_yoy_change"] = _ratio(table["budget"], table["period"].map(
-        lambda p: all_budgets.get(_year_earlier(p), np.nan)).where(is_org)) - 1
+    table["budget_yoy_change"] = (
+        _ratio(
+            table["budget"],
+            table["period"].map(lambda p: all_budgets.get(_year_earlier(p), np.nan)).where(is_org),
+        )
+        - 1
+    )
     return table
 
 
@@ -197,7 +227,7 @@ def _spend_by(lines: pd.DataFrame, column: str | None, scope: str) -> pd.DataFra
         frames.append(grouped)
     result = pd.concat(frames, ignore_index=True)
     result["scope"] = scope
-    return result[KEYS + ["spend"]]
+    return result[[*KEYS, "spend"]]
 
 
 def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
@@ -235,8 +265,12 @@ def _add_previous(table: pd.DataFrame) -> pd.DataFrame:
     previous = previous.dropna(subset=["period"]).rename(columns={m: f"{m}__prev" for m in names})
     table = table.merge(previous, on=KEYS, how="left")
     for name in names:
-        table[f"{name}__change"] = table[name].astype("float64") - table[f"{name}__prev"].astype("float64")
-    return table.sort_values(["scope", "member", "period_kind", "period"], kind="stable").reset_index(drop=True)
+        table[f"{name}__change"] = table[name].astype("float64") - table[f"{name}__prev"].astype(
+            "float64"
+        )
+    return table.sort_values(
+        ["scope", "member", "period_kind", "period"], kind="stable"
+    ).reset_index(drop=True)
 
 
 def _next_label(periods: np.ndarray) -> dict[str, str]:
@@ -250,15 +284,25 @@ def _dropoff(modules: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     if modules.empty:
         return pd.DataFrame(columns=columns), pd.DataFrame(columns=["department", *columns])
     frame = modules.copy()
-    frame["period"] = [period_label(int(fy), int(q)) for fy, q in zip(frame["fiscal_year"], frame["quarter"], strict=True)]
-    by_course = frame.groupby(["course_id", "period", "module_order", "module"], as_index=False)["learners"].sum()
-    by_department = frame.groupby(["course_id", "department", "period", "module_order", "module"],
-                                  as_index=False)["learners"].sum()
-    return _lost(by_course, ["course_id", "period"]), _lost(by_department, ["course_id", "department", "period"])
+    frame["period"] = [
+        period_label(int(fy), int(q))
+        for fy, q in zip(frame["fiscal_year"], frame["quarter"], strict=True)
+    ]
+    by_course = frame.groupby(["course_id", "period", "module_order", "module"], as_index=False)[
+        "learners"
+    ].sum()
+    by_department = frame.groupby(
+        ["course_id", "department", "period", "module_order", "module"], as_index=False
+    )["learners"].sum()
+    return _lost(by_course, ["course_id", "period"]), _lost(
+        by_department, ["course_id", "department", "period"]
+    )
 
 
 def _lost(frame: pd.DataFrame, group: list[str]) -> pd.DataFrame:
-    frame = frame.sort_values([*group, "module_order"], kind="stable").rename(columns={"learners": "reached"})
+    frame = frame.sort_values([*group, "module_order"], kind="stable").rename(
+        columns={"learners": "reached"}
+    )
     following = frame.groupby(group)["reached"].shift(-1)
     frame["lost"] = (frame["reached"] - following).astype("float64")
     frame["dropoff"] = _ratio(frame["lost"], frame["reached"])
@@ -276,7 +320,9 @@ def _attach_dropoff(table: pd.DataFrame, modules: pd.DataFrame, project: Project
     table = table.drop(columns=[c for c in table if c.startswith("module_dropoff")])
     table = table.merge(worst, on=KEYS, how="left")
     previous = worst.assign(period=worst["period"].map(_next_label(table["period"].unique())))
-    previous = previous.dropna(subset=["period"]).rename(columns={"module_dropoff": "module_dropoff__prev"})
+    previous = previous.dropna(subset=["period"]).rename(
+        columns={"module_dropoff": "module_dropoff__prev"}
+    )
     table = table.merge(previous, on=KEYS, how="left")
     table["module_dropoff__change"] = table["module_dropoff"] - table["module_dropoff__prev"]
     return table
@@ -295,7 +341,10 @@ def _breakdown(breakdown: pd.DataFrame) -> pd.DataFrame:
     frame = breakdown.copy()
     if frame.empty:
         return frame
-    frame["period"] = [period_label(int(fy), int(q)) for fy, q in zip(frame["fiscal_year"], frame["quarter"], strict=True)]
+    frame["period"] = [
+        period_label(int(fy), int(q))
+        for fy, q in zip(frame["fiscal_year"], frame["quarter"], strict=True)
+    ]
     frame["completion_rate"] = _ratio(frame["completed"], frame["enrollments"])
     frame["average_score"] = _ratio(frame["score_sum"], frame["scored"])
     return frame

@@ -25,18 +25,60 @@ from generator.goals import MISSED, NO_DATA, STATUSES, Assignment, GoalResult
 from generator.paths import slugs
 from generator.report import Report
 
-HEADLINE = ["enrollments", "completions", "completion_rate", "average_score", "pass_rate",
-            "median_minutes", "spend", "budget_utilisation", "cost_per_completion"]
-COURSE_KPIS = ["enrollments", "completions", "completion_rate", "withdrawal_rate", "fail_rate",
-               "open_enrollments", "average_score", "pass_rate", "median_minutes", "minutes_ratio",
-               "learning_gain", "satisfaction", "module_dropoff", "spend", "cost_per_completion",
-               "cost_per_learner"]
-PERIOD_KPIS = ["budget", "spend", "budget_utilisation", "budget_yoy_change", "completions",
-               "cost_per_completion", "cost_per_learner", "enrollments", "completion_rate",
-               "average_score"]
-STATUS_ICON = {"met": "✅ met", "at risk": "⚠️ at risk", "missed": "❌ missed", "no data": "⬜ no data"}
-SECTIONS = {"courses": "Courses", "developers": "Developers", "periods": "Periods",
-            "roles": "Roles", "departments": "Departments"}
+HEADLINE = [
+    "enrollments",
+    "completions",
+    "completion_rate",
+    "average_score",
+    "pass_rate",
+    "median_minutes",
+    "spend",
+    "budget_utilisation",
+    "cost_per_completion",
+]
+COURSE_KPIS = [
+    "enrollments",
+    "completions",
+    "completion_rate",
+    "withdrawal_rate",
+    "fail_rate",
+    "open_enrollments",
+    "average_score",
+    "pass_rate",
+    "median_minutes",
+    "minutes_ratio",
+    "learning_gain",
+    "satisfaction",
+    "module_dropoff",
+    "spend",
+    "cost_per_completion",
+    "cost_per_learner",
+]
+PERIOD_KPIS = [
+    "budget",
+    "spend",
+    "budget_utilisation",
+    "budget_yoy_change",
+    "completions",
+    "cost_per_completion",
+    "cost_per_learner",
+    "enrollments",
+    "completion_rate",
+    "average_score",
+]
+STATUS_ICON = {
+    "met": "✅ met",
+    "at risk": "⚠️ at risk",
+    "missed": "❌ missed",
+    "no data": "⬜ no data",
+}
+SECTIONS = {
+    "courses": "Courses",
+    "developers": "Developers",
+    "periods": "Periods",
+    "roles": "Roles",
+    "departments": "Departments",
+}
 
 
 @dataclass
@@ -67,8 +109,9 @@ class Context:
         self.course_slug = slugs("course", project.course_by_id)
         self.person_slug = slugs("person", project.person_by_id)
         self.role_slug = slugs("role", [r.id for r in project.roles])
-        departments = self.table.loc[(self.table["scope"] == "department")
-                                     & (self.table["enrollments"] > 0), "member"].unique()
+        departments = self.table.loc[
+            (self.table["scope"] == "department") & (self.table["enrollments"] > 0), "member"
+        ].unique()
         self.departments = sorted(str(d) for d in departments)
         self.department_slug = slugs("department", self.departments)
         self.period_slug = {p: p.lower() for p in self.metrics.quarters + self.metrics.years}
@@ -94,7 +137,10 @@ class Context:
     def course_link(self, course_id: str, depth: int) -> str:
         if course_id not in self.course_slug:
             return text(course_id)
-        return link(self.course_title(course_id), f"{self.up(depth)}courses/{self.course_slug[course_id]}.md")
+        return link(
+            self.course_title(course_id),
+            f"{self.up(depth)}courses/{self.course_slug[course_id]}.md",
+        )
 
     def person_link(self, person_id: str, depth: int) -> str:
         person = self.project.person_by_id.get(person_id)
@@ -111,7 +157,9 @@ class Context:
     def department_link(self, department: str, depth: int) -> str:
         if department not in self.department_slug:
             return text(department)
-        return link(department, f"{self.up(depth)}departments/{self.department_slug[department]}.md")
+        return link(
+            department, f"{self.up(depth)}departments/{self.department_slug[department]}.md"
+        )
 
     def period_link(self, period: str, depth: int) -> str:
         if period not in self.period_slug:
@@ -143,8 +191,12 @@ class Context:
     def change(self, row: pd.Series | None, metric: str) -> str:
         if row is None:
             return DASH
-        return self.fmt.change(metric, row.get(f"{metric}__change"), int(row["learners"]),
-                               _int(row.get("learners__prev")))
+        return self.fmt.change(
+            metric,
+            row.get(f"{metric}__change"),
+            int(row["learners"]),
+            _int(row.get("learners__prev")),
+        )
 
     def chart(self, page: str, name: str, spec: charts.Spec, title: str) -> str:
         """Register a chart for ``page`` and return its Markdown block."""
@@ -187,9 +239,14 @@ def _csv_cell(value: object) -> object:
 
 # ---------------------------------------------------------------- templates
 
-_env = Environment(loader=PackageLoader("generator", "templates"), undefined=StrictUndefined,
-                   autoescape=False, keep_trailing_newline=True, trim_blocks=True,
-                   lstrip_blocks=True)
+_env = Environment(
+    loader=PackageLoader("generator", "templates"),
+    undefined=StrictUndefined,
+    autoescape=False,
+    keep_trailing_newline=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 _env.filters["md"] = text
 
 
@@ -200,8 +257,10 @@ def _render(template: str, **values: Any) -> str:
 def markdown_table(table: Table) -> str:
     if not table.rows:
         return "_Nothing to show._\n"
-    lines = ["| " + " | ".join(table.headers) + " |",
-             "|" + "|".join(" --- " for _ in table.headers) + "|"]
+    lines = [
+        "| " + " | ".join(table.headers) + " |",
+        "|" + "|".join(" --- " for _ in table.headers) + "|",
+    ]
     lines += ["| " + " | ".join(cell or DASH for cell in row) + " |" for row in table.rows]
     if table.download:
         lines += ["", f"[Download as CSV]({table.download}){{ .ta-download }}"]
@@ -242,13 +301,18 @@ def render_pages(report: Report) -> PageSet:
 
 
 def _header(ctx: Context) -> dict[str, Any]:
-    return {"organisation": ctx.project.settings.organisation,
-            "report_date": ctx.metrics.report_date.isoformat(),
-            "latest_quarter": ctx.latest_quarter, "latest_year": ctx.latest_year,
-            "min_group": ctx.project.settings.min_group_size}
+    return {
+        "organisation": ctx.project.settings.organisation,
+        "report_date": ctx.metrics.report_date.isoformat(),
+        "latest_quarter": ctx.latest_quarter,
+        "latest_year": ctx.latest_year,
+        "min_group": ctx.project.settings.min_group_size,
+    }
 
 
-def kpi_table(ctx: Context, scope: str, member: str, metrics: Sequence[str], periods: Sequence[str]) -> Table:
+def kpi_table(
+    ctx: Context, scope: str, member: str, metrics: Sequence[str], periods: Sequence[str]
+) -> Table:
     headers = ["Metric"] + [h for p in periods for h in (text(p), "change")] + ["Evaluation level"]
     rows = []
     for metric in metrics:
@@ -256,44 +320,79 @@ def kpi_table(ctx: Context, scope: str, member: str, metrics: Sequence[str], per
         for period in periods:
             row = ctx.row(scope, member, period)
             cells += [ctx.figure(row, metric), ctx.change(row, metric)]
-        rows.append(cells + [text(METRICS[metric].level)])
+        rows.append([*cells, text(METRICS[metric].level)])
     return Table(headers, rows)
 
 
 def _trend_frame(ctx: Context, scope: str, member: str, metric: str) -> pd.DataFrame:
     series = ctx.metrics.series(scope, member, metric)
     learners = ctx.metrics.series(scope, member, "learners")["value"]
-    values = [None if ctx.fmt.hidden(metric, n) or is_missing(v) else float(v)
-              for v, n in zip(series["value"], learners, strict=True)]
+    values = [
+        None if ctx.fmt.hidden(metric, n) or is_missing(v) else float(v)
+        for v, n in zip(series["value"], learners, strict=True)
+    ]
     return pd.DataFrame({"period": series["period"], "value": values})
 
 
-def trend(ctx: Context, page: str, name: str, scope: str, member: str, metric: str,
-          title: str, target: float | None = None) -> str:
+def trend(
+    ctx: Context,
+    page: str,
+    name: str,
+    scope: str,
+    member: str,
+    metric: str,
+    title: str,
+    target: float | None = None,
+) -> str:
     frame = _trend_frame(ctx, scope, member, metric)
     if frame["value"].isna().all():
         return ""
     m = METRICS[metric]
-    unit = "rate" if m.unit == "rate" else ("money" if m.unit == "money" else
-                                            "score" if m.unit in ("score", "rating") else "count")
-    spec = charts.trend_chart(frame, title=title, value_title=m.label, unit=unit,
-                              currency=ctx.project.settings.currency, target=target)
+    unit = (
+        "rate"
+        if m.unit == "rate"
+        else (
+            "money" if m.unit == "money" else "score" if m.unit in ("score", "rating") else "count"
+        )
+    )
+    spec = charts.trend_chart(
+        frame,
+        title=title,
+        value_title=m.label,
+        unit=unit,
+        currency=ctx.project.settings.currency,
+        target=target,
+    )
     return ctx.chart(page, name, spec, title)
 
 
-def results_table(ctx: Context, results: Iterable[GoalResult], depth: int, *, show_goal: bool = True) -> Table:
-    headers = (["Goal"] if show_goal else []) + ["Scope", "Period", "Status", "Value", "Target",
-                                                  "Accountable", "Responsible"]
+def results_table(
+    ctx: Context, results: Iterable[GoalResult], depth: int, *, show_goal: bool = True
+) -> Table:
+    headers = (["Goal"] if show_goal else []) + [
+        "Scope",
+        "Period",
+        "Status",
+        "Value",
+        "Target",
+        "Accountable",
+        "Responsible",
+    ]
     rows = []
     for r in results:
         cells = [link(r.title, f"{ctx.up(depth)}goals.md#{r.goal_id_anchor}")] if show_goal else []
         value = DASH if r.value is None else ctx.fmt.value(r.metric, r.value)
         if r.status == NO_DATA and r.note:
             value = text(r.note)
-        cells += [ctx.member_link(r.scope, r.member, depth), ctx.period_link(r.period, depth),
-                  STATUS_ICON[r.status], value, text(r.target),
-                  ctx.assignment(r.accountable, depth),
-                  "; ".join(ctx.assignment(a, depth) for a in r.responsible) or DASH]
+        cells += [
+            ctx.member_link(r.scope, r.member, depth),
+            ctx.period_link(r.period, depth),
+            STATUS_ICON[r.status],
+            value,
+            text(r.target),
+            ctx.assignment(r.accountable, depth),
+            "; ".join(ctx.assignment(a, depth) for a in r.responsible) or DASH,
+        ]
         rows.append(cells)
     return Table(headers, rows)
 
@@ -301,25 +400,42 @@ def results_table(ctx: Context, results: Iterable[GoalResult], depth: int, *, sh
 def findings_table(ctx: Context, findings: Iterable[Finding], depth: int) -> Table:
     rows = []
     for f in findings:
-        evidence = ", ".join(f"{text(k.replace('_', ' '))}: {_evidence(ctx, k, v)}"
-                             for k, v in f.evidence.items())
-        rows.append([text(f.kind), text(f.title), ctx.period_link(f.period, depth),
-                     "; ".join(f"{text(a.role)}: {ctx.assignment(a, depth)}" for a in f.points_at),
-                     evidence, text(f.why)])
+        evidence = ", ".join(
+            f"{text(k.replace('_', ' '))}: {_evidence(ctx, k, v)}" for k, v in f.evidence.items()
+        )
+        rows.append(
+            [
+                text(f.kind),
+                text(f.title),
+                ctx.period_link(f.period, depth),
+                "; ".join(f"{text(a.role)}: {ctx.assignment(a, depth)}" for a in f.points_at),
+                evidence,
+                text(f.why),
+            ]
+        )
     return Table(["Finding", "What", "Period", "Points at", "Evidence", "Why"], rows)
 
 
 def _evidence(ctx: Context, key: str, value: float | str) -> str:
     if isinstance(value, str):
         return text(value)
-    if key in ("completion_rate", "dropoff", "share_of_all_dropoff", "utilisation", "from", "to",
-               "median_of_other_departments"):
+    if key in (
+        "completion_rate",
+        "dropoff",
+        "share_of_all_dropoff",
+        "utilisation",
+        "from",
+        "to",
+        "median_of_other_departments",
+    ):
         return f"{value:.1%}"
     if key in ("cost_per_completion", "median_of_other_developers", "spend", "budget"):
         return ctx.fmt.number(value, "money")
     if key == "ratio":
         return f"{value:.2f}×"
-    return f"{value:,.1f}" if isinstance(value, float) and not value.is_integer() else f"{value:,.0f}"
+    return (
+        f"{value:,.1f}" if isinstance(value, float) and not value.is_integer() else f"{value:,.0f}"
+    )
 
 
 # ---- overview
@@ -334,22 +450,39 @@ def overview(ctx: Context) -> None:
     missed = [r for r in results if r.status == MISSED and r.period in latest]
     accountable: dict[str, list[GoalResult]] = {}
     for r in missed:
-        for person in r.accountable.people or ((r.accountable.group,) if r.accountable.group else ()):
+        for person in r.accountable.people or (
+            (r.accountable.group,) if r.accountable.group else ()
+        ):
             accountable.setdefault(person, []).append(r)
-    who = Table(["Accountable", "Role", "Goals missed", "Which"], [
-        [ctx.person_link(p, 0) if p in ctx.project.person_by_id else text(p),
-         ctx.role_link(rs[0].accountable.role, 0), str(len(rs)),
-         "; ".join(sorted({text(r.title) for r in rs}))]
-        for p, rs in sorted(accountable.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    ])
+    who = Table(
+        ["Accountable", "Role", "Goals missed", "Which"],
+        [
+            [
+                ctx.person_link(p, 0) if p in ctx.project.person_by_id else text(p),
+                ctx.role_link(rs[0].accountable.role, 0),
+                str(len(rs)),
+                "; ".join(sorted({text(r.title) for r in rs})),
+            ]
+            for p, rs in sorted(accountable.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        ],
+    )
     md = _render(
-        "overview.md.j2", **_header(ctx),
+        "overview.md.j2",
+        **_header(ctx),
         kpis=kpi_table(ctx, "org", "org", HEADLINE, latest),
-        counts=counts, who=who,
+        counts=counts,
+        who=who,
         missed=results_table(ctx, missed, 0),
         findings=findings_table(ctx, _recent_findings(ctx), 0),
-        completion_chart=trend(ctx, page, "completion", "org", "org", "completion_rate",
-                               "Completion rate by enrolment quarter"),
+        completion_chart=trend(
+            ctx,
+            page,
+            "completion",
+            "org",
+            "org",
+            "completion_rate",
+            "Completion rate by enrolment quarter",
+        ),
         budget_chart=_budget_chart(ctx, page, ctx.metrics.quarters),
     )
     ctx.pages.markdown[page] = md
@@ -365,8 +498,9 @@ def _budget_chart(ctx: Context, page: str, periods: Sequence[str]) -> str:
     frame = org[["period", "budget", "spend"]].dropna(subset=["budget"])
     if frame.empty:
         return ""
-    spec = charts.budget_chart(frame, title="Budget and spend by quarter",
-                               currency=ctx.project.settings.currency)
+    spec = charts.budget_chart(
+        frame, title="Budget and spend by quarter", currency=ctx.project.settings.currency
+    )
     return ctx.chart(page, "budget", spec, "Budget and spend by quarter")
 
 
@@ -375,39 +509,82 @@ def _budget_chart(ctx: Context, page: str, periods: Sequence[str]) -> str:
 
 def goals_page(ctx: Context) -> None:
     sections = []
-    periods = ctx.metrics.quarters[-4:] + [ctx.latest_year]
+    periods = [*ctx.metrics.quarters[-4:], ctx.latest_year]
     for goal in ctx.project.goals:
         results = [r for r in ctx.report.goals if r.goal_id == goal.id]
         members = sorted({r.member for r in results})
-        matrix = Table(["Scope"] + [text(p) for p in periods], [
-            [ctx.member_link(goal.scope.level, m, 0)]
-            + [next((STATUS_ICON[r.status] for r in results if r.member == m and r.period == p), DASH)
-               for p in periods]
-            for m in members
-        ])
-        raci = Table(["Accountable", "Responsible", "Consulted", "Informed"], [[
-            ctx.role_link(goal.raci.accountable, 0),
-            ", ".join(ctx.role_link(r, 0) for r in goal.raci.responsible) or DASH,
-            ", ".join(ctx.role_link(r, 0) for r in goal.raci.consulted) or DASH,
-            ", ".join(ctx.role_link(r, 0) for r in goal.raci.informed) or DASH,
-        ]])
+        matrix = Table(
+            ["Scope"] + [text(p) for p in periods],
+            [
+                [ctx.member_link(goal.scope.level, m, 0)]
+                + [
+                    next(
+                        (STATUS_ICON[r.status] for r in results if r.member == m and r.period == p),
+                        DASH,
+                    )
+                    for p in periods
+                ]
+                for m in members
+            ],
+        )
+        raci = Table(
+            ["Accountable", "Responsible", "Consulted", "Informed"],
+            [
+                [
+                    ctx.role_link(goal.raci.accountable, 0),
+                    ", ".join(ctx.role_link(r, 0) for r in goal.raci.responsible) or DASH,
+                    ", ".join(ctx.role_link(r, 0) for r in goal.raci.consulted) or DASH,
+                    ", ".join(ctx.role_link(r, 0) for r in goal.raci.informed) or DASH,
+                ]
+            ],
+        )
         misses = [r for r in results if r.status == MISSED]
-        sections.append({
-            "id": goal.id, "title": goal.title, "kind": goal.kind,
-            "metric": METRICS[goal.metric].label, "level": METRICS[goal.metric].level,
-            "target": f"{goal.target.comparator} {ctx.fmt.value(goal.metric, goal.target.value)}",
-            "scope": _scope_text(goal), "raci": raci, "matrix": matrix,
-            "misses": results_table(ctx, misses[-12:], 0, show_goal=False), "missed": len(misses),
-        })
-    frame = pd.DataFrame([
-        {"goal": r.goal_id, "title": r.title, "scope": r.scope, "member": r.member,
-         "period": r.period, "status": r.status, "value": r.value, "target": r.target,
-         "accountable": " ".join(r.accountable.people) or r.accountable.group or ""}
-        for r in ctx.report.goals
-    ], columns=["goal", "title", "scope", "member", "period", "status", "value", "target", "accountable"])
+        sections.append(
+            {
+                "id": goal.id,
+                "title": goal.title,
+                "kind": goal.kind,
+                "metric": METRICS[goal.metric].label,
+                "level": METRICS[goal.metric].level,
+                "target": f"{goal.target.comparator} {ctx.fmt.value(goal.metric, goal.target.value)}",
+                "scope": _scope_text(goal),
+                "raci": raci,
+                "matrix": matrix,
+                "misses": results_table(ctx, misses[-12:], 0, show_goal=False),
+                "missed": len(misses),
+            }
+        )
+    frame = pd.DataFrame(
+        [
+            {
+                "goal": r.goal_id,
+                "title": r.title,
+                "scope": r.scope,
+                "member": r.member,
+                "period": r.period,
+                "status": r.status,
+                "value": r.value,
+                "target": r.target,
+                "accountable": " ".join(r.accountable.people) or r.accountable.group or "",
+            }
+            for r in ctx.report.goals
+        ],
+        columns=[
+            "goal",
+            "title",
+            "scope",
+            "member",
+            "period",
+            "status",
+            "value",
+            "target",
+            "accountable",
+        ],
+    )
     download = ctx.download("goals.md", "goal-results", frame)
-    ctx.pages.markdown["goals.md"] = _render("goals.md.j2", **_header(ctx), goals=sections,
-                                             download=download)
+    ctx.pages.markdown["goals.md"] = _render(
+        "goals.md.j2", **_header(ctx), goals=sections, download=download
+    )
 
 
 def _scope_text(goal: Any) -> str:
@@ -435,30 +612,68 @@ def course_page(ctx: Context, course: Course) -> None:
     module_rows = modules[(modules["course_id"] == course.id) & (modules["period"] == year)]
     dropoff = ""
     if not module_rows.empty and module_rows["reached"].max() >= ctx.fmt.min_group_size:
-        frame = pd.DataFrame({"module": module_rows["module"], "order": module_rows["module_order"],
-                              "share_lost": module_rows["dropoff"]})
-        dropoff = ctx.chart(page, "dropoff", charts.dropoff_chart(
-            frame, title=f"Share of learners lost after each module, {year}"), "Drop-off by module")
+        frame = pd.DataFrame(
+            {
+                "module": module_rows["module"],
+                "order": module_rows["module_order"],
+                "share_lost": module_rows["dropoff"],
+            }
+        )
+        dropoff = ctx.chart(
+            page,
+            "dropoff",
+            charts.dropoff_chart(frame, title=f"Share of learners lost after each module, {year}"),
+            "Drop-off by module",
+        )
     md = _render(
-        "course.md.j2", **_header(ctx), course=course, slug=slug,
+        "course.md.j2",
+        **_header(ctx),
+        course=course,
+        slug=slug,
         developer=ctx.person_link(course.developer, 1),
         manager=text(ctx.person_name(course.training_manager)),
         kpis=kpi_table(ctx, "course", course.id, COURSE_KPIS, [quarter, year]),
-        trend=trend(ctx, page, "completion", "course", course.id, "completion_rate",
-                    "Completion rate by enrolment quarter"),
-        score_trend=trend(ctx, page, "score", "course", course.id, "average_score",
-                          "Average score by enrolment quarter"),
+        trend=trend(
+            ctx,
+            page,
+            "completion",
+            "course",
+            course.id,
+            "completion_rate",
+            "Completion rate by enrolment quarter",
+        ),
+        score_trend=trend(
+            ctx,
+            page,
+            "score",
+            "course",
+            course.id,
+            "average_score",
+            "Average score by enrolment quarter",
+        ),
         funnel=funnel,
         scores=_distribution(ctx, page, "course", course.id, "score", "Scores", year),
-        minutes=_distribution(ctx, page, "course", course.id, "minutes_ratio",
-                              "Time spent vs expected", year),
+        minutes=_distribution(
+            ctx, page, "course", course.id, "minutes_ratio", "Time spent vs expected", year
+        ),
         dropoff=dropoff,
         departments=_department_table(ctx, course.id, year),
-        results=results_table(ctx, [r for r in ctx.report.goals
-                                    if r.scope == "course" and r.member == course.id
-                                    and r.period in (quarter, year, *ctx.metrics.quarters[-4:])], 1),
-        findings=findings_table(ctx, [f for f in ctx.report.findings
-                                      if f.scope == "course" and f.member == course.id], 1),
+        results=results_table(
+            ctx,
+            [
+                r
+                for r in ctx.report.goals
+                if r.scope == "course"
+                and r.member == course.id
+                and r.period in (quarter, year, *ctx.metrics.quarters[-4:])
+            ],
+            1,
+        ),
+        findings=findings_table(
+            ctx,
+            [f for f in ctx.report.findings if f.scope == "course" and f.member == course.id],
+            1,
+        ),
     )
     ctx.pages.markdown[page] = md
 
@@ -466,28 +681,49 @@ def course_page(ctx: Context, course: Course) -> None:
 def _funnel(ctx: Context, page: str, row: pd.Series | None) -> str:
     if row is None or int(row["enrollments"]) < ctx.fmt.min_group_size:
         return ""
-    stages = [("Enrolled", row["enrollments"]),
-              ("Not withdrawn", row["enrollments"] - row["withdrawn"]),
-              ("Completed", row["completed"]), ("Passed", row["passed"])]
-    frame = pd.DataFrame({"stage": [s for s, _ in stages],
-                          "count": [int(v) if int(v) >= ctx.fmt.min_group_size or int(v) == 0
-                                    else None for _, v in stages]})
-    return ctx.chart(page, "funnel", charts.funnel_chart(
-        frame, title=f"Enrolment to completion, {row['period']}"), "Enrolment funnel")
+    stages = [
+        ("Enrolled", row["enrollments"]),
+        ("Not withdrawn", row["enrollments"] - row["withdrawn"]),
+        ("Completed", row["completed"]),
+        ("Passed", row["passed"]),
+    ]
+    frame = pd.DataFrame(
+        {
+            "stage": [s for s, _ in stages],
+            "count": [
+                int(v) if int(v) >= ctx.fmt.min_group_size or int(v) == 0 else None
+                for _, v in stages
+            ],
+        }
+    )
+    return ctx.chart(
+        page,
+        "funnel",
+        charts.funnel_chart(frame, title=f"Enrolment to completion, {row['period']}"),
+        "Enrolment funnel",
+    )
 
 
-def _distribution(ctx: Context, page: str, scope: str, member: str, measure: str, title: str,
-                  period: str) -> str:
+def _distribution(
+    ctx: Context, page: str, scope: str, member: str, measure: str, title: str, period: str
+) -> str:
     d = ctx.metrics.distributions
-    rows = d[(d["scope"] == scope) & (d["member"] == member) & (d["measure"] == measure)
-             & (d["period"] == period)]
+    rows = d[
+        (d["scope"] == scope)
+        & (d["member"] == member)
+        & (d["measure"] == measure)
+        & (d["period"] == period)
+    ]
     if rows.empty or rows["learners"].sum() < ctx.fmt.min_group_size:
         return ""
     width = 10.0 if measure == "score" else 0.25
-    frame = pd.DataFrame({
-        "bin_start": rows["bin"], "bin_end": rows["bin"] + width,
-        "count": [int(n) if n >= ctx.fmt.min_group_size else None for n in rows["learners"]],
-    })
+    frame = pd.DataFrame(
+        {
+            "bin_start": rows["bin"],
+            "bin_end": rows["bin"] + width,
+            "count": [int(n) if n >= ctx.fmt.min_group_size else None for n in rows["learners"]],
+        }
+    )
     bin_title = "Score" if measure == "score" else "Minutes ÷ expected minutes"
     spec = charts.distribution_chart(frame, title=f"{title}, {period}", bin_title=bin_title)
     return ctx.chart(page, measure.replace("_", "-"), spec, title)
@@ -499,12 +735,14 @@ def _department_table(ctx: Context, course_id: str, period: str) -> Table:
     table = Table(["Department", "Enrolments", "Completion rate", "Average score"], [])
     for _, r in rows.sort_values("department").iterrows():
         n = int(r["enrollments"])
-        table.rows.append([
-            ctx.department_link(str(r["department"]), 1),
-            ctx.fmt.suppressed() if 0 < n < ctx.fmt.min_group_size else f"{n:,}",
-            ctx.fmt.value("completion_rate", r["completion_rate"], n),
-            ctx.fmt.value("average_score", r["average_score"], n),
-        ])
+        table.rows.append(
+            [
+                ctx.department_link(str(r["department"]), 1),
+                ctx.fmt.suppressed() if 0 < n < ctx.fmt.min_group_size else f"{n:,}",
+                ctx.fmt.value("completion_rate", r["completion_rate"], n),
+                ctx.fmt.value("average_score", r["average_score"], n),
+            ]
+        )
     return table
 
 
@@ -513,28 +751,62 @@ def index_courses(ctx: Context) -> None:
     rows, records = [], []
     for course in sorted(ctx.project.courses, key=lambda c: c.id):
         row = ctx.row("course", course.id, year)
-        statuses = [r.status for r in ctx.report.goals if r.scope == "course" and r.member == course.id
-                    and r.period in (ctx.latest_quarter, year)]
+        statuses = [
+            r.status
+            for r in ctx.report.goals
+            if r.scope == "course"
+            and r.member == course.id
+            and r.period in (ctx.latest_quarter, year)
+        ]
         status = _worst(statuses)
-        rows.append([ctx.course_link(course.id, 1), text(course.id),
-                     "mandatory" if course.mandatory else "optional",
-                     ctx.person_link(course.developer, 1),
-                     ctx.figure(row, "enrollments"), ctx.figure(row, "completion_rate"),
-                     ctx.figure(row, "average_score"), ctx.figure(row, "cost_per_completion"),
-                     STATUS_ICON.get(status, DASH)])
-        records.append({"course_id": course.id, "title": course.title,
-                        "mandatory": course.mandatory, "developer": course.developer,
-                        "enrollments": _raw(ctx, row, "enrollments"),
-                        "completion_rate": _raw(ctx, row, "completion_rate"),
-                        "average_score": _raw(ctx, row, "average_score"),
-                        "cost_per_completion": _raw(ctx, row, "cost_per_completion"),
-                        "goal_status": status or ""})
-    table = Table(["Course", "Id", "Kind", "Developer", f"Enrolments {year}", "Completion",
-                   "Average score", "Cost per completion", "Goals"], rows,
-                  download=ctx.download("courses/index.md", "courses", pd.DataFrame(records)))
-    ctx.pages.markdown["courses/index.md"] = _render("index.md.j2", **_header(ctx), title="Courses",
-                                                     intro=f"Every course, with its figures for {year}.",
-                                                     listing=table)
+        rows.append(
+            [
+                ctx.course_link(course.id, 1),
+                text(course.id),
+                "mandatory" if course.mandatory else "optional",
+                ctx.person_link(course.developer, 1),
+                ctx.figure(row, "enrollments"),
+                ctx.figure(row, "completion_rate"),
+                ctx.figure(row, "average_score"),
+                ctx.figure(row, "cost_per_completion"),
+                STATUS_ICON[status] if status else DASH,
+            ]
+        )
+        records.append(
+            {
+                "course_id": course.id,
+                "title": course.title,
+                "mandatory": course.mandatory,
+                "developer": course.developer,
+                "enrollments": _raw(ctx, row, "enrollments"),
+                "completion_rate": _raw(ctx, row, "completion_rate"),
+                "average_score": _raw(ctx, row, "average_score"),
+                "cost_per_completion": _raw(ctx, row, "cost_per_completion"),
+                "goal_status": status or "",
+            }
+        )
+    table = Table(
+        [
+            "Course",
+            "Id",
+            "Kind",
+            "Developer",
+            f"Enrolments {year}",
+            "Completion",
+            "Average score",
+            "Cost per completion",
+            "Goals",
+        ],
+        rows,
+        download=ctx.download("courses/index.md", "courses", pd.DataFrame(records)),
+    )
+    ctx.pages.markdown["courses/index.md"] = _render(
+        "index.md.j2",
+        **_header(ctx),
+        title="Courses",
+        intro=f"Every course, with its figures for {year}.",
+        listing=table,
+    )
 
 
 def _raw(ctx: Context, row: pd.Series | None, metric: str) -> object:
@@ -562,36 +834,71 @@ def developer_page(ctx: Context, developer: str) -> None:
     person: Person | None = ctx.project.person_by_id.get(developer)
     year = ctx.latest_year
     courses = [c for c in ctx.project.courses if c.developer == developer]
-    course_rows = Table(["Course", "Kind", "Enrolments", "Completion", "Average score",
-                         "Cost per completion"], [
-        [ctx.course_link(c.id, 1), "mandatory" if c.mandatory else "optional",
-         ctx.figure(ctx.row("course", c.id, year), "enrollments"),
-         ctx.figure(ctx.row("course", c.id, year), "completion_rate"),
-         ctx.figure(ctx.row("course", c.id, year), "average_score"),
-         ctx.figure(ctx.row("course", c.id, year), "cost_per_completion")]
-        for c in courses
-    ])
+    course_rows = Table(
+        ["Course", "Kind", "Enrolments", "Completion", "Average score", "Cost per completion"],
+        [
+            [
+                ctx.course_link(c.id, 1),
+                "mandatory" if c.mandatory else "optional",
+                ctx.figure(ctx.row("course", c.id, year), "enrollments"),
+                ctx.figure(ctx.row("course", c.id, year), "completion_rate"),
+                ctx.figure(ctx.row("course", c.id, year), "average_score"),
+                ctx.figure(ctx.row("course", c.id, year), "cost_per_completion"),
+            ]
+            for c in courses
+        ],
+    )
     others = ctx.table[(ctx.table["scope"] == "developer") & (ctx.table["period"] == year)]
-    compare = pd.DataFrame({"developer": [ctx.person_name(d) for d in others["member"]],
-                            "value": others["cost_per_completion"]})
+    compare = pd.DataFrame(
+        {
+            "developer": [ctx.person_name(d) for d in others["member"]],
+            "value": others["cost_per_completion"],
+        }
+    )
     comparison = ""
     if compare["value"].notna().any():
-        comparison = ctx.chart(page, "cost", charts.comparison_chart(
-            compare, title=f"Cost per completion by developer, {year}",
-            value_title="Cost per completion", currency=ctx.project.settings.currency),
-            "Developers compared")
+        comparison = ctx.chart(
+            page,
+            "cost",
+            charts.comparison_chart(
+                compare,
+                title=f"Cost per completion by developer, {year}",
+                value_title="Cost per completion",
+                currency=ctx.project.settings.currency,
+            ),
+            "Developers compared",
+        )
     md = _render(
-        "developer.md.j2", **_header(ctx), name=person.name if person else developer,
-        kind=person.kind if person else "", courses=course_rows,
+        "developer.md.j2",
+        **_header(ctx),
+        name=person.name if person else developer,
+        kind=person.kind if person else "",
+        courses=course_rows,
         kpis=kpi_table(ctx, "developer", developer, COURSE_KPIS, [ctx.latest_quarter, year]),
-        trend=trend(ctx, page, "completion", "developer", developer, "completion_rate",
-                    "Completion rate of their courses by enrolment quarter"),
+        trend=trend(
+            ctx,
+            page,
+            "completion",
+            "developer",
+            developer,
+            "completion_rate",
+            "Completion rate of their courses by enrolment quarter",
+        ),
         comparison=comparison,
-        results=results_table(ctx, [r for r in ctx.report.goals
-                                    if developer in r.accountable.people
-                                    and r.period in (ctx.latest_quarter, year)], 1),
-        findings=findings_table(ctx, [f for f in ctx.report.findings
-                                      if any(developer in a.people for a in f.points_at)], 1),
+        results=results_table(
+            ctx,
+            [
+                r
+                for r in ctx.report.goals
+                if developer in r.accountable.people and r.period in (ctx.latest_quarter, year)
+            ],
+            1,
+        ),
+        findings=findings_table(
+            ctx,
+            [f for f in ctx.report.findings if any(developer in a.people for a in f.points_at)],
+            1,
+        ),
     )
     ctx.pages.markdown[page] = md
 
@@ -602,25 +909,57 @@ def index_developers(ctx: Context, developers: list[str]) -> None:
     for d in developers:
         row = ctx.row("developer", d, year)
         person = ctx.project.person_by_id.get(d)
-        rows.append([ctx.person_link(d, 1), text(person.kind if person else ""),
-                     str(sum(1 for c in ctx.project.courses if c.developer == d)),
-                     ctx.figure(row, "enrollments"), ctx.figure(row, "completion_rate"),
-                     ctx.figure(row, "spend"), ctx.figure(row, "cost_per_completion")])
+        rows.append(
+            [
+                ctx.person_link(d, 1),
+                text(person.kind if person else ""),
+                str(sum(1 for c in ctx.project.courses if c.developer == d)),
+                ctx.figure(row, "enrollments"),
+                ctx.figure(row, "completion_rate"),
+                ctx.figure(row, "spend"),
+                ctx.figure(row, "cost_per_completion"),
+            ]
+        )
     page = "developers/index.md"
     compare = ctx.table[(ctx.table["scope"] == "developer") & (ctx.table["period"] == year)]
     chart = ""
     if compare["cost_per_completion"].notna().any():
-        chart = ctx.chart(page, "cost", charts.comparison_chart(
-            pd.DataFrame({"developer": [ctx.person_name(d) for d in compare["member"]],
-                          "value": compare["cost_per_completion"]}),
-            title=f"Cost per completion by developer, {year}", value_title="Cost per completion",
-            currency=ctx.project.settings.currency), "Developers compared")
-    table = Table(["Developer", "Kind", "Courses", f"Enrolments {year}", "Completion", "Spend",
-                   "Cost per completion"], rows)
-    ctx.pages.markdown[page] = _render("index.md.j2", **_header(ctx), title="Course developers",
-                                       intro="Internal teams and vendors, and what their courses "
-                                             f"achieved and cost in {year}.",
-                                       listing=table, chart=chart)
+        chart = ctx.chart(
+            page,
+            "cost",
+            charts.comparison_chart(
+                pd.DataFrame(
+                    {
+                        "developer": [ctx.person_name(d) for d in compare["member"]],
+                        "value": compare["cost_per_completion"],
+                    }
+                ),
+                title=f"Cost per completion by developer, {year}",
+                value_title="Cost per completion",
+                currency=ctx.project.settings.currency,
+            ),
+            "Developers compared",
+        )
+    table = Table(
+        [
+            "Developer",
+            "Kind",
+            "Courses",
+            f"Enrolments {year}",
+            "Completion",
+            "Spend",
+            "Cost per completion",
+        ],
+        rows,
+    )
+    ctx.pages.markdown[page] = _render(
+        "index.md.j2",
+        **_header(ctx),
+        title="Course developers",
+        intro=f"Internal teams and vendors, and what their courses achieved and cost in {year}.",
+        listing=table,
+        chart=chart,
+    )
 
 
 # ---- periods
@@ -629,19 +968,32 @@ def index_developers(ctx: Context, developers: list[str]) -> None:
 def period_page(ctx: Context, period: str) -> None:
     page = f"periods/{ctx.period_slug[period]}.md"
     is_year = period.startswith("FY")
-    quarters = [q for q in ctx.metrics.quarters if f"FY{q.split('-')[0]}" == period] if is_year else []
+    quarters = (
+        [q for q in ctx.metrics.quarters if f"FY{q.split('-')[0]}" == period] if is_year else []
+    )
     spend_lines = _spend_lines(ctx, [period] if not is_year else quarters)
     dev_rows = ctx.table[(ctx.table["scope"] == "developer") & (ctx.table["period"] == period)]
-    developers = Table(["Developer", "Spend", "Completions", "Cost per completion"], [
-        [ctx.person_link(str(r["member"]), 1), ctx.fmt.value("spend", r["spend"]),
-         f"{int(r['completions']):,}", ctx.fmt.value("cost_per_completion", r["cost_per_completion"])]
-        for _, r in dev_rows.iterrows()
-    ])
+    developers = Table(
+        ["Developer", "Spend", "Completions", "Cost per completion"],
+        [
+            [
+                ctx.person_link(str(r["member"]), 1),
+                ctx.fmt.value("spend", r["spend"]),
+                f"{int(r['completions']):,}",
+                ctx.fmt.value("cost_per_completion", r["cost_per_completion"]),
+            ]
+            for _, r in dev_rows.iterrows()
+        ],
+    )
     md = _render(
-        "period.md.j2", **_header(ctx), period=period, is_year=is_year,
+        "period.md.j2",
+        **_header(ctx),
+        period=period,
+        is_year=is_year,
         kpis=kpi_table(ctx, "org", "org", PERIOD_KPIS, [period]),
         budget_chart=_budget_chart(ctx, page, quarters) if is_year else "",
-        spend=spend_lines, developers=developers,
+        spend=spend_lines,
+        developers=developers,
         results=results_table(ctx, [r for r in ctx.report.goals if r.period == period], 1),
         findings=findings_table(ctx, [f for f in ctx.report.findings if f.period == period], 1),
         quarters=" · ".join(ctx.period_link(q, 1) for q in quarters),
@@ -655,11 +1007,23 @@ def _spend_lines(ctx: Context, periods: Sequence[str]) -> Table:
         if budget.period not in periods:
             continue
         for line in budget.spend:
-            target = (ctx.course_link(line.course, 1) if line.course else
-                      ctx.person_link(line.developer, 1) if line.developer else text(line.category or ""))
+            target = (
+                ctx.course_link(line.course, 1)
+                if line.course
+                else ctx.person_link(line.developer, 1)
+                if line.developer
+                else text(line.category or "")
+            )
             kind = "course" if line.course else "developer" if line.developer else "category"
-            rows.append([text(budget.period), kind, target, ctx.fmt.value("spend", line.amount),
-                         text(line.note)])
+            rows.append(
+                [
+                    text(budget.period),
+                    kind,
+                    target,
+                    ctx.fmt.value("spend", line.amount),
+                    text(line.note),
+                ]
+            )
     return Table(["Quarter", "Spent on", "What", "Amount", "Note"], rows)
 
 
@@ -667,20 +1031,50 @@ def index_periods(ctx: Context) -> None:
     rows = []
     for period in ctx.metrics.years + ctx.metrics.quarters:
         row = ctx.row("org", "org", period)
-        rows.append([ctx.period_link(period, 1), ctx.figure(row, "budget"), ctx.figure(row, "spend"),
-                     ctx.figure(row, "budget_utilisation"), ctx.figure(row, "budget_yoy_change"),
-                     ctx.figure(row, "completions"), ctx.figure(row, "cost_per_completion")])
+        rows.append(
+            [
+                ctx.period_link(period, 1),
+                ctx.figure(row, "budget"),
+                ctx.figure(row, "spend"),
+                ctx.figure(row, "budget_utilisation"),
+                ctx.figure(row, "budget_yoy_change"),
+                ctx.figure(row, "completions"),
+                ctx.figure(row, "cost_per_completion"),
+            ]
+        )
     page = "periods/index.md"
-    table = Table(["Period", "Budget", "Spend", "Used", "Budget vs a year earlier", "Completions",
-                   "Cost per completion"], rows)
+    table = Table(
+        [
+            "Period",
+            "Budget",
+            "Spend",
+            "Used",
+            "Budget vs a year earlier",
+            "Completions",
+            "Cost per completion",
+        ],
+        rows,
+    )
     frame = ctx.table[(ctx.table["scope"] == "org")][
-        ["period", "budget", "spend", "budget_utilisation", "budget_yoy_change", "completions",
-         "cost_per_completion"]]
+        [
+            "period",
+            "budget",
+            "spend",
+            "budget_utilisation",
+            "budget_yoy_change",
+            "completions",
+            "cost_per_completion",
+        ]
+    ]
     table.download = ctx.download(page, "periods", frame)
-    ctx.pages.markdown[page] = _render("index.md.j2", **_header(ctx), title="Budget periods",
-                                       intro="Budget, spend and what it bought, per fiscal year "
-                                             "and quarter.",
-                                       listing=table, chart=_budget_chart(ctx, page, ctx.metrics.quarters))
+    ctx.pages.markdown[page] = _render(
+        "index.md.j2",
+        **_header(ctx),
+        title="Budget periods",
+        intro="Budget, spend and what it bought, per fiscal year and quarter.",
+        listing=table,
+        chart=_budget_chart(ctx, page, ctx.metrics.quarters),
+    )
 
 
 # ---- roles
@@ -691,19 +1085,38 @@ def role_page(ctx: Context, role_id: str) -> None:
     page = f"roles/{ctx.role_slug[role_id]}.md"
     holders = ctx.project.holders(role_id)
     recent = set(ctx.metrics.quarters[-4:]) | {ctx.latest_year}
-    involved = [(kind, r) for r in ctx.report.goals if r.period in recent
-                for kind, a in r.everyone() if a.role == role_id]
+    involved = [
+        (kind, r)
+        for r in ctx.report.goals
+        if r.period in recent
+        for kind, a in r.everyone()
+        if a.role == role_id
+    ]
     accountable = [r for kind, r in involved if kind == "accountable"]
-    other = Table(["Goal", "Scope", "Period", "Status", "This role is"], [
-        [link(r.title, f"../goals.md#{r.goal_id_anchor}"), ctx.member_link(r.scope, r.member, 1),
-         ctx.period_link(r.period, 1), STATUS_ICON[r.status], kind]
-        for kind, r in involved if kind != "accountable"
-    ])
+    other = Table(
+        ["Goal", "Scope", "Period", "Status", "This role is"],
+        [
+            [
+                link(r.title, f"../goals.md#{r.goal_id_anchor}"),
+                ctx.member_link(r.scope, r.member, 1),
+                ctx.period_link(r.period, 1),
+                STATUS_ICON[r.status],
+                kind,
+            ]
+            for kind, r in involved
+            if kind != "accountable"
+        ],
+    )
     card = ctx.report.role_scorecards.get(role_id)
     md = _render(
-        "role.md.j2", **_header(ctx), role=role,
-        holders=", ".join(ctx.person_link(p.id, 1) for p in holders) or "nobody (learners as a group)",
-        scorecard=card, accountable=results_table(ctx, accountable, 1), other=other,
+        "role.md.j2",
+        **_header(ctx),
+        role=role,
+        holders=", ".join(ctx.person_link(p.id, 1) for p in holders)
+        or "nobody (learners as a group)",
+        scorecard=card,
+        accountable=results_table(ctx, accountable, 1),
+        other=other,
         findings=findings_table(ctx, [f for f in ctx.report.findings if role_id in f.roles], 1),
         people=_people_scorecards(ctx, holders),
     )
@@ -716,8 +1129,14 @@ def _people_scorecards(ctx: Context, holders: list[Person]) -> Table:
         card = ctx.report.people_scorecards.get(person.id)
         if card is None:
             continue
-        rows.append([ctx.person_link(person.id, 1), str(len(card.goals)),
-                     *(str(card.counts[s]) for s in STATUSES), text(card.trend)])
+        rows.append(
+            [
+                ctx.person_link(person.id, 1),
+                str(len(card.goals)),
+                *(str(card.counts[s]) for s in STATUSES),
+                text(card.trend),
+            ]
+        )
     return Table(["Person", "Goals owned", *(STATUS_ICON[s] for s in STATUSES), "Trend"], rows)
 
 
@@ -725,14 +1144,23 @@ def index_roles(ctx: Context) -> None:
     rows = []
     for role in ctx.project.roles:
         card = ctx.report.role_scorecards.get(role.id)
-        rows.append([ctx.role_link(role.id, 1), text(role.answers_for),
-                     ", ".join(text(p.name) for p in ctx.project.holders(role.id)) or DASH,
-                     str(card.counts["missed"]) if card else "0",
-                     text(card.trend) if card else DASH])
+        rows.append(
+            [
+                ctx.role_link(role.id, 1),
+                text(role.answers_for),
+                ", ".join(text(p.name) for p in ctx.project.holders(role.id)) or DASH,
+                str(card.counts["missed"]) if card else "0",
+                text(card.trend) if card else DASH,
+            ]
+        )
     table = Table(["Role", "Answers for", "Held by", "Goal results missed", "Trend"], rows)
     ctx.pages.markdown["roles/index.md"] = _render(
-        "index.md.j2", **_header(ctx), title="Who is accountable if the training fails?",
-        intro="Each role, what it answers for, and how its goals went.", listing=table)
+        "index.md.j2",
+        **_header(ctx),
+        title="Who is accountable if the training fails?",
+        intro="Each role, what it answers for, and how its goals went.",
+        listing=table,
+    )
 
 
 # ---- departments
@@ -747,23 +1175,41 @@ def department_page(ctx: Context, department: str) -> None:
     for _, r in rows.sort_values("course_id").iterrows():
         course = ctx.project.course_by_id.get(str(r["course_id"]))
         n = int(r["enrollments"])
-        table.rows.append([
-            ctx.course_link(str(r["course_id"]), 1),
-            "mandatory" if course and course.mandatory else "optional",
-            ctx.fmt.suppressed() if 0 < n < ctx.fmt.min_group_size else f"{n:,}",
-            ctx.fmt.value("completion_rate", r["completion_rate"], n),
-            ctx.fmt.value("average_score", r["average_score"], n),
-        ])
+        table.rows.append(
+            [
+                ctx.course_link(str(r["course_id"]), 1),
+                "mandatory" if course and course.mandatory else "optional",
+                ctx.fmt.suppressed() if 0 < n < ctx.fmt.min_group_size else f"{n:,}",
+                ctx.fmt.value("completion_rate", r["completion_rate"], n),
+                ctx.fmt.value("average_score", r["average_score"], n),
+            ]
+        )
     md = _render(
-        "department.md.j2", **_header(ctx), department=department,
-        kpis=kpi_table(ctx, "department", department,
-                       ["enrollments", "completion_rate", "average_score", "pass_rate"],
-                       [ctx.latest_quarter, year]),
-        trend=trend(ctx, page, "completion", "department", department, "completion_rate",
-                    "Completion rate by enrolment quarter"),
+        "department.md.j2",
+        **_header(ctx),
+        department=department,
+        kpis=kpi_table(
+            ctx,
+            "department",
+            department,
+            ["enrollments", "completion_rate", "average_score", "pass_rate"],
+            [ctx.latest_quarter, year],
+        ),
+        trend=trend(
+            ctx,
+            page,
+            "completion",
+            "department",
+            department,
+            "completion_rate",
+            "Completion rate by enrolment quarter",
+        ),
         courses=table,
-        findings=findings_table(ctx, [f for f in ctx.report.findings
-                                      if f.scope == "department" and f.member == department], 1),
+        findings=findings_table(
+            ctx,
+            [f for f in ctx.report.findings if f.scope == "department" and f.member == department],
+            1,
+        ),
     )
     ctx.pages.markdown[page] = md
 
@@ -775,18 +1221,32 @@ def index_departments(ctx: Context) -> None:
     rows = []
     for department in ctx.departments:
         row = ctx.row("department", department, year)
-        m = b[(b["department"] == department) & (b["period"] == year) & b["course_id"].isin(mandatory)]
+        m = b[
+            (b["department"] == department) & (b["period"] == year) & b["course_id"].isin(mandatory)
+        ]
         n = int(m["enrollments"].sum())
         rate = m["completed"].sum() / n if n else None
-        rows.append([ctx.department_link(department, 1), ctx.figure(row, "enrollments"),
-                     ctx.figure(row, "completion_rate"),
-                     ctx.fmt.value("completion_rate", rate, n), ctx.figure(row, "average_score")])
-    table = Table(["Department", f"Enrolments {year}", "Completion", "Mandatory completion",
-                   "Average score"], rows)
+        rows.append(
+            [
+                ctx.department_link(department, 1),
+                ctx.figure(row, "enrollments"),
+                ctx.figure(row, "completion_rate"),
+                ctx.fmt.value("completion_rate", rate, n),
+                ctx.figure(row, "average_score"),
+            ]
+        )
+    table = Table(
+        ["Department", f"Enrolments {year}", "Completion", "Mandatory completion", "Average score"],
+        rows,
+    )
     ctx.pages.markdown["departments/index.md"] = _render(
-        "index.md.j2", **_header(ctx), title="Departments",
+        "index.md.j2",
+        **_header(ctx),
+        title="Departments",
         intro="Learners take part by department; no figure names a person. Figures about fewer "
-              f"than {ctx.fmt.min_group_size} learners are suppressed.", listing=table)
+        f"than {ctx.fmt.min_group_size} learners are suppressed.",
+        listing=table,
+    )
 
 
 # ---- data quality and methodology
@@ -794,34 +1254,64 @@ def index_departments(ctx: Context) -> None:
 
 def data_quality(ctx: Context) -> None:
     report = ctx.report.ingested.report
-    sources = Table(["Source", "Format", "Read", "Loaded", "Merged", "Rejected"], [
-        [text(s.path), text(s.format), f"{s.rows_read:,}", f"{s.rows_loaded:,}",
-         f"{s.rows_merged:,}", f"{s.rows_rejected:,}"] for s in report.sources
-    ])
-    reasons = Table(["Source", "Reason", "Rows", "First lines"], [
-        [text(s.path), text(reason), f"{detail.count:,}", ", ".join(map(str, detail.lines))]
-        for s in report.sources for reason, detail in sorted(s.reasons.items())
-    ])
-    statuses = Table(["Status", "Rows"], [[text(k), f"{v:,}"]
-                                          for k, v in ctx.report.ingested.status_counts().items()])
+    sources = Table(
+        ["Source", "Format", "Read", "Loaded", "Merged", "Rejected"],
+        [
+            [
+                text(s.path),
+                text(s.format),
+                f"{s.rows_read:,}",
+                f"{s.rows_loaded:,}",
+                f"{s.rows_merged:,}",
+                f"{s.rows_rejected:,}",
+            ]
+            for s in report.sources
+        ],
+    )
+    reasons = Table(
+        ["Source", "Reason", "Rows", "First lines"],
+        [
+            [text(s.path), text(reason), f"{detail.count:,}", ", ".join(map(str, detail.lines))]
+            for s in report.sources
+            for reason, detail in sorted(s.reasons.items())
+        ],
+    )
+    statuses = Table(
+        ["Status", "Rows"],
+        [[text(k), f"{v:,}"] for k, v in ctx.report.ingested.status_counts().items()],
+    )
     ctx.pages.markdown["data-quality.md"] = _render(
-        "data_quality.md.j2", **_header(ctx), sources=sources, reasons=reasons, statuses=statuses,
-        totals=report, excluded=ctx.metrics.excluded_after_report_date)
+        "data_quality.md.j2",
+        **_header(ctx),
+        sources=sources,
+        reasons=reasons,
+        statuses=statuses,
+        totals=report,
+        excluded=ctx.metrics.excluded_after_report_date,
+    )
 
 
 def methodology(ctx: Context) -> None:
-    metrics = Table(["Metric", "Definition", "Evaluation level"], [
-        [text(m.label), text(m.definition), text(m.level)] for m in METRICS.values()
-    ])
+    metrics = Table(
+        ["Metric", "Definition", "Evaluation level"],
+        [[text(m.label), text(m.definition), text(m.level)] for m in METRICS.values()],
+    )
     t = ctx.project.settings.thresholds
-    thresholds = Table(["Setting", "Value", "Meaning"], [
-        [text(name), text(f"{getattr(t, name):g}"), text(field.description or "")]
-        for name, field in type(t).model_fields.items()
-    ])
+    thresholds = Table(
+        ["Setting", "Value", "Meaning"],
+        [
+            [text(name), text(f"{getattr(t, name):g}"), text(field.description or "")]
+            for name, field in type(t).model_fields.items()
+        ],
+    )
     ctx.pages.markdown["methodology.md"] = _render(
-        "methodology.md.j2", **_header(ctx), metrics=metrics, thresholds=thresholds,
+        "methodology.md.j2",
+        **_header(ctx),
+        metrics=metrics,
+        thresholds=thresholds,
         start_month=ctx.project.settings.fiscal_year_start_month,
-        adapters=adapter_notes(sorted({s.format for s in ctx.project.settings.sources})))
+        adapters=adapter_notes(sorted({s.format for s in ctx.project.settings.sources})),
+    )
 
 
 def adapter_notes(formats: Sequence[str]) -> list[tuple[str, str]]:

@@ -33,7 +33,7 @@ def slug(identifier: str) -> str:
     """A file-name-safe form of ``identifier``: stable across runs and machines."""
     ascii_text = unicodedata.normalize("NFKD", identifier).encode("ascii", "ignore").decode()
     text = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:MAX_LENGTH].strip("-")
-    if not text or text != ascii_text.lower() and not _mostly_kept(identifier, text):
+    if not text or (text != ascii_text.lower() and not _mostly_kept(identifier, text)):
         # Nothing (or too little) survives: add a short hash so distinct ids stay distinct.
         digest = hashlib.sha256(identifier.encode()).hexdigest()[:8]
         text = f"{text}-{digest}" if text else f"id-{digest}"

@@ -34,8 +34,10 @@ def pseudonym_key() -> bytes | None:
         try:
             return path.read_bytes().strip()
         except OSError as exc:
-            raise AccountabilityError(f"{path}: cannot read the pseudonym key ({exc.strerror}); "
-                                      f"fix {KEY_FILE_ENV} or unset it") from None
+            raise AccountabilityError(
+                f"{path}: cannot read the pseudonym key ({exc.strerror}); "
+                f"fix {KEY_FILE_ENV} or unset it"
+            ) from None
     return None
 
 

@@ -26,7 +26,8 @@ def _type_name(annotation: Any) -> str:
         return " \\| ".join(repr(a).replace("'", "") for a in args)
     if origin in (typing.Union, types.UnionType):
         return " or ".join(_type_name(a) for a in args if a is not type(None)) + (
-            " (optional)" if type(None) in args else "")
+            " (optional)" if type(None) in args else ""
+        )
     if origin in (list, tuple):
         return f"list of {_type_name(args[0])}" if args else "list"
     if origin is dict:
@@ -55,10 +56,17 @@ def model_table(model: type[BaseModel], prefix: str = "") -> list[str]:
     rows, nested = [], []
     for name, field in model.model_fields.items():
         description = " ".join((field.description or "").split()).replace("|", "\\|")
-        rows.append(f"| `{prefix}{name}` | {_type_name(field.annotation)} | {_default(field)} | "
-                    f"{description} |")
+        rows.append(
+            f"| `{prefix}{name}` | {_type_name(field.annotation)} | {_default(field)} | "
+            f"{description} |"
+        )
         for inner in _models(field.annotation):
-            nested.append((f"{prefix}{name}{'[]' if typing.get_origin(field.annotation) is list else ''}.", inner))
+            nested.append(
+                (
+                    f"{prefix}{name}{'[]' if typing.get_origin(field.annotation) is list else ''}.",
+                    inner,
+                )
+            )
     for inner_prefix, inner in nested:
         rows += model_table(inner, inner_prefix)
     return rows

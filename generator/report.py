@@ -40,10 +40,25 @@ class Report:
 
 def course_frame(project: Project) -> pd.DataFrame:
     return pd.DataFrame(
-        [(c.id, c.developer, c.training_manager, c.mandatory, float(c.pass_mark),
-          float(c.expected_minutes)) for c in project.courses],
-        columns=["course_id", "developer", "training_manager", "mandatory", "pass_mark",
-                 "expected_minutes"],
+        [
+            (
+                c.id,
+                c.developer,
+                c.training_manager,
+                c.mandatory,
+                float(c.pass_mark),
+                float(c.expected_minutes),
+            )
+            for c in project.courses
+        ],
+        columns=[
+            "course_id",
+            "developer",
+            "training_manager",
+            "mandatory",
+            "pass_mark",
+            "expected_minutes",
+        ],
     )
 
 
@@ -69,16 +84,23 @@ def resolve_as_of(project: Project, ingested: Ingested, as_of: str | None) -> da
     return date.fromisoformat(as_of)
 
 
-def build_report(project_dir: Path, as_of: str | None = None, engine: Engine | None = None) -> Report:
+def build_report(
+    project_dir: Path, as_of: str | None = None, engine: Engine | None = None
+) -> Report:
     project = load_project(project_dir)
     ingested = ingest(project)
     report_date = resolve_as_of(project, ingested, as_of)
     log.info("report date %s", report_date)
-    aggregates = aggregate(engine or Engine(), ingested.tables, course_frame(project),
-                           report_date=report_date,
-                           start_month=project.settings.fiscal_year_start_month)
+    aggregates = aggregate(
+        engine or Engine(),
+        ingested.tables,
+        course_frame(project),
+        report_date=report_date,
+        start_month=project.settings.fiscal_year_start_month,
+    )
     metrics = compute_metrics(project, aggregates, report_date)
     results = evaluate_goals(project, metrics)
     people, roles = scorecards(results, metrics.quarters)
-    return Report(project, ingested, metrics, results, find_deficiencies(project, metrics),
-                  people, roles)
+    return Report(
+        project, ingested, metrics, results, find_deficiencies(project, metrics), people, roles
+    )

@@ -25,13 +25,22 @@ class ValidationResult:
         counts: dict[str, int] = {}
         if self.project is not None:
             p = self.project
-            counts |= {"roles": len(p.roles), "people": len(p.people), "courses": len(p.courses),
-                       "goals": len(p.goals), "budget_periods": len(p.budgets),
-                       "sources": len(p.settings.sources)}
+            counts |= {
+                "roles": len(p.roles),
+                "people": len(p.people),
+                "courses": len(p.courses),
+                "goals": len(p.goals),
+                "budget_periods": len(p.budgets),
+                "sources": len(p.settings.sources),
+            }
         if self.ingested is not None:
             r = self.ingested.report
-            counts |= {"rows_read": r.rows_read, "rows_loaded": r.rows_loaded,
-                       "rows_merged": r.rows_merged, "rows_rejected": r.rows_rejected}
+            counts |= {
+                "rows_read": r.rows_read,
+                "rows_loaded": r.rows_loaded,
+                "rows_merged": r.rows_merged,
+                "rows_rejected": r.rows_rejected,
+            }
         return counts
 
     def as_dict(self) -> dict[str, Any]:
@@ -47,7 +56,9 @@ class ValidationResult:
 
     def summary_lines(self) -> list[str]:
         if self.problems:
-            return [f"error: {p}" for p in self.problems] + [f"{len(self.problems)} problem(s) found."]
+            return [f"error: {p}" for p in self.problems] + [
+                f"{len(self.problems)} problem(s) found."
+            ]
         c = self.counts()
         assert self.project is not None
         lines = [
@@ -56,13 +67,17 @@ class ValidationResult:
             f"{c['goals']} goals, {c['budget_periods']} budget periods",
         ]
         if self.ingested is not None:
-            lines.append(f"  LMS rows: {c['rows_read']:,} read, {c['rows_loaded']:,} loaded, "
-                         f"{c['rows_merged']:,} merged, {c['rows_rejected']:,} rejected "
-                         f"from {c['sources']} source(s)")
+            lines.append(
+                f"  LMS rows: {c['rows_read']:,} read, {c['rows_loaded']:,} loaded, "
+                f"{c['rows_merged']:,} merged, {c['rows_rejected']:,} rejected "
+                f"from {c['sources']} source(s)"
+            )
             for source in self.ingested.report.sources:
                 for reason, detail in sorted(source.reasons.items()):
-                    lines.append(f"    {source.path}: {detail.count:,} rejected: {reason} "
-                                 f"(lines {', '.join(map(str, detail.lines))})")
+                    lines.append(
+                        f"    {source.path}: {detail.count:,} rejected: {reason} "
+                        f"(lines {', '.join(map(str, detail.lines))})"
+                    )
                 for note in source.notes:
                     lines.append(f"    {source.path}: {note}")
         return lines
@@ -80,6 +95,11 @@ def validate_project(project_dir: Path, *, strict: bool = False) -> ValidationRe
         for source in result.ingested.report.sources:
             for reason, detail in source.reasons.items():
                 line = detail.lines[0] if detail.lines else 0
-                result.problems.append(Problem(source.path, line, f"{detail.count} row(s) "
-                                       f"rejected: {reason} (--strict makes this an error)"))
+                result.problems.append(
+                    Problem(
+                        source.path,
+                        line,
+                        f"{detail.count} row(s) rejected: {reason} (--strict makes this an error)",
+                    )
+                )
     return result

@@ -14,14 +14,14 @@ import yaml
 from generator.errors import Problem, ProblemsFound
 
 
-class LineMap(dict):  # type: ignore[type-arg]
+class LineMap(dict):
     """A dict that knows the (1-based) line of each key and of itself."""
 
     line: int = 0
     key_lines: dict[Any, int]
 
 
-class LineList(list):  # type: ignore[type-arg]
+class LineList(list):
     """A list that knows the line of each item and of itself."""
 
     line: int = 0
@@ -65,7 +65,7 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _constr
 def parse_yaml(text: str, filename: str) -> Any:
     """Parse YAML text; syntax errors become a located ``ProblemsFound``."""
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_Loader)
     except _DuplicateKey as exc:
         raise ProblemsFound(
             [Problem(filename, exc.line, f"key '{exc.key}' appears twice; keep one of them")]

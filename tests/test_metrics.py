@@ -39,24 +39,49 @@ def test_report_date_comes_from_project_yaml(report: Report) -> None:
     assert report.metrics.excluded_after_report_date == 1  # L7
 
 
-@pytest.mark.parametrize(("metric", "expected"), [
-    ("enrollments", 4), ("completions", 2), ("completion_rate", 0.5), ("withdrawal_rate", 0.25),
-    ("fail_rate", 0.0), ("open_enrollments", 1), ("average_score", 70.0), ("pass_rate", 0.5),
-    ("median_minutes", 30.0), ("minutes_ratio", 1.0), ("spend", 300.0),
-    ("cost_per_completion", 150.0), ("cost_per_learner", 75.0), ("learning_gain", 25.0),
-    ("satisfaction", 4.5),
-])
+@pytest.mark.parametrize(
+    ("metric", "expected"),
+    [
+        ("enrollments", 4),
+        ("completions", 2),
+        ("completion_rate", 0.5),
+        ("withdrawal_rate", 0.25),
+        ("fail_rate", 0.0),
+        ("open_enrollments", 1),
+        ("average_score", 70.0),
+        ("pass_rate", 0.5),
+        ("median_minutes", 30.0),
+        ("minutes_ratio", 1.0),
+        ("spend", 300.0),
+        ("cost_per_completion", 150.0),
+        ("cost_per_learner", 75.0),
+        ("learning_gain", 25.0),
+        ("satisfaction", 4.5),
+    ],
+)
 def test_course_quarter_figures(report: Report, metric: str, expected: float) -> None:
     assert value(report, "course", "C1", "2025-Q1", metric) == pytest.approx(expected)
 
 
-@pytest.mark.parametrize(("metric", "expected"), [
-    ("enrollments", 6), ("completions", 3), ("completion_rate", 0.5), ("fail_rate", 1 / 6),
-    ("average_score", 67.5), ("pass_rate", 0.5), ("median_minutes", 35.0),
-    ("minutes_ratio", 70 / 60), ("spend", 800.0), ("budget", 1000.0), ("budget_utilisation", 0.8),
-    ("cost_per_completion", 800 / 3), ("cost_per_learner", 160.0),
-    ("budget_yoy_change", 1000 / 1100 - 1),
-])
+@pytest.mark.parametrize(
+    ("metric", "expected"),
+    [
+        ("enrollments", 6),
+        ("completions", 3),
+        ("completion_rate", 0.5),
+        ("fail_rate", 1 / 6),
+        ("average_score", 67.5),
+        ("pass_rate", 0.5),
+        ("median_minutes", 35.0),
+        ("minutes_ratio", 70 / 60),
+        ("spend", 800.0),
+        ("budget", 1000.0),
+        ("budget_utilisation", 0.8),
+        ("cost_per_completion", 800 / 3),
+        ("cost_per_learner", 160.0),
+        ("budget_yoy_change", 1000 / 1100 - 1),
+    ],
+)
 def test_org_quarter_figures(report: Report, metric: str, expected: float) -> None:
     assert value(report, "org", "org", "2025-Q1", metric) == pytest.approx(expected)
 
@@ -120,8 +145,9 @@ def test_goal_statuses_and_people(report: Report) -> None:
 
 
 def test_small_groups_are_no_data(report: Report) -> None:
-    project = replace(report.project, settings=report.project.settings.model_copy(
-        update={"min_group_size": 5}))
+    project = replace(
+        report.project, settings=report.project.settings.model_copy(update={"min_group_size": 5})
+    )
     from generator.goals import evaluate_goals
 
     results = {(g.goal_id, g.period): g for g in evaluate_goals(project, report.metrics)}
@@ -130,24 +156,43 @@ def test_small_groups_are_no_data(report: Report) -> None:
     assert results[("budget-use", "2025-Q1")].status == MISSED  # cost goals are not about learners
 
 
-@pytest.mark.parametrize(("value", "comparator", "target", "warning", "expected"), [
-    (0.9, ">=", 0.85, None, MET), (0.85, ">=", 0.85, None, MET), (0.84, ">=", 0.85, None, MISSED),
-    (0.80, ">=", 0.85, 0.05, AT_RISK), (0.79, ">=", 0.85, 0.05, MISSED),
-    (120, "<=", 100, 25, AT_RISK), (130, "<=", 100, 25, MISSED), (100, "<", 100, None, MISSED),
-    (None, ">=", 1, None, NO_DATA), (float("nan"), ">=", 1, None, NO_DATA),
-])
-def test_status_of(value: float | None, comparator: str, target: float, warning: float | None,
-                   expected: str) -> None:
+@pytest.mark.parametrize(
+    ("value", "comparator", "target", "warning", "expected"),
+    [
+        (0.9, ">=", 0.85, None, MET),
+        (0.85, ">=", 0.85, None, MET),
+        (0.84, ">=", 0.85, None, MISSED),
+        (0.80, ">=", 0.85, 0.05, AT_RISK),
+        (0.79, ">=", 0.85, 0.05, MISSED),
+        (120, "<=", 100, 25, AT_RISK),
+        (130, "<=", 100, 25, MISSED),
+        (100, "<", 100, None, MISSED),
+        (None, ">=", 1, None, NO_DATA),
+        (float("nan"), ">=", 1, None, NO_DATA),
+    ],
+)
+def test_status_of(
+    value: float | None, comparator: str, target: float, warning: float | None, expected: str
+) -> None:
     assert status_of(value, comparator, target, warning) == expected
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.floats(-1e6, 1e6), st.sampled_from([">=", ">", "<=", "<"]), st.floats(-1e6, 1e6),
-       st.one_of(st.none(), st.floats(0, 1e3)))
-def test_status_is_met_exactly_when_the_target_holds(value: float, comparator: str, target: float,
-                                                    warning: float | None) -> None:
-    holds = {">=": value >= target, ">": value > target, "<=": value <= target,
-             "<": value < target}[comparator]
+@given(
+    st.floats(-1e6, 1e6),
+    st.sampled_from([">=", ">", "<=", "<"]),
+    st.floats(-1e6, 1e6),
+    st.one_of(st.none(), st.floats(0, 1e3)),
+)
+def test_status_is_met_exactly_when_the_target_holds(
+    value: float, comparator: str, target: float, warning: float | None
+) -> None:
+    holds = {
+        ">=": value >= target,
+        ">": value > target,
+        "<=": value <= target,
+        "<": value < target,
+    }[comparator]
     status = status_of(value, comparator, target, warning)
     assert (status == MET) == holds
     if warning is None:
@@ -177,6 +222,9 @@ def test_a_period_does_not_depend_on_later_data(tmp_path: Path) -> None:
     later = build_report(project, as_of="2025-Q1")
     columns = ["enrollments", "completion_rate", "average_score", "open_enrollments"]
     for scope, member in (("org", "org"), ("course", "C1")):
-        a, b = early.metrics.row(scope, member, "2025-Q1"), later.metrics.row(scope, member, "2025-Q1")
+        a, b = (
+            early.metrics.row(scope, member, "2025-Q1"),
+            later.metrics.row(scope, member, "2025-Q1"),
+        )
         assert a is not None and b is not None
         assert a[columns].tolist() == b[columns].tolist()

@@ -21,20 +21,42 @@ FIRST_LINES = 5
 TABLE_COLUMNS: dict[str, dict[str, str]] = {
     # column -> kind (id | text | date | status | score | minutes | number)
     "enrollments": {
-        "learner_id": "id", "course_id": "id", "offering": "text", "department": "text",
-        "enrolled_on": "date", "completed_on": "date", "withdrawn_on": "date",
-        "status": "status", "score": "score", "minutes": "minutes",
+        "learner_id": "id",
+        "course_id": "id",
+        "offering": "text",
+        "department": "text",
+        "enrolled_on": "date",
+        "completed_on": "date",
+        "withdrawn_on": "date",
+        "status": "status",
+        "score": "score",
+        "minutes": "minutes",
     },
     "assessments": {
-        "learner_id": "id", "course_id": "id", "offering": "text", "assessment": "text",
-        "kind": "text", "taken_on": "date", "score": "score", "weight": "number",
+        "learner_id": "id",
+        "course_id": "id",
+        "offering": "text",
+        "assessment": "text",
+        "kind": "text",
+        "taken_on": "date",
+        "score": "score",
+        "weight": "number",
     },
     "activity": {
-        "learner_id": "id", "course_id": "id", "offering": "text", "module": "text",
-        "module_order": "number", "active_on": "date", "minutes": "minutes", "clicks": "number",
+        "learner_id": "id",
+        "course_id": "id",
+        "offering": "text",
+        "module": "text",
+        "module_order": "number",
+        "active_on": "date",
+        "minutes": "minutes",
+        "clicks": "number",
     },
     "surveys": {
-        "learner_id": "id", "course_id": "id", "offering": "text", "answered_on": "date",
+        "learner_id": "id",
+        "course_id": "id",
+        "offering": "text",
+        "answered_on": "date",
         "rating": "number",
     },
 }
@@ -80,7 +102,9 @@ class SourceReport:
             return
         entry = self.reasons.setdefault(reason, Reason())
         entry.count += n
-        entry.lines = sorted(entry.lines + [int(x) for x in list(lines)[:FIRST_LINES]])[:FIRST_LINES]
+        entry.lines = sorted(entry.lines + [int(x) for x in list(lines)[:FIRST_LINES]])[
+            :FIRST_LINES
+        ]
         self.rows_rejected += n
 
     @property
@@ -89,11 +113,17 @@ class SourceReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "path": self.path, "format": self.format, "rows_read": self.rows_read,
-            "rows_loaded": self.rows_loaded, "rows_merged": self.rows_merged,
+            "path": self.path,
+            "format": self.format,
+            "rows_read": self.rows_read,
+            "rows_loaded": self.rows_loaded,
+            "rows_merged": self.rows_merged,
             "rows_rejected": self.rows_rejected,
-            "reasons": {k: {"count": v.count, "lines": v.lines} for k, v in sorted(self.reasons.items())},
-            "tables": dict(sorted(self.tables.items())), "notes": list(self.notes),
+            "reasons": {
+                k: {"count": v.count, "lines": v.lines} for k, v in sorted(self.reasons.items())
+            },
+            "tables": dict(sorted(self.tables.items())),
+            "notes": list(self.notes),
         }
 
 
@@ -113,8 +143,12 @@ def empty_table(table: str) -> pd.DataFrame:
 
 
 def _dtype(kind: str) -> str:
-    return {"date": "datetime64[s]", "score": "float64", "minutes": "float64",
-            "number": "float64"}.get(kind, "string")
+    return {
+        "date": "datetime64[s]",
+        "score": "float64",
+        "minutes": "float64",
+        "number": "float64",
+    }.get(kind, "string")
 
 
 def normalise(table: str, raw: pd.DataFrame, checks: Checks, report: SourceReport) -> pd.DataFrame:
@@ -144,8 +178,10 @@ def normalise(table: str, raw: pd.DataFrame, checks: Checks, report: SourceRepor
     if "course_id" in kinds:
         unknown = frame["course_id"].notna() & ~frame["course_id"].isin(checks.course_ids)
         for course in sorted(frame.loc[unknown & keep, "course_id"].unique())[:20]:
-            reject(unknown & (frame["course_id"] == course),
-                   f"unknown course '{course}' (not in config/courses.yaml)")
+            reject(
+                unknown & (frame["course_id"] == course),
+                f"unknown course '{course}' (not in config/courses.yaml)",
+            )
         reject(unknown, "unknown course (not in config/courses.yaml)")
     for column, kind in kinds.items():
         given = _present(frame[column])

@@ -53,8 +53,12 @@ def detect_delimiter(text: str, given: str | None = None) -> str:
 
 
 def read_delimited(
-    source: Path | IO[bytes], shown: str, *, encoding: str | None = None,
-    delimiter: str | None = None, skip_rows: int = 0,
+    source: Path | IO[bytes],
+    shown: str,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    skip_rows: int = 0,
 ) -> pd.DataFrame:
     """Every cell as text, plus ``_line`` (the 1-based line of the row in the file)."""
     head = read_bytes_head(source)
@@ -65,16 +69,38 @@ def read_delimited(
     handle: IO[bytes] = source.open("rb") if isinstance(source, Path) else source
     try:
         frame = pd.read_csv(
-            handle, sep=sep, dtype=str, keep_default_na=False, na_values=[], encoding=enc,
-            skiprows=skip_rows, skipinitialspace=False, engine="python" if len(sep) > 1 else "c",
+            handle,
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[],
+            encoding=enc,
+            skiprows=skip_rows,
+            skipinitialspace=False,
+            engine="python" if len(sep) > 1 else "c",
         )
     except UnicodeDecodeError as exc:
-        raise ProblemsFound([Problem(shown, 0, f"cannot decode as {enc} at byte {exc.start}; "
-                                     "set 'encoding:' for this source")]) from None
+        raise ProblemsFound(
+            [
+                Problem(
+                    shown,
+                    0,
+                    f"cannot decode as {enc} at byte {exc.start}; set 'encoding:' for this source",
+                )
+            ]
+        ) from None
     except (pd.errors.ParserError, csv.Error) as exc:
         line = _line_from_parser_error(str(exc))
-        raise ProblemsFound([Problem(shown, line, f"not a valid delimited file ({exc}); check the "
-                                     "delimiter and quoting, or set 'delimiter:'")]) from None
+        raise ProblemsFound(
+            [
+                Problem(
+                    shown,
+                    line,
+                    f"not a valid delimited file ({exc}); check the "
+                    "delimiter and quoting, or set 'delimiter:'",
+                )
+            ]
+        ) from None
     except pd.errors.EmptyDataError:
         raise ProblemsFound([Problem(shown, 0, "the file is empty; export it again")]) from None
     finally:

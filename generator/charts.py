@@ -241,7 +241,7 @@ def _bar_template(kind: str, unit: Unit, horizontal: bool) -> Spec:
         "label:N", title=label_title, sort=None, axis=label_axis
     )
     value = (alt.X if horizontal else alt.Y)(
-        "value:Q", title=value_title, axis=alt.Axis(format=unit.axis_format)
+        "value:Q", title=value_title, axis=alt.Axis(format=unit.axis_format, tickCount=6)
     )
     bars = base.mark_bar().encode(label, value, tooltip=tooltips).properties(name="bars")
     text = base.mark_text(

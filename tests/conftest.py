@@ -12,7 +12,7 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("ACCOUNTABILITY_SHARED_DATA", REPO.parent / "shared" / "data"))
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         if os.environ.get("REQUIRE_SHARED_DATA") == "1":

@@ -53,13 +53,18 @@ class GoalResult:
     period: str
     status: str
     value: float | None
-    target: str
+    comparator: str
+    target_value: float
     learners: int
     accountable: Assignment
     responsible: tuple[Assignment, ...] = ()
     consulted: tuple[Assignment, ...] = ()
     informed: tuple[Assignment, ...] = ()
     note: str = ""
+
+    @property
+    def target(self) -> str:
+        return f"{self.comparator} {self.target_value:g}"
 
     @property
     def goal_id_anchor(self) -> str:
@@ -263,7 +268,8 @@ def _evaluate(
         period=period,
         status=status,
         value=value,
-        target=f"{goal.target.comparator} {goal.target.value:g}",
+        comparator=goal.target.comparator,
+        target_value=goal.target.value,
         learners=learners,
         accountable=resolve(goal.raci.accountable),
         responsible=tuple(resolve(r) for r in goal.raci.responsible),

@@ -66,12 +66,14 @@ PERIOD_KPIS = [
     "completion_rate",
     "average_score",
 ]
+# Symbols every system font has (no emoji font is needed offline), coloured by the stylesheet.
 STATUS_ICON = {
-    "met": "✅ met",
-    "at risk": "⚠️ at risk",
-    "missed": "❌ missed",
-    "no data": "⬜ no data",
+    "met": '<span class="ta-status ta-met">✔ met</span>',
+    "at risk": '<span class="ta-status ta-at-risk">▲ at risk</span>',
+    "missed": '<span class="ta-status ta-missed">✘ missed</span>',
+    "no data": '<span class="ta-status ta-no-data">○ no data</span>',
 }
+NOT_MET = ("missed", "at risk", "no data")
 SECTIONS = {
     "courses": "Courses",
     "developers": "Developers",
@@ -389,7 +391,7 @@ def results_table(
             ctx.period_link(r.period, depth),
             STATUS_ICON[r.status],
             value,
-            text(r.target),
+            f"{text(r.comparator)} {ctx.fmt.value(r.metric, r.target_value)}",
             ctx.assignment(r.accountable, depth),
             "; ".join(ctx.assignment(a, depth) for a in r.responsible) or DASH,
         ]
@@ -509,10 +511,11 @@ def _budget_chart(ctx: Context, page: str, periods: Sequence[str]) -> str:
 
 def goals_page(ctx: Context) -> None:
     sections = []
-    periods = [*ctx.metrics.quarters[-4:], ctx.latest_year]
     for goal in ctx.project.goals:
         results = [r for r in ctx.report.goals if r.goal_id == goal.id]
         members = sorted({r.member for r in results})
+        evaluated = {r.period for r in results}
+        periods = [p for p in [*ctx.metrics.quarters[-4:], ctx.latest_year] if p in evaluated]
         matrix = Table(
             ["Scope"] + [text(p) for p in periods],
             [
@@ -538,7 +541,11 @@ def goals_page(ctx: Context) -> None:
                 ]
             ],
         )
-        misses = [r for r in results if r.status == MISSED]
+        misses = sorted(
+            (r for r in results if r.status == MISSED),
+            key=lambda r: (r.period.startswith("FY"), r.period),
+            reverse=True,
+        )
         sections.append(
             {
                 "id": goal.id,
@@ -550,7 +557,7 @@ def goals_page(ctx: Context) -> None:
                 "scope": _scope_text(goal),
                 "raci": raci,
                 "matrix": matrix,
-                "misses": results_table(ctx, misses[-12:], 0, show_goal=False),
+                "misses": results_table(ctx, misses[:8], 0, show_goal=False),
                 "missed": len(misses),
             }
         )
@@ -685,8 +692,9 @@ def _funnel(ctx: Context, page: str, row: pd.Series | None) -> str:
         ("Enrolled", row["enrollments"]),
         ("Not withdrawn", row["enrollments"] - row["withdrawn"]),
         ("Completed", row["completed"]),
-        ("Passed", row["passed"]),
     ]
+    if int(row["scored"]) > 0:
+        stages.append(("Passed", row["passed"]))
     frame = pd.DataFrame(
         {
             "stage": [s for s, _ in stages],
@@ -848,26 +856,7 @@ def developer_page(ctx: Context, developer: str) -> None:
             for c in courses
         ],
     )
-    others = ctx.table[(ctx.table["scope"] == "developer") & (ctx.table["period"] == year)]
-    compare = pd.DataFrame(
-        {
-            "developer": [ctx.person_name(d) for d in others["member"]],
-            "value": others["cost_per_completion"],
-        }
-    )
-    comparison = ""
-    if compare["value"].notna().any():
-        comparison = ctx.chart(
-            page,
-            "cost",
-            charts.comparison_chart(
-                compare,
-                title=f"Cost per completion by developer, {year}",
-                value_title="Cost per completion",
-                currency=ctx.project.settings.currency,
-            ),
-            "Developers compared",
-        )
+    comparison = _developer_chart(ctx, page, year)
     md = _render(
         "developer.md.j2",
         **_header(ctx),
@@ -921,25 +910,7 @@ def index_developers(ctx: Context, developers: list[str]) -> None:
             ]
         )
     page = "developers/index.md"
-    compare = ctx.table[(ctx.table["scope"] == "developer") & (ctx.table["period"] == year)]
-    chart = ""
-    if compare["cost_per_completion"].notna().any():
-        chart = ctx.chart(
-            page,
-            "cost",
-            charts.comparison_chart(
-                pd.DataFrame(
-                    {
-                        "developer": [ctx.person_name(d) for d in compare["member"]],
-                        "value": compare["cost_per_completion"],
-                    }
-                ),
-                title=f"Cost per completion by developer, {year}",
-                value_title="Cost per completion",
-                currency=ctx.project.settings.currency,
-            ),
-            "Developers compared",
-        )
+    chart = _developer_chart(ctx, page, year)
     table = Table(
         [
             "Developer",
@@ -965,13 +936,34 @@ def index_developers(ctx: Context, developers: list[str]) -> None:
 # ---- periods
 
 
+def _developer_chart(ctx: Context, page: str, period: str) -> str:
+    """Cost per completion of every developer in ``period``, side by side."""
+    rows = ctx.table[(ctx.table["scope"] == "developer") & (ctx.table["period"] == period)]
+    if not rows["cost_per_completion"].notna().any():
+        return ""
+    frame = pd.DataFrame(
+        {
+            "developer": [ctx.person_name(d) for d in rows["member"]],
+            "value": rows["cost_per_completion"],
+        }
+    )
+    title = f"Cost per completion by developer, {period}"
+    spec = charts.comparison_chart(
+        frame,
+        title=title,
+        value_title="Cost per completion",
+        currency=ctx.project.settings.currency,
+    )
+    return ctx.chart(page, "cost", spec, "Developers compared")
+
+
 def period_page(ctx: Context, period: str) -> None:
     page = f"periods/{ctx.period_slug[period]}.md"
     is_year = period.startswith("FY")
-    quarters = (
-        [q for q in ctx.metrics.quarters if f"FY{q.split('-')[0]}" == period] if is_year else []
-    )
-    spend_lines = _spend_lines(ctx, [period] if not is_year else quarters)
+    year = period if is_year else f"FY{period.split('-')[0]}"
+    quarters = [q for q in ctx.metrics.quarters if f"FY{q.split('-')[0]}" == year]
+    spend_lines = _spend_lines(ctx, quarters if is_year else [period])
+    results = [r for r in ctx.report.goals if r.period == period]
     dev_rows = ctx.table[(ctx.table["scope"] == "developer") & (ctx.table["period"] == period)]
     developers = Table(
         ["Developer", "Spend", "Completions", "Cost per completion"],
@@ -991,10 +983,12 @@ def period_page(ctx: Context, period: str) -> None:
         period=period,
         is_year=is_year,
         kpis=kpi_table(ctx, "org", "org", PERIOD_KPIS, [period]),
-        budget_chart=_budget_chart(ctx, page, quarters) if is_year else "",
+        budget_chart=_budget_chart(ctx, page, quarters),
+        developer_chart=_developer_chart(ctx, page, period),
         spend=spend_lines,
         developers=developers,
-        results=results_table(ctx, [r for r in ctx.report.goals if r.period == period], 1),
+        counts={s: sum(1 for r in results if r.status == s) for s in STATUSES},
+        results=results_table(ctx, [r for r in results if r.status in NOT_MET], 1),
         findings=findings_table(ctx, [f for f in ctx.report.findings if f.period == period], 1),
         quarters=" · ".join(ctx.period_link(q, 1) for q in quarters),
     )
@@ -1092,7 +1086,7 @@ def role_page(ctx: Context, role_id: str) -> None:
         for kind, a in r.everyone()
         if a.role == role_id
     ]
-    accountable = [r for kind, r in involved if kind == "accountable"]
+    accountable = [r for kind, r in involved if kind == "accountable" and r.status in NOT_MET]
     other = Table(
         ["Goal", "Scope", "Period", "Status", "This role is"],
         [
@@ -1104,7 +1098,7 @@ def role_page(ctx: Context, role_id: str) -> None:
                 kind,
             ]
             for kind, r in involved
-            if kind != "accountable"
+            if kind != "accountable" and r.status in NOT_MET
         ],
     )
     card = ctx.report.role_scorecards.get(role_id)

@@ -1,0 +1,138 @@
+"""The demo report as users get it: the committed site_src/ is current, a real
+``mkdocs build --strict`` succeeds, nothing is loaded from outside, no learner id is published,
+and in headless Chromium every chart draws in light and dark mode."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from browser_helpers import (
+    chart_states,
+    current_scheme,
+    open_browser,
+    require_chromium,
+    serve_directory,
+    toggle_palette,
+    wait_for_charts,
+)
+from offline_scan import external_loads
+
+from generator import site
+from generator.build import generated_files
+from generator.pages import render_pages
+from generator.report import build_report
+
+REPO = Path(__file__).resolve().parent.parent
+PAGES = [
+    "index.html",
+    "courses/coaching-conversations.html",
+    "developers/brightpath.html",
+    "periods/2026-q3.html",
+]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The committed demo report built by MkDocs in strict mode, in a scratch copy."""
+    project = tmp_path_factory.mktemp("demo-site")
+    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.copytree(REPO / "site_src", project / "site_src")
+    return site.build_site(project, strict=True)
+
+
+def test_committed_pages_are_current() -> None:
+    """site_src/ holds the generated demo report; a change to the generator or the demo data
+    must come with the regenerated pages (run `accountability build`)."""
+    report = build_report(REPO)
+    files = generated_files(render_pages(report)) | site.asset_files()
+    committed = site.read_manifest(REPO / "site_src")
+    assert sorted(committed) == sorted(files), "pages added or removed: run `accountability build`"
+    stale = [
+        path
+        for path, content in sorted(files.items())
+        if (REPO / "site_src" / path).read_bytes() != site.mark(path, content)
+    ]
+    assert stale == [], f"stale generated pages (run `accountability build`): {stale[:10]}"
+
+
+def test_hand_written_pages_survive_a_build(tmp_path: Path) -> None:
+    project = tmp_path / "demo"
+    for name in ("config", "data", "site_src"):
+        shutil.copytree(REPO / name, project / name)
+    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    note = project / "site_src" / "notes.md"
+    note.write_text("# Our notes\n\nWritten by hand.\n")
+    from generator.build import build
+
+    result = build(project, run_mkdocs=False)
+    assert note.read_text() == "# Our notes\n\nWritten by hand.\n"
+    assert result.written.written == ()  # same inputs, same bytes: nothing rewritten
+
+
+def test_strict_build_makes_every_page(built: Path) -> None:
+    for page in PAGES + [
+        "goals.html",
+        "roles/ld-manager.html",
+        "data-quality.html",
+        "methodology.html",
+        "departments/warehouse-operations.html",
+    ]:
+        assert (built / page).is_file(), page
+
+
+def test_nothing_is_loaded_from_outside(built: Path) -> None:
+    assert external_loads(built) == []
+
+
+def test_no_learner_id_is_published(built: Path) -> None:
+    rows = pd.read_csv(REPO / "data" / "demo-enrollments.csv", dtype=str)
+    ids = set(rows["User ID"].dropna())
+    assert len(ids) > 1000
+    leaks = []
+    for path in built.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".json", ".csv", ".svg", ".xml", ".js"):
+            text = path.read_text(errors="ignore")
+            leaks += [(path.name, i) for i in ids if i in text]
+            if len(leaks) > 5:
+                break
+    assert leaks == []
+
+
+def test_small_department_groups_are_suppressed(built: Path) -> None:
+    legal = (REPO / "site_src" / "departments" / "legal.md").read_text()
+    assert "fewer than 5" in legal
+
+
+@pytest.fixture(scope="module")
+def browser(built: Path) -> Iterator[tuple[Any, Any, str]]:
+    require_chromium()
+    with serve_directory(built) as base, open_browser() as (context, offline):
+        yield context, offline, base
+        assert offline.blocked == [], f"requests left localhost: {offline.blocked}"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("path", PAGES)
+def test_every_chart_of_the_report_draws(browser: tuple[Any, Any, str], path: str) -> None:
+    context, _offline, base = browser
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(base + path)
+    for scheme in ("default", "slate"):
+        if current_scheme(page) != scheme:
+            toggle_palette(page)
+        states = wait_for_charts(page)
+        assert states, f"{path}: no charts"
+        page.wait_for_timeout(200)  # the redraw after the palette switch
+        for state in chart_states(page):
+            assert state["drawn"] and not state["error"], (path, scheme, state)
+            assert state["marks"] > 0 and state["width"] > 100, (path, scheme, state)
+    page.close()
+    assert errors == []

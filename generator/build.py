@@ -66,7 +66,10 @@ def build(
     files.update(site.asset_files())
     written = site.write_generated(project_dir / "site_src", files)
     site.write_mkdocs_yml(
-        project_dir, f"{report.project.settings.organisation} — training accountability", pages.nav
+        project_dir,
+        f"{report.project.settings.organisation} — training accountability",
+        pages.nav,
+        report.project.settings.site_url,
     )
     log.info("site_src: %s", written.summary())
     site_dir = None

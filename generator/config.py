@@ -111,6 +111,9 @@ class ProjectFile(Model):
     """The 'as of' date; default: the last day of the latest complete quarter in the data."""
     min_group_size: int = Field(5, ge=1)
     """Figures about fewer learners than this are suppressed everywhere."""
+    site_url: str | None = None
+    """Where the site is served (such as https://intranet.example/training/). Optional; Material's
+    instant navigation (page changes without a reload) works only when it is set."""
     engine: Literal["duckdb", "spark"] = "duckdb"
     """Where raw rows become metric tables."""
     sources: list[Source] = Field(default_factory=list)

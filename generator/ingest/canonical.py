@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from generator.ingest.coded import Coded, encode, missing, parallel, strings
+
 LINE = "_line"
 FIRST_LINES = 5
 
@@ -151,71 +153,135 @@ def _dtype(kind: str) -> str:
     }.get(kind, "string")
 
 
+# A spreadsheet that "helpfully" turned text into dates: a serial day number (45123, also
+# 45123.5) or a localised month-day such as 10月20日 (OULAD's imd_band '10-20' in one copy).
+SPREADSHEET_DATES = "spreadsheet_dates"  # raw.attrs flag: check date text for these first
+MANGLED = (
+    (r"^\d{5}(\.\d+)?$", "a spreadsheet serial number"),
+    (r"^\d{1,2}月\d{1,2}日$", "a month-day a spreadsheet made of it"),
+)
+
+
 def normalise(table: str, raw: pd.DataFrame, checks: Checks, report: SourceReport) -> pd.DataFrame:
-    """Parse and check one raw table; returns the loaded rows and records the rest in ``report``."""
-    frame = raw.copy()
-    if LINE not in frame:
-        frame[LINE] = np.arange(2, len(frame) + 2)
+    """Parse and check one raw table; returns the loaded rows and records the rest in ``report``.
+
+    Each column is encoded as codes into its distinct values (see ``coded``): values are
+    cleaned, parsed and checked once each, and only the answers are gathered to the rows.
+    """
     kinds = TABLE_COLUMNS[table]
-    for column in kinds:
-        if column not in frame:
-            frame[column] = pd.NA
-    keep = pd.Series(True, index=frame.index)
+    n = len(raw)
+    lines = raw[LINE].to_numpy(dtype=np.int64) if LINE in raw else np.arange(2, n + 2)
+    present = [c for c in kinds if c in raw]
+    encoded = dict(zip(present, parallel(encode, [raw[c] for c in present]), strict=True))
+    columns = {c: encoded.get(c) or missing(n) for c in kinds}
+    keep = np.ones(n, dtype=bool)
 
-    def reject(mask: pd.Series, reason: str) -> None:
-        nonlocal keep
-        hit = mask & keep
-        if hit.any():
-            report.reject(reason, frame.loc[hit, LINE].to_numpy()[:FIRST_LINES], int(hit.sum()))
-            keep &= ~hit
+    def reject(rows: np.ndarray | None, reason: str) -> None:
+        if rows is None:
+            return
+        hit = rows & keep
+        count = int(np.count_nonzero(hit))
+        if count:
+            report.reject(reason, lines[np.flatnonzero(hit)[:FIRST_LINES]], count)
+            keep[hit] = False
 
-    for column in kinds:
-        if kinds[column] in ("id", "text"):
-            frame[column] = _clean_text(frame[column])
+    if raw.attrs.get(SPREADSHEET_DATES):
+        for column in present:
+            if kinds[column] != "date" or not pd.api.types.is_string_dtype(raw[column]):
+                continue
+            text = columns[column].values.astype("string").str.strip()
+            for pattern, what in MANGLED:
+                reject(
+                    columns[column].where(text.str.match(pattern)),
+                    f"{column} is {what}, not a date: the file went through a spreadsheet; "
+                    "export the column as text (or read the .xlsx)",
+                )
+    for column, kind in kinds.items():
+        if kind in ("id", "text"):
+            columns[column] = columns[column].with_values(_clean_text(columns[column].values))
     for column in REQUIRED[table]:
         if kinds[column] in ("id", "text"):
-            reject(frame[column].isna(), f"missing {column.replace('_', ' ')}")
-    if "course_id" in kinds:
-        unknown = frame["course_id"].notna() & ~frame["course_id"].isin(checks.course_ids)
-        for course in sorted(frame.loc[unknown & keep, "course_id"].unique())[:20]:
             reject(
-                unknown & (frame["course_id"] == course),
-                f"unknown course '{course}' (not in config/courses.yaml)",
+                columns[column].where(columns[column].values.isna()),
+                f"missing {column.replace('_', ' ')}",
             )
-        reject(unknown, "unknown course (not in config/courses.yaml)")
+    if "course_id" in kinds:
+        _reject_unknown_courses(columns["course_id"], checks.course_ids, keep, reject)
+    typed: dict[str, np.ndarray] = {}  # per distinct value
     for column, kind in kinds.items():
-        given = _present(frame[column])
+        col = columns[column]
+        given = _present(col.values)
         if kind == "date":
-            parsed = _parse_dates(frame[column], checks.date_format)
-            bad = given & parsed.isna()
-            reject(bad, f"unparseable {column} (expected {checks.date_format or 'YYYY-MM-DD'})")
+            parsed = _parse_dates(col.values, checks.date_format)
+            reject(
+                col.where(given & parsed.isna()),
+                f"unparseable {column} (expected {checks.date_format or 'YYYY-MM-DD'})",
+            )
             if column in REQUIRED[table]:
-                reject(parsed.isna(), f"missing {column}")
-            frame[column] = parsed
+                reject(col.where(parsed.isna()), f"missing {column}")
+            typed[column] = parsed.to_numpy(dtype="datetime64[s]")
         elif kind in ("score", "minutes", "number"):
-            parsed = _parse_numbers(frame[column])
-            reject(given & parsed.isna(), f"{column} is not a number")
+            parsed = _parse_numbers(col.values)
+            reject(col.where(given & parsed.isna()), f"{column} is not a number")
             if kind == "score":
-                reject((parsed < 0) | (parsed > 100), "score out of range 0-100")
+                reject(col.where((parsed < 0) | (parsed > 100)), "score out of range 0-100")
             if kind == "minutes":
-                reject(parsed < 0, "negative minutes")
+                reject(col.where(parsed < 0), "negative minutes")
             if column in REQUIRED[table]:
-                reject(parsed.isna(), f"missing {column}")
-            frame[column] = parsed
+                reject(col.where(parsed.isna()), f"missing {column}")
+            typed[column] = parsed.to_numpy(dtype="float64")
+    dates: dict[str, np.ndarray] = {}
     if table == "enrollments":
-        frame["status"] = _map_status(frame, checks.status_values)
-        reject(frame["status"].isna(), "unknown status")
-        reject(frame["completed_on"] < frame["enrolled_on"], "completed before enrolled")
-        reject(frame["withdrawn_on"] < frame["enrolled_on"], "withdrawn before enrolled")
+        dates = {c: columns[c].rows(typed[c]) for c in kinds if kinds[c] == "date"}
+        columns["status"] = _map_status(columns["status"], dates, checks.status_values)
+        reject(columns["status"].where(columns["status"].values.isna()), "unknown status")
+        reject(dates["completed_on"] < dates["enrolled_on"], "completed before enrolled")
+        reject(dates["withdrawn_on"] < dates["enrolled_on"], "withdrawn before enrolled")
     if table == "surveys":
-        reject((frame["rating"] < 1) | (frame["rating"] > 5), "rating out of range 1-5")
-    frame = frame.loc[keep]
-    if checks.pseudonymise is not None and "learner_id" in frame:
-        frame["learner_id"] = checks.pseudonymise(frame["learner_id"])
-    frame = _merge_duplicates(table, frame, report)
-    report.rows_loaded += len(frame)
-    report.tables[table] = report.tables.get(table, 0) + len(frame)
-    return frame[list(kinds)].reset_index(drop=True)
+        rating = pd.Series(typed["rating"])
+        reject(columns["rating"].where((rating < 1) | (rating > 5)), "rating out of range 1-5")
+    if checks.pseudonymise is not None and "learner_id" in kinds:
+        learner = columns["learner_id"]
+        columns["learner_id"] = learner.with_values(checks.pseudonymise(learner.values))
+    rows = _merge_duplicates(table, raw, columns, lines, keep, report)
+    report.rows_loaded += len(rows)
+    report.tables[table] = report.tables.get(table, 0) + len(rows)
+    in_order = len(rows) == n and bool(np.all(rows == np.arange(n)))
+    selected = None if in_order else rows
+
+    def output(column: str) -> pd.Series:
+        col = columns[column]
+        if column in dates:
+            values = dates[column] if selected is None else dates[column][selected]
+            return pd.Series(values, copy=False)
+        if column in typed:
+            return pd.Series(
+                col.rows(typed[column]) if selected is None else typed[column][col.codes[selected]],
+                copy=False,
+            )
+        return strings(col, selected)
+
+    return pd.DataFrame(dict(zip(kinds, parallel(output, kinds), strict=True)), copy=False)
+
+
+def _reject_unknown_courses(
+    course: Coded,
+    known: set[str],
+    keep: np.ndarray,
+    reject: Callable[[np.ndarray | None, str], None],
+) -> None:
+    """The first 20 unknown course ids each get a reason of their own; the rest share one."""
+    unknown_values = course.values.notna() & ~course.values.isin(known)
+    unknown = course.where(unknown_values)
+    if unknown is None:
+        return
+    seen = np.unique(course.codes[unknown & keep])
+    for name in sorted(course.values.iloc[seen].unique())[:20]:
+        reject(
+            course.where(unknown_values & (course.values == name).fillna(False)),
+            f"unknown course '{name}' (not in config/courses.yaml)",
+        )
+    reject(unknown, "unknown course (not in config/courses.yaml)")
 
 
 def _present(values: pd.Series) -> pd.Series:
@@ -249,26 +315,74 @@ def _parse_numbers(values: pd.Series) -> pd.Series:
     return pd.to_numeric(text, errors="coerce").astype("float64")
 
 
-def _map_status(frame: pd.DataFrame, mapping: dict[str, str]) -> pd.Series:
+def _map_status(status: Coded, dates: dict[str, np.ndarray], mapping: dict[str, str]) -> Coded:
     """Map status text; with no status column, derive it from the dates."""
-    given = _clean_text(frame["status"])
+    given = _clean_text(status.values)
     if given.isna().all():
-        derived = pd.Series("enrolled", index=frame.index, dtype="string")
-        derived = derived.mask(frame["withdrawn_on"].notna(), "withdrawn")
-        return derived.mask(frame["completed_on"].notna(), "completed")
+        derived = np.zeros(len(status), dtype=np.int8)  # enrolled
+        derived[~np.isnat(dates["withdrawn_on"])] = 1
+        derived[~np.isnat(dates["completed_on"])] = 2
+        return Coded(derived, pd.Series(["enrolled", "withdrawn", "completed"], dtype="string"))
     lookup = {k.strip().lower(): v for k, v in mapping.items()}
     lookup.update({s: s for s in STATUS_ORDER} | {"in progress": "in_progress"})
-    return given.str.lower().map(lookup).astype("string")
+    return status.with_values(given.str.lower().map(lookup).astype("string"))
 
 
-def _merge_duplicates(table: str, frame: pd.DataFrame, report: SourceReport) -> pd.DataFrame:
-    """Keep one row per key: the most advanced status, then the latest line of the export."""
-    keys = list(KEYS[table])
-    if not keys or frame.empty:
-        return frame
-    order = frame["status"].map(STATUS_ORDER) if "status" in frame else 0
-    ranked = frame.assign(_rank=order).sort_values(["_rank", LINE], kind="stable")
-    deduped = ranked.drop_duplicates(keys, keep="last").drop(columns="_rank")
-    merged = len(frame) - len(deduped)
-    report.rows_merged += merged
-    return deduped.sort_values(LINE, kind="stable")
+def _merge_duplicates(
+    table: str,
+    raw: pd.DataFrame,
+    columns: dict[str, Coded],
+    lines: np.ndarray,
+    keep: np.ndarray,
+    report: SourceReport,
+) -> np.ndarray:
+    """The rows to load, in line order, one per key: the most advanced status, then the latest
+    line of the export (rows tied on both keep their order)."""
+    rows = np.flatnonzero(keep)
+    keys = KEYS[table]
+    if not keys or len(rows) == 0:
+        return rows
+    key = _row_keys([columns[k] for k in keys], rows)
+    ordered = np.sort(key)
+    repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    del ordered
+    kept_lines = lines[rows]
+    increasing = bool(np.all(kept_lines[1:] > kept_lines[:-1]))
+    if len(repeated) == 0 and increasing:
+        return rows
+    # Only the rows that share a key need ranking, unless the lines are out of order.
+    among = np.isin(key, repeated) if increasing else np.ones(len(rows), dtype=bool)
+    candidates = rows[among]
+    if "status" in columns:
+        rank: Any = (
+            columns["status"]
+            .values.map(STATUS_ORDER)
+            .to_numpy()[columns["status"].codes[candidates]]
+        )
+    elif "status" in raw:
+        rank = raw["status"].iloc[candidates].map(STATUS_ORDER).to_numpy()
+    else:
+        rank = 0
+    frame = pd.DataFrame(
+        {"key": key[among], "rank": rank, "line": lines[candidates], "row": candidates}
+    )
+    ranked = frame.sort_values(["rank", "line"], kind="stable")
+    deduped = ranked.drop_duplicates("key", keep="last")
+    report.rows_merged += len(frame) - len(deduped)
+    winners = deduped.sort_values("line", kind="stable")["row"].to_numpy()
+    if not increasing:
+        return winners
+    return np.sort(np.concatenate([rows[~among], winners]))
+
+
+def _row_keys(parts: list[Coded], rows: np.ndarray) -> np.ndarray:
+    """One int64 per row that is equal exactly where all key values are (NA equal to NA)."""
+    coded = [part.canonical_codes() for part in parts]
+    if np.prod([float(max(count, 1)) for _, count in coded]) < 2.0**62:
+        key = np.zeros(len(rows), dtype=np.int64)
+        for codes, count in coded:
+            key *= max(count, 1)
+            key += codes[rows]
+        return key
+    frame = pd.DataFrame({i: codes[rows] for i, (codes, _) in enumerate(coded)})
+    return frame.groupby(list(frame.columns), sort=False).ngroup().to_numpy(dtype=np.int64)

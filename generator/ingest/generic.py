@@ -8,8 +8,7 @@ import pandas as pd
 
 from generator.config import Source
 from generator.errors import Problem, ProblemsFound, did_you_mean
-from generator.ingest.canonical import LINE, REQUIRED, TABLE_COLUMNS
-from generator.ingest.exports import Accounting
+from generator.ingest.canonical import LINE, REQUIRED, SPREADSHEET_DATES, TABLE_COLUMNS
 from generator.ingest.textfile import read_delimited
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -20,34 +19,16 @@ def read_generic(source: Source, path: Path, shown: str) -> dict[str, pd.DataFra
     if path.suffix.lower() in EXCEL_SUFFIXES:
         frame = read_spreadsheet(path, shown)
     else:
-        frame = read_delimited(path, shown, encoding=source.encoding, delimiter=source.delimiter)
+        frame = read_delimited(
+            path, shown, encoding=source.encoding, delimiter=source.delimiter, arrow=True
+        )
     canonical = {source.columns.get(str(c), str(c)) for c in frame.columns}
     if source.course_id and "course_id" not in canonical:
         frame["course_id"] = source.course_id  # a one-course export that does not name it
     mapped = map_columns(frame, source, shown)
-    return {source.table: drop_mangled_dates(mapped, source.table)}
-
-
-# A spreadsheet that "helpfully" turned text into dates: a serial day number (45123, also
-# 45123.5) or a localised month-day such as 10月20日 (OULAD's imd_band '10-20' in one copy).
-SERIAL = r"^\d{5}(\.\d+)?$"
-MONTH_DAY = r"^\d{1,2}月\d{1,2}日$"
-
-
-def drop_mangled_dates(frame: pd.DataFrame, table: str) -> pd.DataFrame:
-    """Reject date cells a spreadsheet has mangled, with a reason that says how to fix it."""
-    account = Accounting(rows_read=len(frame))
-    for column, kind in TABLE_COLUMNS[table].items():
-        if kind != "date" or column not in frame or not pd.api.types.is_string_dtype(frame[column]):
-            continue
-        for pattern, what in ((SERIAL, "a spreadsheet serial number"),
-                              (MONTH_DAY, "a month-day a spreadsheet made of it")):
-            text = frame[column].astype("string").str.strip()
-            hit = text.str.match(pattern).fillna(False).astype(bool)
-            frame = account.drop(frame, hit, f"{column} is {what}, not a date: the file went "
-                                 "through a spreadsheet; export the column as text (or read "
-                                 "the .xlsx)")
-    return account.attach(frame) if account.rejected else frame
+    # Date cells a spreadsheet mangled are rejected first, with a reason that says how to fix it.
+    mapped.attrs[SPREADSHEET_DATES] = True
+    return {source.table: mapped}
 
 
 def read_spreadsheet(path: Path, shown: str) -> pd.DataFrame:
@@ -55,8 +36,15 @@ def read_spreadsheet(path: Path, shown: str) -> pd.DataFrame:
     try:
         frame = pd.read_excel(path, dtype=str, engine="calamine", keep_default_na=False)
     except Exception as exc:  # calamine raises its own types for damaged files
-        raise ProblemsFound([Problem(shown, 0, f"cannot read the spreadsheet ({exc}); save it "
-                                     "again as .xlsx or export CSV")]) from None
+        raise ProblemsFound(
+            [
+                Problem(
+                    shown,
+                    0,
+                    f"cannot read the spreadsheet ({exc}); save it again as .xlsx or export CSV",
+                )
+            ]
+        ) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     frame[LINE] = range(2, len(frame) + 2)
     return frame
@@ -73,12 +61,17 @@ def map_columns(frame: pd.DataFrame, source: Source, shown: str) -> pd.DataFrame
         for column in missing:
             guess = did_you_mean(column, found).removeprefix(" (did you mean '").removesuffix("'?)")
             hints.append(f"'{guess or '<column>'}': {column}")
-        raise ProblemsFound([Problem(
-            shown, 1,
-            f"missing required column(s) {', '.join(missing)} for table '{source.table}'; "
-            f"columns found: {', '.join(found) or 'none'}; expected: {', '.join(wanted)}; "
-            f"map them in config/project.yaml under this source's 'columns:', e.g. "
-            f"{{{', '.join(hints)}}}",
-        )])
+        raise ProblemsFound(
+            [
+                Problem(
+                    shown,
+                    1,
+                    f"missing required column(s) {', '.join(missing)} for table '{source.table}'; "
+                    f"columns found: {', '.join(found) or 'none'}; expected: {', '.join(wanted)}; "
+                    f"map them in config/project.yaml under this source's 'columns:', e.g. "
+                    f"{{{', '.join(hints)}}}",
+                )
+            ]
+        )
     keep = [c for c in renamed.columns if c in wanted] + [LINE]
     return renamed[keep]

@@ -64,18 +64,26 @@ def build(
     progress(f"Drawing {len(pages.charts)} static charts")
     files = generated_files(pages)
     files.update(site.asset_files())
-    written = site.write_generated(project_dir / "site_src", files)
-    site.write_mkdocs_yml(
+    config_text = site.mkdocs_yml_text(
         project_dir,
         f"{report.project.settings.organisation} — training accountability",
         pages.nav,
         report.project.settings.site_url,
     )
-    log.info("site_src: %s", written.summary())
     site_dir = None
-    if run_mkdocs:
-        progress("Building the site with MkDocs")
-        site_dir = site.build_site(project_dir, strict=True)
+    # Everything is built from a staging copy of site_src/; site_src/, mkdocs.yml and site/
+    # change only once the whole build has succeeded (a failure or a kill leaves them as
+    # they were).
+    with site.staged_directory(project_dir / "site_src") as staging:
+        written = site.write_generated(staging, files)
+        log.info("site_src: %s", written.summary())
+        if run_mkdocs:
+            progress("Building the site with MkDocs")
+            with site.staged_config(project_dir, config_text, staging) as config:
+                site_dir = site.build_site(project_dir, strict=True, config=config)
+    mkdocs_yml = project_dir / "mkdocs.yml"
+    if not mkdocs_yml.exists() or mkdocs_yml.read_text("utf-8") != config_text:
+        site.write_text_atomically(mkdocs_yml, config_text)
     return BuildResult(report, pages, written, site_dir)
 
 

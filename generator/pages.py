@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +23,7 @@ from generator.findings import Finding
 from generator.formatting import DASH, Formatter, is_missing, link, text
 from generator.goals import MISSED, NO_DATA, STATUSES, Assignment, GoalResult
 from generator.paths import slugs
+from generator.privacy import suppressed_cells
 from generator.report import Report
 
 HEADLINE = [
@@ -623,7 +624,10 @@ def course_page(ctx: Context, course: Course) -> None:
             {
                 "module": module_rows["module"],
                 "order": module_rows["module_order"],
-                "share_lost": module_rows["dropoff"],
+                # a share of fewer than min_group_size learners is not drawn
+                "share_lost": module_rows["dropoff"].where(
+                    module_rows["reached"] >= ctx.fmt.min_group_size
+                ),
             }
         )
         dropoff = ctx.chart(
@@ -729,7 +733,14 @@ def _distribution(
         {
             "bin_start": rows["bin"],
             "bin_end": rows["bin"] + width,
-            "count": [int(n) if n >= ctx.fmt.min_group_size else None for n in rows["learners"]],
+            "count": [
+                None if hide else int(n)
+                for n, hide in zip(
+                    rows["learners"],
+                    suppressed_cells([int(n) for n in rows["learners"]], ctx.fmt.min_group_size),
+                    strict=True,
+                )
+            ],
         }
     )
     bin_title = "Score" if measure == "score" else "Minutes ÷ expected minutes"
@@ -739,19 +750,30 @@ def _distribution(
 
 def _department_table(ctx: Context, course_id: str, period: str) -> Table:
     b = ctx.metrics.breakdown
-    rows = b[(b["course_id"] == course_id) & (b["period"] == period)]
+    rows = b[(b["course_id"] == course_id) & (b["period"] == period)].sort_values("department")
     table = Table(["Department", "Enrolments", "Completion rate", "Average score"], [])
-    for _, r in rows.sort_values("department").iterrows():
+    for r, figures in _breakdown_figures(ctx, rows):
+        table.rows.append([ctx.department_link(str(r["department"]), 1), *figures])
+    return table
+
+
+def _breakdown_figures(ctx: Context, rows: pd.DataFrame) -> Iterator[tuple[pd.Series, list[str]]]:
+    """Enrolments, completion rate and average score of each row of a breakdown whose total is
+    published elsewhere: small groups and their complements read "fewer than N"."""
+    hidden = suppressed_cells([int(n) for n in rows["enrollments"]], ctx.fmt.min_group_size)
+    for (_, r), hide in zip(rows.iterrows(), hidden, strict=True):
+        if hide:
+            yield r, [ctx.fmt.suppressed()] * 3
+            continue
         n = int(r["enrollments"])
-        table.rows.append(
+        yield (
+            r,
             [
-                ctx.department_link(str(r["department"]), 1),
-                ctx.fmt.suppressed() if 0 < n < ctx.fmt.min_group_size else f"{n:,}",
+                f"{n:,}",
                 ctx.fmt.value("completion_rate", r["completion_rate"], n),
                 ctx.fmt.value("average_score", r["average_score"], n),
-            ]
+            ],
         )
-    return table
 
 
 def index_courses(ctx: Context) -> None:
@@ -1164,20 +1186,12 @@ def department_page(ctx: Context, department: str) -> None:
     page = f"departments/{ctx.department_slug[department]}.md"
     year = ctx.latest_year
     b = ctx.metrics.breakdown
-    rows = b[(b["department"] == department) & (b["period"] == year)]
+    rows = b[(b["department"] == department) & (b["period"] == year)].sort_values("course_id")
     table = Table(["Course", "Kind", "Enrolments", "Completion rate", "Average score"], [])
-    for _, r in rows.sort_values("course_id").iterrows():
+    for r, figures in _breakdown_figures(ctx, rows):
         course = ctx.project.course_by_id.get(str(r["course_id"]))
-        n = int(r["enrollments"])
-        table.rows.append(
-            [
-                ctx.course_link(str(r["course_id"]), 1),
-                "mandatory" if course and course.mandatory else "optional",
-                ctx.fmt.suppressed() if 0 < n < ctx.fmt.min_group_size else f"{n:,}",
-                ctx.fmt.value("completion_rate", r["completion_rate"], n),
-                ctx.fmt.value("average_score", r["average_score"], n),
-            ]
-        )
+        kind = "mandatory" if course and course.mandatory else "optional"
+        table.rows.append([ctx.course_link(str(r["course_id"]), 1), kind, *figures])
     md = _render(
         "department.md.j2",
         **_header(ctx),

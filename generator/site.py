@@ -20,7 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -395,6 +395,88 @@ def write_mkdocs_yml(
     return True
 
 
+def mkdocs_yml_text(
+    project_dir: Path, site_name: str, nav: Sequence[NavEntry], site_url: str | None = None
+) -> str:
+    """What :func:`write_mkdocs_yml` would write, without writing it."""
+    path = project_dir / "mkdocs.yml"
+    base = path.read_text("utf-8") if path.exists() else _asset(MKDOCS_TEMPLATE).decode("utf-8")
+    return update_mkdocs_yml(base, site_name, nav, site_url)
+
+
+# --- staging: nothing in site_src/ changes until the whole build has succeeded ---------------
+
+STAGED_CONFIG = ".mkdocs.staged.yml"
+STAGED_BASE = ".mkdocs.staged-base.yml"
+
+
+def _staging_name(target: Path) -> Path:
+    return target.with_name(f".{target.name}.staging")
+
+
+def recover(target: Path) -> None:
+    """Undo what a build killed half-way left: a staging copy, or a swap stopped between its
+    two renames (the previous directory is then still there under its old-… name)."""
+    staging = _staging_name(target)
+    if staging.exists():
+        shutil.rmtree(staging)
+    if not target.exists():
+        leftovers = sorted(target.parent.glob(f".{target.name}.old-*"))
+        if leftovers:
+            os.replace(leftovers[-1], target)
+
+
+def _link_tree(source: Path, destination: Path) -> None:
+    """A copy of ``source`` made of hard links: cheap, and replacing a file in the copy (as
+    write_generated does, with os.replace) leaves the original untouched."""
+    destination.mkdir(parents=True)
+    for path in sorted(source.rglob("*")):
+        target = destination / path.relative_to(source)
+        if path.is_dir():
+            target.mkdir(exist_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(path, target)
+        except OSError:
+            shutil.copy2(path, target)
+
+
+@contextlib.contextmanager
+def staged_directory(target: Path) -> Iterator[Path]:
+    """Yield a staging copy of ``target``; swap it in only if the block succeeds."""
+    recover(target)
+    staging = _staging_name(target)
+    if target.exists():
+        _link_tree(target, staging)
+    else:
+        staging.mkdir(parents=True)
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _swap_in(staging, target)
+
+
+@contextlib.contextmanager
+def staged_config(project_dir: Path, config_text: str, docs_dir: Path) -> Iterator[Path]:
+    """A temporary mkdocs config: ``config_text`` with docs_dir pointing at the staging copy.
+    It lives in the project directory so relative paths in it mean what they did."""
+    base, child = project_dir / STAGED_BASE, project_dir / STAGED_CONFIG
+    base.write_text(config_text, "utf-8")
+    child.write_text(f"INHERIT: {STAGED_BASE}\ndocs_dir: {docs_dir.name}\n", "utf-8")
+    try:
+        yield child
+    finally:
+        base.unlink(missing_ok=True)
+        child.unlink(missing_ok=True)
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    os.replace(_write_temp(path, text.encode("utf-8")), path)
+
+
 # --- mkdocs build and serve -----------------------------------------------------------------
 
 
@@ -426,11 +508,18 @@ def _swap_in(built: Path, site_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build_site(project_dir: Path, strict: bool = True, *, site_dir: Path | None = None) -> Path:
+def build_site(
+    project_dir: Path,
+    strict: bool = True,
+    *,
+    site_dir: Path | None = None,
+    config: Path | None = None,
+) -> Path:
     """``mkdocs build`` into a temp dir beside site/, then swap it in: a failed build leaves
-    the previous site/ whole. Raises BuildError with mkdocs' warnings on failure."""
+    the previous site/ whole. Raises BuildError with mkdocs' warnings on failure. ``config``
+    replaces the project's mkdocs.yml (a staged configuration, see :func:`staged_config`)."""
     project_dir = project_dir.resolve()
-    config = project_dir / "mkdocs.yml"
+    config = config or project_dir / "mkdocs.yml"
     if not config.exists():
         raise BuildError(f"{config}: not found; run `accountability build` in a project directory")
     target = site_dir or project_dir / "site"

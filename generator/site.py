@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import html
 import json
 import logging
 import os
@@ -350,7 +351,9 @@ def generated_config(site_name: str, nav: Sequence[NavEntry], site_url: str | No
     """The generated block of mkdocs.yml: site_name, site_url and a nav of sections and index
     pages. Material's instant navigation needs site_url: it reads the page list from
     sitemap.xml and keeps only the path of each URL, so it must be where the site is served."""
-    settings: dict[str, Any] = {"site_name": site_name}
+    # Material's templates print site_name without escaping it (MkDocs' Jinja environment does
+    # not autoescape), so an organisation called "A <script>" would run; entities show as text.
+    settings: dict[str, Any] = {"site_name": html.escape(site_name, quote=True)}
     if site_url:
         settings["site_url"] = site_url
     settings["nav"] = list(nav)

@@ -14,6 +14,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
+import pyarrow as pa
 
 # A scope level and the course attribute (or learner column) that names its members.
 SCOPE_KEYS: dict[str, str | None] = {
@@ -24,6 +25,22 @@ SCOPE_KEYS: dict[str, str | None] = {
     "department": "department",
 }
 OPEN_STATUSES = ("enrolled", "in_progress")
+# What the aggregates read of a row (with its course's attributes and enrolment period).
+COHORT_COLUMNS = (
+    "learner_id",
+    "course_id",
+    "department",
+    "developer",
+    "training_manager",
+    "completed_on",
+    "status",
+    "score",
+    "pass_mark",
+    "minutes",
+    "expected_minutes",
+    "fiscal_year",
+    "quarter",
+)
 
 
 @dataclass(frozen=True)
@@ -51,7 +68,17 @@ class Engine:
         self.backend = backend if backend is not None else ibis.duckdb.connect()
 
     def table(self, frame: pd.DataFrame, name: str) -> ir.Table:
+        """A pandas frame as a table. DuckDB scans it in place through Arrow (the canonical
+        columns are Arrow-backed already), where ``create_table`` would copy every row."""
+        if getattr(self.backend, "name", None) == "duckdb":
+            arrow = pa.Table.from_pandas(frame, preserve_index=False)
+            self.backend.con.register(name, arrow)
+            return self.backend.table(name)
         return self.backend.create_table(name, frame, overwrite=True)
+
+    def materialise(self, expr: ir.Table, name: str) -> ir.Table:
+        """Compute ``expr`` once into a temporary table that later queries read."""
+        return self.backend.create_table(name, expr, temp=True, overwrite=True)
 
     def run(self, expr: ir.Table) -> pd.DataFrame:
         return self.backend.execute(expr)
@@ -157,9 +184,13 @@ def aggregate(
     if mandatory_only:
         rows = rows.filter(rows.mandatory)
     rows = rows.mutate(department=rows.department.fill_null("(not given)"))
-    cohort_rows = _with_periods(rows, "enrolled_on", start_month)
+    # The rows as of the report date, joined to their course and given their enrolment period,
+    # computed once: every aggregate below reads this narrow table instead of the raw rows.
+    cohort_rows = engine.materialise(
+        _with_periods(rows, "enrolled_on", start_month).select(*COHORT_COLUMNS), "cohort_rows"
+    )
     cohorts = engine.run(_all_scopes(cohort_rows, _cohort_measures))
-    done = rows.filter(rows.completed_on.notnull())
+    done = cohort_rows.filter(cohort_rows.completed_on.notnull())
     completion_rows = _with_periods(done, "completed_on", start_month)
     completions = engine.run(_all_scopes(completion_rows, lambda r: {"completions": r.count()}))
     included = int(engine.backend.execute(as_of(raw, report_date).count()))

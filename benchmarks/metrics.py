@@ -1,0 +1,134 @@
+"""All metric tables, goals and findings of a demo-data tier next to a bare pandas groupby.
+
+    .venv/bin/python benchmarks/metrics.py                     # the 10M-row tier in /tmp/bench-10m
+    .venv/bin/python benchmarks/metrics.py --rows 100000 --courses 100 --runs 3
+
+Each measurement runs in a fresh process that first ingests the project (not timed), then
+starts the peak-memory count again and times only its work: either the bare pandas groupby
+(enrolments per course x fiscal quarter of the canonical table) or the whole step from raw rows
+to results (engine.aggregate, metrics.compute_metrics, goals.evaluate_goals and scorecards,
+findings.find_deficiencies). Peak memory therefore includes the ingested table the process holds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import (
+    child_result,
+    measure,
+    megabytes,
+    project_of,
+    reset_peak_rss,
+    table,
+    tier_arguments,
+    timed,
+)
+
+KINDS = {
+    "pandas": "pandas groupby course x quarter",
+    "metrics": "aggregate + metrics + goals + findings",
+}
+STAGES = ("aggregate", "metrics", "goals", "findings")
+
+
+def child(kind: str, project_dir: Path) -> None:
+    from generator.config import load_project
+    from generator.ingest import ingest
+    from generator.report import resolve_as_of
+
+    project = load_project(project_dir)
+    ingested = ingest(project)
+    report_date = resolve_as_of(project, ingested, None)
+    rows = len(ingested.enrollments)
+    reset_peak_rss()
+    if kind == "pandas":
+        frame = ingested.enrollments
+        start = project.settings.fiscal_year_start_month
+
+        def groupby() -> object:
+            day = frame["enrolled_on"]
+            shifted = (day.dt.month - start) % 12
+            year = day.dt.year + (day.dt.month >= start).astype("int64") * (start != 1)
+            return frame.groupby([frame["course_id"], year, shifted // 3 + 1]).size()
+
+        seconds, result = timed(groupby)
+        child_result(seconds, rows=rows, groups=len(result))  # type: ignore[arg-type]
+        return
+    from generator.engine import Engine, aggregate
+    from generator.findings import find_deficiencies
+    from generator.goals import evaluate_goals, scorecards
+    from generator.metrics import compute_metrics
+    from generator.report import course_frame
+
+    stages: dict[str, float] = {}
+    stages["aggregate"], aggregates = timed(
+        lambda: aggregate(
+            Engine(),
+            ingested.tables,
+            course_frame(project),
+            report_date=report_date,
+            start_month=project.settings.fiscal_year_start_month,
+        )
+    )
+    stages["metrics"], metrics = timed(lambda: compute_metrics(project, aggregates, report_date))
+    stages["goals"], results = timed(lambda: evaluate_goals(project, metrics))
+    seconds_cards, _ = timed(lambda: scorecards(results, metrics.quarters))
+    stages["goals"] += seconds_cards
+    stages["findings"], findings = timed(lambda: find_deficiencies(project, metrics))
+    child_result(
+        sum(stages.values()),
+        rows=rows,
+        courses=len(project.courses),
+        quarters=len(metrics.quarters),
+        goals=len(results),
+        findings=len(findings),
+        **{f"stage_{k}": v for k, v in stages.items()},
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    tier_arguments(parser)
+    parser.add_argument("--child", choices=sorted(KINDS), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.project)
+        return
+    project = project_of(args)
+    script = Path(__file__).resolve()
+    results = {}
+    for kind in KINDS:
+        print(f"measuring {KINDS[kind]} ...", file=sys.stderr, flush=True)
+        results[kind] = measure(script, kind, project, args.runs)
+    base = results["pandas"]
+    full = results["metrics"]
+    rows = [
+        [
+            KINDS[kind],
+            f"{r['seconds']:.2f}",
+            megabytes(r["peak"]),
+            f"{r['seconds'] / base['seconds']:.2f}",
+            f"{r['peak'] / base['peak']:.2f}",
+        ]
+        for kind, r in results.items()
+    ]
+    print(
+        f"\nmetrics benchmark: {project} ({base.get('rows', 0):,} canonical rows, "
+        f"{full.get('courses', 0):,} courses, {full.get('quarters', 0)} quarters), "
+        f"median of {args.runs} runs, each in a fresh process; peak includes the ingested tables\n"
+    )
+    print(table(["step", "time s", "peak MB", "time / pandas", "peak / pandas"], rows))
+    print(
+        "\nstages of the last run: "
+        + ", ".join(f"{s} {full.get('stage_' + s, 0):.2f} s" for s in STAGES)
+        + f"; {full.get('goals', 0):,} goal results, {full.get('findings', 0):,} findings"
+    )
+
+
+if __name__ == "__main__":
+    main()

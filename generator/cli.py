@@ -167,5 +167,185 @@ def serve(project_dir: Path, dev_addr: str) -> None:
     sys.exit(run_serve(project_dir, dev_addr))
 
 
+branch_option = click.option(
+    "--branch",
+    default="gh-pages",
+    show_default=True,
+    help="Branch of the project's git repository that holds the versioned site.",
+)
+remote_option = click.option(
+    "--remote",
+    default="origin",
+    show_default=True,
+    help="Remote whose copy of the branch is read when it is ahead (and pushed to with --push).",
+)
+
+
+@cli.command(
+    epilog="\b\nExample: accountability snapshot 2026-Q3 --project .\n"
+    "\b\nPreview of a pull request (hidden from the menu, replaced on every push):\n"
+    "  accountability snapshot 2026-Q3 --name pr-42 --hidden --force"
+)
+@click.argument("period", metavar="PERIOD")
+@project_option
+@click.option(
+    "--alias", "aliases", multiple=True, metavar="NAME", help="Another name for it (repeatable)."
+)
+@click.option("--title", default=None, help="Menu title. Default: '2026-Q3 (as of 2026-03-31)'.")
+@click.option("--hidden", is_flag=True, help="Leave it out of the version menu (previews).")
+@click.option("--force", is_flag=True, help="Replace an existing snapshot of the same name.")
+@click.option(
+    "--name",
+    default=None,
+    metavar="VERSION",
+    help="Version name. Default: PERIOD; a preview needs its own, such as pr-42.",
+)
+@branch_option
+@remote_option
+@click.option("--push", is_flag=True, help="Push the branch to --remote afterwards.")
+@user_errors
+def snapshot(
+    period: str,
+    project_dir: Path,
+    aliases: tuple[str, ...],
+    title: str | None,
+    hidden: bool,
+    force: bool,
+    name: str | None,
+    branch: str,
+    remote: str,
+    push: bool,
+) -> None:
+    """Deploy the report as of the last day of fiscal quarter PERIOD as a version of the site.
+
+    Data dated after that day is ignored, so a late snapshot equals a timely one. The pages are
+    built in a scratch copy (site_src/ is not touched) and committed with mike to --branch,
+    with the figures as snapshot.json beside them; 'latest' follows the newest quarter and is
+    the default. Snapshots are immutable: replacing one needs --force."""
+    from generator.release import snapshot as run_snapshot
+
+    with err.status("Snapshot") as status:
+        result = run_snapshot(
+            project_dir,
+            period,
+            aliases=aliases,
+            title=title,
+            hidden=hidden,
+            force=force,
+            name=name,
+            branch=branch,
+            remote=remote,
+            push=push,
+            progress=lambda message: status.update(message),
+        )
+    report, version = result.report, result.version
+    missed = sum(1 for r in report.goals if r.status == "missed")
+    names = ", ".join([version.name, *version.aliases])
+    verb = "Replaced" if result.replaced else "Deployed"
+    out.print(
+        f"{verb} {_escape(version.title)} on {result.branch} as {_escape(names)}"
+        + (" (hidden)" if version.hidden else "")
+        + f": {len(report.goals)} goal results ({missed} missed), {len(report.findings)} findings"
+    )
+    shown = [
+        v.name + (" [" + ", ".join(v.aliases) + "]" if v.aliases else "") for v in result.versions
+    ]
+    out.print(f"Versions: {_escape(', '.join(shown))}")
+    if result.pushed:
+        out.print(f"Pushed {result.branch}.")
+
+
+@cli.command(epilog="\b\nExample: accountability publish --to /srv/www/training")
+@project_option
+@click.option(
+    "--to",
+    "target",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Directory to write the versioned site into (new, empty, or an earlier publish).",
+)
+@branch_option
+@remote_option
+@user_errors
+def publish(project_dir: Path, target: Path, branch: str, remote: str) -> None:
+    """Write every version from --branch, versions.json and a root page that opens the default
+    version into a plain directory any web server can serve: no symlinks, aliases are copies or
+    redirect pages."""
+    from generator.release import publish as run_publish
+
+    result = run_publish(project_dir, target, branch=branch, remote=remote)
+    default = result.default.name if result.default else "none"
+    out.print(
+        f"Published {len(result.versions)} version(s), {result.files:,} files, to "
+        f"{result.target} (default: {_escape(default)})"
+    )
+
+
+@cli.command(
+    epilog="\b\nExamples:\n  accountability diff 2026-Q2 2026-Q3\n"
+    "  accountability diff latest current --format markdown > comment.md"
+)
+@click.argument("before", metavar="A")
+@click.argument("after", metavar="B")
+@project_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+)
+@click.option(
+    "--threshold-points",
+    type=click.FloatRange(min=0),
+    default=5.0,
+    show_default=True,
+    help="A rate moved when it changed by this many percentage points.",
+)
+@click.option(
+    "--threshold-percent",
+    type=click.FloatRange(min=0),
+    default=10.0,
+    show_default=True,
+    help="Any other KPI moved when it changed by this percentage of its earlier value.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="DATE|PERIOD",
+    help="Report date of 'current' (default: as `accountability build`).",
+)
+@branch_option
+@remote_option
+@user_errors
+def diff(
+    before: str,
+    after: str,
+    project_dir: Path,
+    output_format: str,
+    threshold_points: float,
+    threshold_percent: float,
+    as_of: str | None,
+    branch: str,
+    remote: str,
+) -> None:
+    """Compare two snapshots A and B: goals whose status changed (and who is accountable), KPIs
+    that moved more than the thresholds, courses added or removed, findings new or resolved.
+
+    A and B are versions or aliases on --branch, snapshot.json files, or 'current' (the report
+    built now from the working tree). The Markdown is ready for a pull-request comment."""
+    from generator.release import load_snapshot
+    from generator.review import Thresholds, diff_snapshots, to_json, to_markdown
+
+    data = [
+        load_snapshot(project_dir, side, branch=branch, remote=remote, as_of=as_of)
+        for side in (before, after)
+    ]
+    thresholds = Thresholds(points=threshold_points / 100, relative=threshold_percent / 100)
+    result = diff_snapshots(data[0], data[1], thresholds)
+    click.echo(to_json(result) if output_format == "json" else to_markdown(result), nl=False)
+
+
 def main() -> None:
     cli(prog_name="accountability")

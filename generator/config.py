@@ -433,10 +433,22 @@ def _explain(
 ) -> Iterator[Problem]:
     errors = exc.errors()
     misspelt = _misspelt_fields(errors, model)
+    alternatives = _union_alternatives(errors)
     for error in errors:
         location = tuple(error["loc"])
         if error["type"] == "missing" and location in misspelt:
             continue  # the unknown key's "did you mean" already says it
+        field = _field_location(location)
+        if field != location:
+            # A field that accepts several shapes failed all of them: one message for all.
+            if field in alternatives:
+                reasons = " or ".join(alternatives.pop(field))
+                yield Problem(
+                    shown,
+                    line_of(document, field),
+                    f"'{_dotted(field)}' is {error['input']!r}; expected {reasons}",
+                )
+            continue
         line = line_of(document, location)
         path = _dotted(location)
         kind = error["type"]
@@ -456,6 +468,35 @@ def _explain(
         else:
             message = error["msg"].removeprefix("Value error, ")
             yield Problem(shown, line, f"'{path}': {message} (got {error['input']!r})")
+
+
+def _is_union_tag(step: Any) -> bool:
+    """pydantic names the branch of a union in the error location, e.g. 'list[str]'."""
+    return isinstance(step, str) and ("[" in step or step in ("str", "int", "float", "bool"))
+
+
+def _field_location(location: tuple[Any, ...]) -> tuple[Any, ...]:
+    for index, step in enumerate(location):
+        if _is_union_tag(step):
+            return location[:index]
+    return location
+
+
+def _union_alternatives(errors: list[Any]) -> dict[tuple[Any, ...], list[str]]:
+    """For each field whose union branches all failed, what each branch expected."""
+    found: dict[tuple[Any, ...], list[str]] = {}
+    for error in errors:
+        location = tuple(error["loc"])
+        field = _field_location(location)
+        if field == location:
+            continue
+        if error["type"] == "literal_error":
+            reason = error.get("ctx", {}).get("expected", "")
+        else:
+            reason = error["msg"].removeprefix("Input should be ").removeprefix("Value error, ")
+        if reason not in found.setdefault(field, []):
+            found[field].append(reason)
+    return found
 
 
 def _misspelt_fields(errors: list[Any], model: type[BaseModel]) -> set[tuple[Any, ...]]:

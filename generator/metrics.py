@@ -339,8 +339,6 @@ def _with_period_labels(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _breakdown(breakdown: pd.DataFrame) -> pd.DataFrame:
     frame = breakdown.copy()
-    if frame.empty:
-        return frame
     frame["period"] = [
         period_label(int(fy), int(q))
         for fy, q in zip(frame["fiscal_year"], frame["quarter"], strict=True)

@@ -14,6 +14,7 @@ import pandas as pd
 
 from generator.config import Project, load_project
 from generator.engine import Engine, aggregate
+from generator.errors import AccountabilityError
 from generator.findings import Finding, find_deficiencies
 from generator.goals import GoalResult, Scorecard, evaluate_goals, scorecards
 from generator.ingest import Ingested, ingest
@@ -81,7 +82,12 @@ def resolve_as_of(project: Project, ingested: Ingested, as_of: str | None) -> da
     quarter = parse_quarter(as_of)
     if quarter:
         return project.calendar.last_day(quarter)
-    return date.fromisoformat(as_of)
+    try:
+        return date.fromisoformat(as_of)
+    except ValueError:
+        raise AccountabilityError(
+            f"--as-of '{as_of}' is neither a date (2025-12-31) nor a fiscal quarter (2025-Q3)"
+        ) from None
 
 
 def build_report(

@@ -58,6 +58,17 @@ class _DuplicateKey(Exception):
         self.key, self.line = key, line
 
 
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> object:
+    """YAML reads 2025-02-30 as a date and Python refuses it: say where, not a traceback."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"'{node.value}' is not a real date ({exc})", node.start_mark
+        ) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
@@ -74,9 +85,11 @@ def parse_yaml(text: str, filename: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         what = exc.problem or "invalid YAML"
-        raise ProblemsFound(
-            [Problem(filename, line, f"YAML syntax error: {what}; check indentation and quoting")]
-        ) from None
+        if isinstance(exc, yaml.constructor.ConstructorError):
+            message = f"{what}; write dates as YYYY-MM-DD"
+        else:
+            message = f"YAML syntax error: {what}; check indentation and quoting"
+        raise ProblemsFound([Problem(filename, line, message)]) from None
     except yaml.YAMLError as exc:
         raise ProblemsFound([Problem(filename, 0, f"YAML error: {exc}")]) from None
 

@@ -153,8 +153,9 @@ def test_mkdocs_yml_generated_block_is_replaced_and_the_rest_kept() -> None:
             site.generated_config("Training accountability", [{"Overview": "index.md"}]), ""
         )
     )
+    # HTML-escaped: Material prints site_name into pages without escaping it
     assert (
-        "site_name: 'Acme: L&D ✓'\nsite_url: https://intranet/acme/\nnav:\n- Overview: index.md\n"
+        "site_name: 'Acme: L&amp;D ✓'\nsite_url: https://intranet/acme/\nnav:\n- Overview: index.md\n"
         in once
     )
 

@@ -170,11 +170,6 @@ def test_data_after_the_quarter_end_changes_nothing(deployed: Deployed, tmp_path
     assert later != branch_json(deployed.project, "2025-Q2/snapshot.json")  # the rows count
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ingest merges a learner's re-enrolment after the quarter end with the earlier "
-    "enrolment (same learner and course) before the engine drops rows after the report date",
-)
 def test_a_re_enrolment_after_the_quarter_end_changes_nothing(
     deployed: Deployed, tmp_path: Path
 ) -> None:

@@ -70,7 +70,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 }
 # Keys that identify one row; a second row with the same key is merged into the first.
 KEYS: dict[str, tuple[str, ...]] = {
-    "enrollments": ("learner_id", "course_id", "offering"),
+    # a later enrolment in the same course is a new attempt, not a duplicate of the first
+    "enrollments": ("learner_id", "course_id", "offering", "enrolled_on"),
     "assessments": ("learner_id", "course_id", "offering", "assessment", "kind"),
     "activity": (),  # activity rows are events: never merged
     "surveys": (),

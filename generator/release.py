@@ -22,7 +22,6 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
-import yaml
 
 from generator import gitio, site
 from generator import snapshot as snapshot_module
@@ -98,8 +97,6 @@ def snapshot(
             "report as of that quarter's last day)"
         )
     repo = gitio.repo_root(project_dir)
-    if (project_dir / "mkdocs.yml").is_file():  # else the packaged template, which has it
-        check_version_provider(project_dir / "mkdocs.yml", project_dir / "mkdocs.yml")
     gitio.sync_from_remote(repo, branch, remote)
     before = read_versions(repo, branch, remote)
     version_name = name or quarter.label
@@ -198,31 +195,22 @@ def write_scratch_site(project_dir: Path, scratch: Path, report: Report, version
     (scratch / "site_src" / snapshot_module.FILE_NAME).write_text(
         snapshot_module.dumps(data), "utf-8"
     )
-    config = scratch / "mkdocs.yml"
-    check_version_provider(config, project_dir / "mkdocs.yml")
+    return versioned_config(scratch)
+
+
+VERSIONED_CONFIG = "mkdocs.versioned.yml"
+
+
+def versioned_config(scratch: Path) -> Path:
+    """mkdocs.yml plus Material's version menu, which reads mike's versions.json. Only
+    snapshots have it: in a plain build the menu would fetch a versions.json that is not
+    there."""
+    config = scratch / VERSIONED_CONFIG
+    config.write_text(
+        "INHERIT: mkdocs.yml\nextra:\n  version:\n    provider: mike\n    default: latest\n",
+        "utf-8",
+    )
     return config
-
-
-class _AnyTagLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml with its !!python/name and !ENV tags as plain values."""
-
-
-_AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
-def version_provider(config_text: str) -> object:
-    config = yaml.load(config_text, Loader=_AnyTagLoader) or {}
-    version = ((config.get("extra") or {}).get("version") or {}) if isinstance(config, dict) else {}
-    return version.get("provider") if isinstance(version, dict) else None
-
-
-def check_version_provider(config: Path, shown_as: Path) -> None:
-    if version_provider(config.read_text("utf-8")) != "mike":
-        raise AccountabilityError(
-            f"{shown_as}: Material shows the version menu only with\n"
-            "  extra:\n    version:\n      provider: mike\n"
-            "add it outside the generated block and run the snapshot again"
-        )
 
 
 # --- publish --------------------------------------------------------------------------------

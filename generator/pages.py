@@ -476,7 +476,10 @@ def overview(ctx: Context) -> None:
         counts=counts,
         who=who,
         missed=results_table(ctx, missed, 0),
-        findings=findings_table(ctx, _recent_findings(ctx), 0),
+        findings=_with_download(
+            findings_table(ctx, _recent_findings(ctx), 0),
+            ctx.download(page, "findings", findings_frame(ctx)),
+        ),
         completion_chart=trend(
             ctx,
             page,
@@ -489,6 +492,33 @@ def overview(ctx: Context) -> None:
         budget_chart=_budget_chart(ctx, page, ctx.metrics.quarters),
     )
     ctx.pages.markdown[page] = md
+
+
+def _with_download(table: Table, download: str) -> Table:
+    table.download = download
+    return table
+
+
+def findings_frame(ctx: Context) -> pd.DataFrame:
+    """Every finding, for a spreadsheet."""
+    return pd.DataFrame(
+        [
+            {
+                "kind": f.kind,
+                "title": f.title,
+                "scope": f.scope,
+                "member": f.member,
+                "period": f.period,
+                "points_at": "; ".join(
+                    f"{a.role}: {' '.join(a.people) or a.group or ''}" for a in f.points_at
+                ),
+                "evidence": "; ".join(f"{k}={v}" for k, v in f.evidence.items()),
+                "why": f.why,
+            }
+            for f in ctx.report.findings
+        ],
+        columns=["kind", "title", "scope", "member", "period", "points_at", "evidence", "why"],
+    )
 
 
 def _recent_findings(ctx: Context) -> list[Finding]:
@@ -830,13 +860,56 @@ def index_courses(ctx: Context) -> None:
         rows,
         download=ctx.download("courses/index.md", "courses", pd.DataFrame(records)),
     )
+    metrics_download = ctx.download(
+        "courses/index.md", "course-metrics", metrics_frame(ctx, "course")
+    )
     ctx.pages.markdown["courses/index.md"] = _render(
         "index.md.j2",
         **_header(ctx),
         title="Courses",
         intro=f"Every course, with its figures for {year}.",
         listing=table,
+        metrics_download=metrics_download,
     )
+
+
+def metrics_frame(ctx: Context, scope: str) -> pd.DataFrame:
+    """Every metric of every member of ``scope`` and period, for a spreadsheet: numbers, or
+    the suppression text where a figure is about too few learners. The quarters of a fiscal
+    year add up to it, so a hidden quarter takes the next-smallest quarter of that year with
+    it (complementary suppression)."""
+    rows = ctx.table[ctx.table["scope"] == scope].reset_index(drop=True)
+    small = _hidden_quarters(ctx, rows)
+    frame = pd.DataFrame({"member": rows["member"], "period": rows["period"]})
+    if scope in ("developer", "training_manager"):
+        frame.insert(1, "name", [ctx.person_name(str(m)) for m in rows["member"]])
+    elif scope == "course":
+        frame.insert(1, "title", [ctx.course_title(str(m)) for m in rows["member"]])
+    for metric in METRICS:
+        if metric not in rows:
+            continue
+        about_learners = ctx.fmt.hidden(metric, 1)  # suppressible at all
+        frame[metric] = [
+            ctx.fmt.suppressed() if about_learners and hide else value
+            for value, hide in zip(rows[metric], small, strict=True)
+        ]
+    return frame
+
+
+def _hidden_quarters(ctx: Context, rows: pd.DataFrame) -> list[bool]:
+    """Rows (quarters, years) whose learner figures are hidden, with complements per year."""
+    hidden = [0 < int(n) < ctx.fmt.min_group_size for n in rows["learners"]]
+    quarters = rows[rows["period_kind"] == "quarter"]
+    for _, group in quarters.groupby(["member", "fiscal_year"], sort=False):
+        flags = suppressed_cells(
+            [int(n) for n in group["enrollments"]],
+            ctx.fmt.min_group_size,
+        )
+        primary = [hidden[i] for i in group.index]
+        if sum(primary) == 1:
+            for i, flag in zip(group.index, flags, strict=True):
+                hidden[i] = hidden[i] or flag
+    return hidden
 
 
 def _raw(ctx: Context, row: pd.Series | None, metric: str) -> object:
@@ -944,6 +1017,7 @@ def index_developers(ctx: Context, developers: list[str]) -> None:
             "Cost per completion",
         ],
         rows,
+        download=ctx.download(page, "developer-metrics", metrics_frame(ctx, "developer")),
     )
     ctx.pages.markdown[page] = _render(
         "index.md.j2",
@@ -1246,6 +1320,9 @@ def index_departments(ctx: Context) -> None:
     table = Table(
         ["Department", f"Enrolments {year}", "Completion", "Mandatory completion", "Average score"],
         rows,
+        download=ctx.download(
+            "departments/index.md", "department-metrics", metrics_frame(ctx, "department")
+        ),
     )
     ctx.pages.markdown["departments/index.md"] = _render(
         "index.md.j2",

@@ -136,3 +136,14 @@ def test_every_chart_of_the_report_draws(browser: tuple[Any, Any, str], path: st
             assert state["marks"] > 0 and state["width"] > 100, (path, scheme, state)
     page.close()
     assert errors == []
+
+
+def test_downloads_hide_small_quarters_with_a_complement() -> None:
+    """No hidden quarter can be recovered from its fiscal year minus the other quarters."""
+    metrics = pd.read_csv(REPO / "site_src" / "downloads" / "department-metrics.csv", dtype=str)
+    quarters = metrics[metrics["period"].str.contains("-Q")].copy()
+    quarters["year"] = quarters["period"].str[:4]
+    quarters["hidden"] = quarters["enrollments"] == "fewer than 5"
+    assert quarters["hidden"].any(), "the demo's small department should be suppressed"
+    for (_, _), group in quarters.groupby(["member", "year"]):
+        assert group["hidden"].sum() != 1, group

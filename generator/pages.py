@@ -23,7 +23,7 @@ from generator.findings import Finding
 from generator.formatting import DASH, Formatter, is_missing, link, text
 from generator.goals import MISSED, NO_DATA, STATUSES, Assignment, GoalResult
 from generator.paths import slugs
-from generator.privacy import suppressed_cells
+from generator.privacy import hidden_rows, suppressed_cells
 from generator.report import Report
 
 HEADLINE = [
@@ -879,7 +879,7 @@ def metrics_frame(ctx: Context, scope: str) -> pd.DataFrame:
     year add up to it, so a hidden quarter takes the next-smallest quarter of that year with
     it (complementary suppression)."""
     rows = ctx.table[ctx.table["scope"] == scope].reset_index(drop=True)
-    small = _hidden_quarters(ctx, rows)
+    small = hidden_rows(rows, ctx.fmt.min_group_size)
     frame = pd.DataFrame({"member": rows["member"], "period": rows["period"]})
     if scope in ("developer", "training_manager"):
         frame.insert(1, "name", [ctx.person_name(str(m)) for m in rows["member"]])
@@ -894,22 +894,6 @@ def metrics_frame(ctx: Context, scope: str) -> pd.DataFrame:
             for value, hide in zip(rows[metric], small, strict=True)
         ]
     return frame
-
-
-def _hidden_quarters(ctx: Context, rows: pd.DataFrame) -> list[bool]:
-    """Rows (quarters, years) whose learner figures are hidden, with complements per year."""
-    hidden = [0 < int(n) < ctx.fmt.min_group_size for n in rows["learners"]]
-    quarters = rows[rows["period_kind"] == "quarter"]
-    for _, group in quarters.groupby(["member", "fiscal_year"], sort=False):
-        flags = suppressed_cells(
-            [int(n) for n in group["enrollments"]],
-            ctx.fmt.min_group_size,
-        )
-        primary = [hidden[i] for i in group.index]
-        if sum(primary) == 1:
-            for i, flag in zip(group.index, flags, strict=True):
-                hidden[i] = hidden[i] or flag
-    return hidden
 
 
 def _raw(ctx: Context, row: pd.Series | None, metric: str) -> object:

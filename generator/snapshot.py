@@ -19,6 +19,7 @@ from generator.findings import Finding
 from generator.formatting import Formatter
 from generator.goals import Assignment, GoalResult
 from generator.metrics import Metrics
+from generator.privacy import hidden_rows
 from generator.report import Report
 
 FORMAT = 1
@@ -95,16 +96,20 @@ def metric_table(metrics: Metrics, fmt: Formatter) -> dict[str, Any]:
     names = metric_names(metrics)
     table = metrics.table
     rows = []
-    for record in table[KEY_COLUMNS + names].itertuples(index=False):
-        scope, member, period, learners, *values = record
-        shown = not fmt.hidden("learners", _number(learners))
+    hidden = hidden_rows(table, fmt.min_group_size)
+    records = table[KEY_COLUMNS + names].itertuples(index=False)
+    for (scope, member, period, learners, *values), hide in zip(records, hidden, strict=True):
+        shown = not hide
         rows.append(
             [
                 str(scope),
                 str(member),
                 str(period),
                 _number(learners) if shown else None,
-                *(_figure(n, v, learners, fmt) for n, v in zip(names, values, strict=True)),
+                *(
+                    None if hide and fmt.hidden(n, 1) else _figure(n, v, learners, fmt)
+                    for n, v in zip(names, values, strict=True)
+                ),
             ]
         )
     return {"columns": KEY_COLUMNS + names, "rows": rows}

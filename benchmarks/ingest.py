@@ -31,7 +31,7 @@ from harness import (
 KINDS = {
     "pyarrow": "pyarrow.csv.read_csv",
     "pandas": "pandas.read_csv (parse_dates)",
-    "duckdb": "duckdb read_csv into a table",
+    "duckdb": "duckdb read_csv (text) into a table",
     "ingest": "ingest (this project)",
 }
 MAX_RATIO = 2.0
@@ -66,7 +66,9 @@ def child(kind: str, project_dir: Path) -> None:
 
         connection = duckdb.connect()
         seconds, _ = timed(
-            lambda: connection.execute("CREATE TABLE e AS SELECT * FROM read_csv(?)", [str(path)])
+            lambda: connection.execute(
+                "CREATE TABLE e AS SELECT * FROM read_csv(?, all_varchar = true)", [str(path)]
+            )
         )
         child_result(seconds)
     elif kind == "ingest":

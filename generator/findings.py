@@ -149,6 +149,7 @@ def spread_low_completion(project: Project, metrics: Metrics) -> Iterator[Findin
     year = _latest_year(metrics)
     concentrated = {f.member for f in module_dropoff(project, metrics)}
     breakdown = metrics.breakdown[metrics.breakdown["period"] == year]
+    by_course = {course: rows for course, rows in breakdown.groupby("course_id", sort=False)}
     for _, row in _rows(metrics, "course", year).iterrows():
         course_id = str(row["member"])
         rate = row["completion_rate"]
@@ -156,10 +157,8 @@ def spread_low_completion(project: Project, metrics: Metrics) -> Iterator[Findin
             continue
         if rate >= t.high_completion - t.department_gap:
             continue
-        departments = breakdown[
-            (breakdown["course_id"] == course_id)
-            & (breakdown["enrollments"] >= project.settings.min_group_size)
-        ]
+        of_course = by_course.get(course_id, breakdown.iloc[:0])
+        departments = of_course[of_course["enrollments"] >= project.settings.min_group_size]
         if len(departments) < 2:
             continue
         low = departments[departments["completion_rate"] < t.high_completion - t.department_gap]

@@ -8,6 +8,7 @@ plus ``<metric>__prev`` and ``<metric>__change`` columns.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -45,21 +46,30 @@ class Metrics:
     report_date: date
     excluded_after_report_date: int
 
+    @functools.cached_property
+    def _positions(self) -> dict[tuple[str, str, str], int]:
+        """(scope, member, period) -> row position, built once: lookups stay O(1) per page."""
+        keys = zip(self.table["scope"], self.table["member"], self.table["period"], strict=True)
+        return {(str(a), str(b), str(c)): i for i, (a, b, c) in enumerate(keys)}
+
+    @functools.cached_property
+    def _member_rows(self) -> dict[tuple[str, str, str], list[int]]:
+        rows: dict[tuple[str, str, str], list[int]] = {}
+        keys = zip(
+            self.table["scope"], self.table["member"], self.table["period_kind"], strict=True
+        )
+        for i, (scope, member, kind) in enumerate(keys):
+            rows.setdefault((str(scope), str(member), str(kind)), []).append(i)
+        return rows
+
     def row(self, scope: str, member: str, period: str) -> pd.Series | None:
-        found = self.table[
-            (self.table["scope"] == scope)
-            & (self.table["member"] == member)
-            & (self.table["period"] == period)
-        ]
-        return None if found.empty else found.iloc[0]
+        position = self._positions.get((scope, member, period))
+        return None if position is None else self.table.iloc[position]
 
     def series(self, scope: str, member: str, metric: str, kind: str = "quarter") -> pd.DataFrame:
         """period, value of one metric for one member, in time order."""
-        rows = self.table[
-            (self.table["scope"] == scope)
-            & (self.table["member"] == member)
-            & (self.table["period_kind"] == kind)
-        ]
+        rows = self.table.iloc[self._member_rows.get((scope, member, kind), [])]
+        rows = rows.sort_values("period", kind="stable")
         return rows[["period", metric]].rename(columns={metric: "value"}).reset_index(drop=True)
 
 

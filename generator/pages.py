@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -118,6 +118,14 @@ class Context:
         self.departments = sorted(str(d) for d in departments)
         self.department_slug = slugs("department", self.departments)
         self.period_slug = {p: p.lower() for p in self.metrics.quarters + self.metrics.years}
+        # Indexes built once: looking things up per course by filtering whole frames or lists
+        # would make the report quadratic in the number of courses.
+        self.goals_of = _grouped(report.goals, lambda r: (r.scope, r.member))
+        self.findings_of = _grouped(report.findings, lambda f: (f.scope, f.member))
+        self.breakdown_of_course = _frames_by(self.metrics.breakdown, "course_id")
+        self.breakdown_of_department = _frames_by(self.metrics.breakdown, "department")
+        self.modules_of = _frames_by(self.metrics.modules, "course_id")
+        self.distributions_of = _frames_by(self.metrics.distributions, ["scope", "member"])
         self.latest_quarter = self.metrics.quarters[-1] if self.metrics.quarters else ""
         self.latest_year = self.metrics.years[-1] if self.metrics.years else ""
 
@@ -214,6 +222,24 @@ class Context:
         path = f"downloads/{name}.csv"
         self.pages.downloads[path] = csv_text(frame)
         return f"{self.up(depth)}{path}"
+
+
+T = TypeVar("T")
+
+
+def _grouped(
+    items: Iterable[T], key: Callable[[T], tuple[str, str]]
+) -> dict[tuple[str, str], list[T]]:
+    groups: dict[tuple[str, str], list[T]] = {}
+    for item in items:
+        groups.setdefault(key(item), []).append(item)
+    return groups
+
+
+def _frames_by(frame: pd.DataFrame, key: str | list[str]) -> dict[Any, pd.DataFrame]:
+    if frame.empty:
+        return {}
+    return {name: group for name, group in frame.groupby(key, sort=False)}
 
 
 def _int(value: object) -> int | None:
@@ -646,8 +672,8 @@ def course_page(ctx: Context, course: Course) -> None:
     year, quarter = ctx.latest_year, ctx.latest_quarter
     row = ctx.row("course", course.id, year)
     funnel = _funnel(ctx, page, row)
-    modules = ctx.metrics.modules
-    module_rows = modules[(modules["course_id"] == course.id) & (modules["period"] == year)]
+    modules = ctx.modules_of.get(course.id, ctx.metrics.modules.iloc[:0])
+    module_rows = modules[modules["period"] == year]
     dropoff = ""
     if not module_rows.empty and module_rows["reached"].max() >= ctx.fmt.min_group_size:
         frame = pd.DataFrame(
@@ -703,16 +729,14 @@ def course_page(ctx: Context, course: Course) -> None:
             ctx,
             [
                 r
-                for r in ctx.report.goals
-                if r.scope == "course"
-                and r.member == course.id
-                and r.period in (quarter, year, *ctx.metrics.quarters[-4:])
+                for r in ctx.goals_of.get(("course", course.id), [])
+                if r.period in (quarter, year, *ctx.metrics.quarters[-4:])
             ],
             1,
         ),
         findings=findings_table(
             ctx,
-            [f for f in ctx.report.findings if f.scope == "course" and f.member == course.id],
+            ctx.findings_of.get(("course", course.id), []),
             1,
         ),
     )
@@ -749,13 +773,8 @@ def _funnel(ctx: Context, page: str, row: pd.Series | None) -> str:
 def _distribution(
     ctx: Context, page: str, scope: str, member: str, measure: str, title: str, period: str
 ) -> str:
-    d = ctx.metrics.distributions
-    rows = d[
-        (d["scope"] == scope)
-        & (d["member"] == member)
-        & (d["measure"] == measure)
-        & (d["period"] == period)
-    ]
+    d = ctx.distributions_of.get((scope, member), ctx.metrics.distributions.iloc[:0])
+    rows = d[(d["measure"] == measure) & (d["period"] == period)]
     if rows.empty or rows["learners"].sum() < ctx.fmt.min_group_size:
         return ""
     width = 10.0 if measure == "score" else 0.25
@@ -779,8 +798,8 @@ def _distribution(
 
 
 def _department_table(ctx: Context, course_id: str, period: str) -> Table:
-    b = ctx.metrics.breakdown
-    rows = b[(b["course_id"] == course_id) & (b["period"] == period)].sort_values("department")
+    b = ctx.breakdown_of_course.get(course_id, ctx.metrics.breakdown.iloc[:0])
+    rows = b[b["period"] == period].sort_values("department")
     table = Table(["Department", "Enrolments", "Completion rate", "Average score"], [])
     for r, figures in _breakdown_figures(ctx, rows):
         table.rows.append([ctx.department_link(str(r["department"]), 1), *figures])
@@ -813,10 +832,8 @@ def index_courses(ctx: Context) -> None:
         row = ctx.row("course", course.id, year)
         statuses = [
             r.status
-            for r in ctx.report.goals
-            if r.scope == "course"
-            and r.member == course.id
-            and r.period in (ctx.latest_quarter, year)
+            for r in ctx.goals_of.get(("course", course.id), [])
+            if r.period in (ctx.latest_quarter, year)
         ]
         status = _worst(statuses)
         rows.append(
@@ -1243,8 +1260,8 @@ def index_roles(ctx: Context) -> None:
 def department_page(ctx: Context, department: str) -> None:
     page = f"departments/{ctx.department_slug[department]}.md"
     year = ctx.latest_year
-    b = ctx.metrics.breakdown
-    rows = b[(b["department"] == department) & (b["period"] == year)].sort_values("course_id")
+    b = ctx.breakdown_of_department.get(department, ctx.metrics.breakdown.iloc[:0])
+    rows = b[b["period"] == year].sort_values("course_id")
     table = Table(["Course", "Kind", "Enrolments", "Completion rate", "Average score"], [])
     for r, figures in _breakdown_figures(ctx, rows):
         course = ctx.project.course_by_id.get(str(r["course_id"]))
@@ -1273,7 +1290,7 @@ def department_page(ctx: Context, department: str) -> None:
         courses=table,
         findings=findings_table(
             ctx,
-            [f for f in ctx.report.findings if f.scope == "department" and f.member == department],
+            ctx.findings_of.get(("department", department), []),
             1,
         ),
     )

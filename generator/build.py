@@ -6,14 +6,14 @@ reports progress.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import os
-from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import charts, site
+from generator import charts, site, svgs
 from generator.pages import PageSet, render_pages
 from generator.report import Report, build_report
 
@@ -22,27 +22,40 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
 
 
+class Timings(dict[str, float]):
+    """Seconds per build stage, in the order the stages ran (for logs and benchmarks)."""
+
+    @contextlib.contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self[name] = self.get(name, 0.0) + time.perf_counter() - start
+
+
 @dataclass(frozen=True)
 class BuildResult:
     report: Report
     pages: PageSet
     written: site.WriteResult
     site_dir: Path | None
+    timings: Timings = field(default_factory=Timings)
+    svg_cache_hits: int = 0
+    incremental: bool = False
 
 
-def render_svgs(specs: Mapping[str, charts.Spec], workers: int | None = None) -> dict[str, str]:
-    """Static SVGs of every chart; vl-convert releases the GIL, so threads use both cores."""
-    workers = workers or min(4, os.cpu_count() or 1)
-    paths = sorted(specs)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        rendered = list(pool.map(lambda path: charts.svg(specs[path]), paths))
-    return dict(zip(paths, rendered, strict=True))
+def render_svgs(
+    specs: Mapping[str, charts.Spec], cache: Path | None = None, workers: int | None = None
+) -> dict[str, str]:
+    """Static SVGs of every chart (see :mod:`generator.svgs`: cached, in worker processes)."""
+    return svgs.render_svgs(specs, cache, workers)[0]
 
 
-def generated_files(pages: PageSet) -> dict[str, str | bytes]:
+def generated_files(pages: PageSet, svg_cache: Path | None = None) -> dict[str, str | bytes]:
     files: dict[str, str | bytes] = {}
     files.update(pages.markdown)
-    files.update(render_svgs(pages.charts))
+    files.update(render_svgs(pages.charts, svg_cache))
     files.update(pages.downloads)
     return files
 
@@ -53,16 +66,25 @@ def build(
     as_of: str | None = None,
     strict: bool = False,
     run_mkdocs: bool = True,
+    incremental: bool = True,
     progress: Progress = lambda _: None,
 ) -> BuildResult:
-    progress("Reading config and LMS exports, computing metrics")
-    report = build_report(project_dir, as_of=as_of)
+    """``incremental``: reuse cached SVGs and re-render only the pages whose Markdown changed
+    when site/ was built from the same mkdocs.yml and set of files (else a clean build)."""
+    timings = Timings()
+    with timings.stage("report"):
+        progress("Reading config and LMS exports, computing metrics")
+        report = build_report(project_dir, as_of=as_of)
     if strict:
         _fail_on_rejections(report)
-    progress(f"Writing pages as of {report.report_date}")
-    pages = render_pages(report)
-    progress(f"Drawing {len(pages.charts)} static charts")
-    files = generated_files(pages)
+    with timings.stage("pages"):
+        progress(f"Writing pages as of {report.report_date}")
+        pages = render_pages(report)
+    with timings.stage("svgs"):
+        progress(f"Drawing {len(pages.charts)} static charts")
+        cache = project_dir / svgs.CACHE_SUBDIR if incremental else None
+        drawn, hits = svgs.render_svgs(pages.charts, cache)
+    files: dict[str, str | bytes] = {**pages.markdown, **drawn, **pages.downloads}
     files.update(site.asset_files())
     config_text = site.mkdocs_yml_text(
         project_dir,
@@ -71,20 +93,37 @@ def build(
         report.project.settings.site_url,
     )
     site_dir = None
+    reuse = False
     # Everything is built from a staging copy of site_src/; site_src/, mkdocs.yml and site/
     # change only once the whole build has succeeded (a failure or a kill leaves them as
     # they were).
     with site.staged_directory(project_dir / "site_src") as staging:
-        written = site.write_generated(staging, files)
+        with timings.stage("write"):
+            written = site.write_generated(staging, files)
         log.info("site_src: %s", written.summary())
         if run_mkdocs:
             progress("Building the site with MkDocs")
-            with site.staged_config(project_dir, config_text, staging) as config:
-                site_dir = site.build_site(project_dir, strict=True, config=config)
+            site_dir, reuse = _mkdocs(project_dir, config_text, staging, incremental, timings)
     mkdocs_yml = project_dir / "mkdocs.yml"
     if not mkdocs_yml.exists() or mkdocs_yml.read_text("utf-8") != config_text:
         site.write_text_atomically(mkdocs_yml, config_text)
-    return BuildResult(report, pages, written, site_dir)
+    log.info("build stages: %s", ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()))
+    return BuildResult(report, pages, written, site_dir, timings, hits, reuse)
+
+
+def _mkdocs(
+    project_dir: Path, config_text: str, staging: Path, incremental: bool, timings: Timings
+) -> tuple[Path, bool]:
+    """mkdocs build of the staged sources; incremental when site/ came from the same config
+    and set of files. Returns site/ and whether the build was incremental."""
+    with timings.stage("write"):
+        stamp = site.build_stamp(config_text, staging)
+        reuse = incremental and site.can_build_incrementally(project_dir, stamp)
+        site.forget_stamp(project_dir)  # until the new site/ is in place
+    with timings.stage("mkdocs"), site.staged_config(project_dir, config_text, staging) as config:
+        site_dir = site.build_site(project_dir, strict=True, config=config, incremental=reuse)
+    site.save_stamp(project_dir, stamp)
+    return site_dir, reuse
 
 
 def _fail_on_rejections(report: Report) -> None:

@@ -517,10 +517,13 @@ def build_site(
     *,
     site_dir: Path | None = None,
     config: Path | None = None,
+    incremental: bool = False,
 ) -> Path:
     """``mkdocs build`` into a temp dir beside site/, then swap it in: a failed build leaves
     the previous site/ whole. Raises BuildError with mkdocs' warnings on failure. ``config``
-    replaces the project's mkdocs.yml (a staged configuration, see :func:`staged_config`)."""
+    replaces the project's mkdocs.yml (a staged configuration, see :func:`staged_config`).
+    ``incremental``: re-render only pages whose source changed since the previous site was
+    built; only for a site built from the same config and set of files (:func:`build_stamp`)."""
     project_dir = project_dir.resolve()
     config = config or project_dir / "mkdocs.yml"
     if not config.exists():
@@ -528,8 +531,14 @@ def build_site(
     target = site_dir or project_dir / "site"
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.build-", dir=target.parent))
-    command = _mkdocs("build", "--clean", "--config-file", str(config), "--site-dir", str(tmp))
-    command.append("--strict" if strict else "--no-strict")
+    if incremental and strict and target.is_dir():
+        # Start from the previous site; generator.incremental re-renders changed pages only.
+        tmp.rmdir()
+        _link_tree(target, tmp)
+        command = [sys.executable, "-m", "generator.incremental", str(config), str(tmp)]
+    else:
+        command = _mkdocs("build", "--clean", "--config-file", str(config), "--site-dir", str(tmp))
+        command.append("--strict" if strict else "--no-strict")
     log.info("running %s", " ".join(command[2:]))
     try:
         done = subprocess.run(command, cwd=project_dir, capture_output=True, text=True, check=False)
@@ -549,6 +558,52 @@ def build_site(
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return target
+
+
+# --- what the previous site was built from (for incremental builds) ------------------------
+
+CACHE_DIR = ".accountability-cache"
+STAMP = "site-stamp.json"
+
+
+def build_stamp(config_text: str, docs_dir: Path) -> str:
+    """A digest of what makes an incremental build unsafe when it changes: mkdocs.yml (nav
+    included), the set of source files (added or removed pages change links and the search
+    index) and the MkDocs and Material versions."""
+    from importlib.metadata import version
+
+    names = sorted(str(p.relative_to(docs_dir)) for p in docs_dir.rglob("*") if not p.is_dir())
+    parts = [config_text, version("mkdocs"), version("mkdocs-material"), *names]
+    return digest("\0".join(parts).encode("utf-8"))
+
+
+def _site_mark(site_dir: Path) -> int:
+    """Changes whenever anything else rebuilds site/ (its search index is always rewritten)."""
+    try:
+        return (site_dir / "search" / "search_index.json").stat().st_mtime_ns
+    except FileNotFoundError:
+        return -1
+
+
+def can_build_incrementally(project_dir: Path, stamp: str) -> bool:
+    """Whether site/ was built by us from inputs with this stamp and not touched since."""
+    try:
+        saved = json.loads((project_dir / CACHE_DIR / STAMP).read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    site_dir = project_dir / "site"
+    return saved == {"stamp": stamp, "site": _site_mark(site_dir)} and site_dir.is_dir()
+
+
+def save_stamp(project_dir: Path, stamp: str) -> None:
+    cache = project_dir / CACHE_DIR
+    cache.mkdir(exist_ok=True)
+    body = {"stamp": stamp, "site": _site_mark(project_dir / "site")}
+    write_text_atomically(cache / STAMP, json.dumps(body, sort_keys=True) + "\n")
+
+
+def forget_stamp(project_dir: Path) -> None:
+    (project_dir / CACHE_DIR / STAMP).unlink(missing_ok=True)
 
 
 def serve(project_dir: Path, dev_addr: str = "127.0.0.1:8000") -> int:

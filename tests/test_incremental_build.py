@@ -1,0 +1,128 @@
+"""Rebuilds: after one goal's target changes, only the pages whose content changed are written
+and re-rendered, and the site equals a clean build; cached SVGs equal freshly drawn ones."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from site_fixture import _specs
+
+from generator import charts, svgs
+from generator.build import build
+from generator.incremental import merge_search_index
+
+TINY = Path(__file__).parent / "fixtures" / "tiny"
+
+
+def tree(directory: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
+
+
+def mtimes(site: Path) -> dict[str, int]:
+    return {str(p.relative_to(site)): p.stat().st_mtime_ns for p in site.rglob("*.html")}
+
+
+def change_a_goal(project: Path) -> None:
+    goals = project / "config" / "goals.yaml"
+    goals.write_text(goals.read_text().replace('target: ">= 0.6"', 'target: ">= 0.4"'))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = tmp_path_factory.mktemp("incremental") / "tiny"
+    shutil.copytree(TINY, project)
+    assert not build(project).incremental  # nothing to start from
+    return project
+
+
+def copy_of(built: Path, destination: Path) -> Path:
+    shutil.copytree(built, destination)  # copy2 keeps mtimes, so the copy may rebuild
+    return destination
+
+
+@pytest.mark.slow
+def test_rebuild_after_a_goal_change_renders_only_changed_pages_and_equals_a_clean_build(
+    built: Path, tmp_path: Path
+) -> None:
+    incremental, clean = copy_of(built, tmp_path / "inc"), copy_of(built, tmp_path / "clean")
+    before = mtimes(incremental / "site")
+    change_a_goal(incremental)
+    change_a_goal(clean)
+
+    rebuilt = build(incremental)
+    full = build(clean, incremental=False)
+
+    assert rebuilt.incremental and not full.incremental
+    assert rebuilt.written.written == full.written.written
+    changed_pages = {p for p in rebuilt.written.written if p.endswith(".md")}
+    assert changed_pages and len(changed_pages) < len(rebuilt.pages.markdown)
+    after = mtimes(incremental / "site")
+    rerendered = {p for p in after if after[p] != before.get(p)}
+    assert rerendered == {p.removesuffix(".md") + ".html" for p in changed_pages} | {"404.html"}
+    # The same files with the same bytes as the clean build: pages, search index, sitemap.
+    assert tree(incremental / "site") == tree(clean / "site")
+    assert tree(incremental / "site_src") == tree(clean / "site_src")
+
+
+@pytest.mark.slow
+def test_a_changed_mkdocs_yml_gets_a_clean_build(built: Path, tmp_path: Path) -> None:
+    project = copy_of(built, tmp_path / "renamed")
+    config = project / "config" / "project.yaml"
+    config.write_text(config.read_text().replace("organisation: Tiny Co", "organisation: Tin Co"))
+    result = build(project)
+    assert not result.incremental
+    assert "Tin Co" in (project / "site" / "index.html").read_text("utf-8")
+
+
+@pytest.mark.slow
+def test_a_site_built_by_someone_else_gets_a_clean_build(built: Path, tmp_path: Path) -> None:
+    project = copy_of(built, tmp_path / "touched")
+    index = project / "site" / "search" / "search_index.json"
+    index.write_text(index.read_text("utf-8"), "utf-8")  # as another mkdocs build would
+    assert not build(project).incremental
+
+
+def test_cached_svgs_are_byte_identical_to_fresh_ones(tmp_path: Path) -> None:
+    specs = {f"charts/{name}.svg": spec for name, (_title, spec) in _specs().items()}
+    cache = tmp_path / "svg"
+    first, hits = svgs.render_svgs(specs, cache, workers=1)
+    assert hits == 0
+    assert first == {path: charts.svg(spec) for path, spec in specs.items()}
+    again, hits = svgs.render_svgs(specs, cache, workers=1)
+    assert hits == len(specs) and again == first
+    assert len(list(cache.glob("*.svg"))) == len({svgs.spec_key(s) for s in specs.values()})
+
+
+def test_a_changed_spec_misses_the_cache(tmp_path: Path) -> None:
+    _name, (_title, spec) = next(iter(_specs().items()))
+    changed = {**spec, "title": "Another title"}
+    svgs.render_svgs({"a.svg": spec}, tmp_path)
+    drawn, hits = svgs.render_svgs({"a.svg": changed}, tmp_path)
+    assert hits == 0 and drawn["a.svg"] == charts.svg(changed)
+
+
+@pytest.mark.slow
+def test_worker_processes_draw_the_same_svgs(tmp_path: Path) -> None:
+    specs = [spec for _title, spec in _specs().values()] * 5
+    assert len(specs) >= svgs.MIN_FOR_POOL
+    assert svgs.render_all(specs, workers=2) == [charts.svg(spec) for spec in specs]
+
+
+def test_search_index_merge_keeps_clean_build_order() -> None:
+    def entry(location: str) -> dict[str, str]:
+        return {"location": location, "title": location, "text": ""}
+
+    previous = {
+        "config": {"lang": ["en"]},
+        "docs": [entry("index.html"), entry("a.html"), entry("a.html#x"), entry("b.html")],
+    }
+    built = {"config": {"lang": ["en"]}, "docs": [entry("a.html"), entry("a.html#y")]}
+    merged = merge_search_index(previous, built, ["index.html", "a.html", "b.html"], {"a.html"})
+    assert [e["location"] for e in merged["docs"]] == ["index.html", "a.html", "a.html#y", "b.html"]

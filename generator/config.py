@@ -8,6 +8,7 @@ collected and raised together as ``ProblemsFound``, each located at ``file:line`
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 from collections.abc import Iterator
@@ -98,6 +99,16 @@ class Thresholds(Model):
     """... and an average score below this is completed but not learned."""
 
 
+class SparkSettings(Model):
+    """Where the ``spark`` engine runs."""
+
+    master: str | None = None
+    """Master URL (spark://host:7077, yarn, k8s://..., local[4]); default: $SPARK_MASTER, else a
+    --master in $PYSPARK_SUBMIT_ARGS or spark-defaults.conf, else local[2]."""
+    config: dict[str, str | int | float | bool] = Field(default_factory=dict)
+    """Spark properties, such as spark.executor.memory: 8g."""
+
+
 class ProjectFile(Model):
     """project.yaml: the organisation and where its LMS data is."""
 
@@ -115,7 +126,9 @@ class ProjectFile(Model):
     """Where the site is served (such as https://intranet.example/training/). Optional; Material's
     instant navigation (page changes without a reload) works only when it is set."""
     engine: Literal["duckdb", "spark"] = "duckdb"
-    """Where raw rows become metric tables."""
+    """Where raw rows become metric tables: embedded DuckDB, or Spark (local or a cluster)."""
+    spark: SparkSettings = Field(default_factory=SparkSettings)
+    """Spark session settings (engine: spark)."""
     sources: list[Source] = Field(default_factory=list)
     """The LMS exports."""
     thresholds: Thresholds = Field(default_factory=Thresholds)
@@ -341,11 +354,11 @@ class Project:
     def calendar(self) -> FiscalCalendar:
         return FiscalCalendar(self.settings.fiscal_year_start_month)
 
-    @property
+    @functools.cached_property
     def course_by_id(self) -> dict[str, Course]:
         return {course.id: course for course in self.courses}
 
-    @property
+    @functools.cached_property
     def person_by_id(self) -> dict[str, Person]:
         return {person.id: person for person in self.people}
 

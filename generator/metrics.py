@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -62,15 +63,42 @@ class Metrics:
             rows.setdefault((str(scope), str(member), str(kind)), []).append(i)
         return rows
 
-    def row(self, scope: str, member: str, period: str) -> pd.Series | None:
+    @functools.cached_property
+    def _columns(self) -> dict[str, np.ndarray]:
+        return {name: self.table[name].to_numpy() for name in self.table.columns}
+
+    def row(self, scope: str, member: str, period: str) -> Row | None:
         position = self._positions.get((scope, member, period))
-        return None if position is None else self.table.iloc[position]
+        return None if position is None else Row(self._columns, position)
 
     def series(self, scope: str, member: str, metric: str, kind: str = "quarter") -> pd.DataFrame:
-        """period, value of one metric for one member, in time order."""
-        rows = self.table.iloc[self._member_rows.get((scope, member, kind), [])]
-        rows = rows.sort_values("period", kind="stable")
-        return rows[["period", metric]].rename(columns={metric: "value"}).reset_index(drop=True)
+        """period, value of one metric for one member, in time order (the table is sorted)."""
+        positions = self._member_rows.get((scope, member, kind), [])
+        return pd.DataFrame(
+            {
+                "period": self._columns["period"][positions],
+                "value": self._columns[metric][positions],
+            }
+        )
+
+
+class Row:
+    """One row of the metric table, read from its columns: a wide pandas row is slow to make,
+    and pages read thousands of them."""
+
+    def __init__(self, columns: dict[str, np.ndarray], position: int):
+        self._columns, self._position = columns, position
+
+    def __getitem__(self, key: str | list[str]) -> Any:
+        if isinstance(key, list):
+            return pd.Series([self[k] for k in key], index=key)
+        return self._columns[key][self._position]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._columns
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self._columns else default
 
 
 def period_label(fiscal_year: int, quarter: int) -> str:

@@ -22,6 +22,7 @@ from generator.config import Course, Person, Project
 from generator.findings import Finding
 from generator.formatting import DASH, Formatter, is_missing, link, text
 from generator.goals import MISSED, NO_DATA, STATUSES, Assignment, GoalResult
+from generator.metrics import Row
 from generator.paths import slugs
 from generator.privacy import hidden_rows, suppressed_cells
 from generator.report import Report
@@ -125,12 +126,14 @@ class Context:
         self.breakdown_of_course = _frames_by(self.metrics.breakdown, "course_id")
         self.breakdown_of_department = _frames_by(self.metrics.breakdown, "department")
         self.modules_of = _frames_by(self.metrics.modules, "course_id")
-        self.distributions_of = _frames_by(self.metrics.distributions, ["scope", "member"])
+        self.distributions_of = _frames_by(
+            self.metrics.distributions, ["scope", "member", "measure", "period"]
+        )
         self.latest_quarter = self.metrics.quarters[-1] if self.metrics.quarters else ""
         self.latest_year = self.metrics.years[-1] if self.metrics.years else ""
 
     # -- lookups
-    def row(self, scope: str, member: str, period: str) -> pd.Series | None:
+    def row(self, scope: str, member: str, period: str) -> Row | None:
         return self.metrics.row(scope, member, period)
 
     def person_name(self, person_id: str) -> str:
@@ -194,12 +197,12 @@ class Context:
         return ", ".join(self.person_link(p, depth) for p in assignment.people)
 
     # -- figures
-    def figure(self, row: pd.Series | None, metric: str) -> str:
+    def figure(self, row: Row | None, metric: str) -> str:
         if row is None:
             return DASH
         return self.fmt.value(metric, row.get(metric), int(row["learners"]))
 
-    def change(self, row: pd.Series | None, metric: str) -> str:
+    def change(self, row: Row | None, metric: str) -> str:
         if row is None:
             return DASH
         return self.fmt.change(
@@ -573,17 +576,12 @@ def goals_page(ctx: Context) -> None:
         members = sorted({r.member for r in results})
         evaluated = {r.period for r in results}
         periods = [p for p in [*ctx.metrics.quarters[-4:], ctx.latest_year] if p in evaluated]
+        status = {(r.member, r.period): STATUS_ICON[r.status] for r in results}
         matrix = Table(
             ["Scope"] + [text(p) for p in periods],
             [
                 [ctx.member_link(goal.scope.level, m, 0)]
-                + [
-                    next(
-                        (STATUS_ICON[r.status] for r in results if r.member == m and r.period == p),
-                        DASH,
-                    )
-                    for p in periods
-                ]
+                + [status.get((m, p), DASH) for p in periods]
                 for m in members
             ],
         )
@@ -743,7 +741,7 @@ def course_page(ctx: Context, course: Course) -> None:
     ctx.pages.markdown[page] = md
 
 
-def _funnel(ctx: Context, page: str, row: pd.Series | None) -> str:
+def _funnel(ctx: Context, page: str, row: Row | None) -> str:
     if row is None or int(row["enrollments"]) < ctx.fmt.min_group_size:
         return ""
     stages = [
@@ -773,8 +771,9 @@ def _funnel(ctx: Context, page: str, row: pd.Series | None) -> str:
 def _distribution(
     ctx: Context, page: str, scope: str, member: str, measure: str, title: str, period: str
 ) -> str:
-    d = ctx.distributions_of.get((scope, member), ctx.metrics.distributions.iloc[:0])
-    rows = d[(d["measure"] == measure) & (d["period"] == period)]
+    rows = ctx.distributions_of.get(
+        (scope, member, measure, period), ctx.metrics.distributions.iloc[:0]
+    )
     if rows.empty or rows["learners"].sum() < ctx.fmt.min_group_size:
         return ""
     width = 10.0 if measure == "score" else 0.25
@@ -913,7 +912,7 @@ def metrics_frame(ctx: Context, scope: str) -> pd.DataFrame:
     return frame
 
 
-def _raw(ctx: Context, row: pd.Series | None, metric: str) -> object:
+def _raw(ctx: Context, row: Row | None, metric: str) -> object:
     """A figure for CSV: the number, or the suppression text."""
     if row is None:
         return None

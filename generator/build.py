@@ -15,7 +15,7 @@ from pathlib import Path
 
 from generator import charts, site, svgs
 from generator.pages import PageSet, render_pages
-from generator.report import Report, build_report
+from generator.report import Report, build_report, engine_name
 
 log = logging.getLogger(__name__)
 
@@ -68,13 +68,14 @@ def build(
     run_mkdocs: bool = True,
     incremental: bool = True,
     progress: Progress = lambda _: None,
+    engine: str | None = None,
 ) -> BuildResult:
     """``incremental``: reuse cached SVGs and re-render only the pages whose Markdown changed
     when site/ was built from the same mkdocs.yml and set of files (else a clean build)."""
     timings = Timings()
     with timings.stage("report"):
         progress("Reading config and LMS exports, computing metrics")
-        report = build_report(project_dir, as_of=as_of)
+        report = build_report(project_dir, as_of=as_of, engine=engine_name(engine))
     if strict:
         _fail_on_rejections(report)
     with timings.stage("pages"):

@@ -20,6 +20,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
+engine_option = click.option(
+    "--engine",
+    type=click.Choice(["duckdb", "spark"]),
+    default=None,
+    help="Where raw rows become metric tables. Default: project.yaml's engine (duckdb).",
+)
 project_option = click.option(
     "--project",
     "project_dir",
@@ -72,12 +78,13 @@ def cli(verbose: bool) -> None:
 @project_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
 @click.option("--strict", is_flag=True, help="Treat any rejected LMS row as a problem.")
+@engine_option
 @user_errors
-def validate(project_dir: Path, as_json: bool, strict: bool) -> None:
+def validate(project_dir: Path, as_json: bool, strict: bool, engine: str | None) -> None:
     """Check config/*.yaml and read the LMS exports; exit 0 when valid, 1 when not."""
     from generator.validate import validate_project
 
-    result = validate_project(project_dir, strict=strict)
+    result = validate_project(project_dir, strict=strict, engine=engine)
     if as_json:
         click.echo(json.dumps(result.as_dict(), indent=2, sort_keys=True))
     else:
@@ -118,7 +125,7 @@ def demo_data(out_dir: Path, learners: int, courses: int, rows: int | None, seed
     )
 
 
-@cli.command(epilog="\b\nExample: accountability build --project . --as-of 2025-Q4")
+@cli.command(epilog="\b\nExample: accountability build --project . --as-of 2025-Q4 --engine spark")
 @project_option
 @click.option(
     "--as-of",
@@ -130,8 +137,11 @@ def demo_data(out_dir: Path, learners: int, courses: int, rows: int | None, seed
 )
 @click.option("--strict", is_flag=True, help="Fail when any LMS row is rejected.")
 @click.option("--no-mkdocs", is_flag=True, help="Write site_src/ only; skip mkdocs build.")
+@engine_option
 @user_errors
-def build(project_dir: Path, as_of: str | None, strict: bool, no_mkdocs: bool) -> None:
+def build(
+    project_dir: Path, as_of: str | None, strict: bool, no_mkdocs: bool, engine: str | None
+) -> None:
     """Compute the report, write its Markdown into site_src/ and build the site into site/."""
     from generator.build import build as run_build
 
@@ -142,6 +152,7 @@ def build(project_dir: Path, as_of: str | None, strict: bool, no_mkdocs: bool) -
             strict=strict,
             run_mkdocs=not no_mkdocs,
             progress=lambda message: status.update(message),
+            engine=engine,
         )
     report = result.report
     missed = sum(1 for r in report.goals if r.status == "missed")

@@ -7,9 +7,10 @@ small pandas frames of aggregates this module returns; learner rows never leave 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeAlias
 
 import ibis
 import ibis.expr.types as ir
@@ -25,6 +26,8 @@ SCOPE_KEYS: dict[str, str | None] = {
     "department": "department",
 }
 OPEN_STATUSES = ("enrolled", "in_progress")
+# An input table: a pandas frame, or a frame the backend holds already (a Spark DataFrame).
+Frame: TypeAlias = Any
 # What the aggregates read of a row (with its course's attributes and enrolment period).
 COHORT_COLUMNS = (
     "learner_id",
@@ -62,7 +65,9 @@ class Aggregates:
 
 
 class Engine:
-    """Runs Ibis expressions on a backend; ``duckdb`` in-process by default."""
+    """Runs Ibis expressions on a backend; ``duckdb`` in-process by default. A backend whose
+    input tables are not pandas frames overrides ``table``, ``count`` and ``has_values``
+    (generator/spark.py)."""
 
     def __init__(self, backend: Any | None = None):
         self.backend = backend if backend is not None else ibis.duckdb.connect()
@@ -75,6 +80,12 @@ class Engine:
             self.backend.con.register(name, arrow)
             return self.backend.table(name)
         return self.backend.create_table(name, frame, overwrite=True)
+
+    def count(self, frame: Frame) -> int:
+        return len(frame)
+
+    def has_values(self, frame: Frame, column: str) -> bool:
+        return bool(frame[column].notna().any())
 
     def materialise(self, expr: ir.Table, name: str) -> ir.Table:
         """Compute ``expr`` once into a temporary table that later queries read."""
@@ -129,9 +140,15 @@ def _cohort_measures(rows: ir.Table) -> dict[str, ir.Value]:
         "scored": rows.score.count(),
         "score_sum": rows.score.sum(),
         "passed": (rows.score >= rows.pass_mark).sum(),
-        "median_minutes": rows.minutes.median(where=completed),
-        "minutes_ratio": (rows.minutes / rows.expected_minutes).median(where=completed),
+        "median_minutes": _median_of(rows.minutes, completed),
+        "minutes_ratio": _median_of(rows.minutes / rows.expected_minutes, completed),
     }
+
+
+def _median_of(values: ir.NumericColumn, where: ir.BooleanColumn) -> ir.NumericScalar:
+    # Nulls outside ``where`` rather than median(where=...): Ibis compiles that filter into the
+    # quantile argument on Spark, which must be a constant.
+    return ibis.ifelse(where, values, ibis.null("float64")).median()
 
 
 def _grouped(rows: ir.Table, scope: str, by_quarter: bool, measures: dict[str, Any]) -> ir.Table:
@@ -164,7 +181,7 @@ def _all_scopes(
 
 def aggregate(
     engine: Engine,
-    tables: dict[str, pd.DataFrame],
+    tables: Mapping[str, Frame],
     courses: pd.DataFrame,
     *,
     report_date: date,
@@ -179,7 +196,7 @@ def aggregate(
     """
     course_table = engine.table(courses, "courses")
     raw = engine.table(tables["enrollments"], "enrollments")
-    total_rows = len(tables["enrollments"])
+    total_rows = engine.count(tables["enrollments"])
     rows = as_of(raw, report_date).join(course_table, "course_id")
     if mandatory_only:
         rows = rows.filter(rows.mandatory)
@@ -207,7 +224,7 @@ def aggregate(
 
 
 def _modules(
-    engine: Engine, tables: dict[str, pd.DataFrame], cohort_rows: ir.Table, report_date: date
+    engine: Engine, tables: Mapping[str, Frame], cohort_rows: ir.Table, report_date: date
 ) -> pd.DataFrame:
     """Distinct learners reaching each module, per course, department and enrolment period."""
     activity = tables.get("activity")
@@ -220,10 +237,10 @@ def _modules(
         "module",
         "learners",
     ]
-    if activity is None or activity.empty:
+    if activity is None or not engine.count(activity):
         return pd.DataFrame(columns=columns)
     events = engine.table(activity, "activity")
-    if activity["active_on"].notna().any():
+    if engine.has_values(activity, "active_on"):
         events = events.filter(
             events.active_on.isnull() | (events.active_on.cast("date") <= ibis.literal(report_date))
         )
@@ -243,11 +260,11 @@ def _modules(
     return _sorted(_as_ints(engine.run(ibis.union(*parts))), columns[:-1])
 
 
-def _gains(engine: Engine, tables: dict[str, pd.DataFrame], cohort_rows: ir.Table) -> pd.DataFrame:
+def _gains(engine: Engine, tables: Mapping[str, Frame], cohort_rows: ir.Table) -> pd.DataFrame:
     """Post minus pre score per learner and course, summed per scope and enrolment period."""
     assessments = tables.get("assessments")
     columns = ["scope", "member", "fiscal_year", "quarter", "gain_learners", "gain_sum"]
-    if assessments is None or assessments.empty:
+    if assessments is None or not engine.count(assessments):
         return pd.DataFrame(columns=columns)
     scores = engine.table(assessments, "assessments")
     kind = scores.kind.lower()
@@ -263,14 +280,14 @@ def _gains(engine: Engine, tables: dict[str, pd.DataFrame], cohort_rows: ir.Tabl
 
 def _ratings(
     engine: Engine,
-    tables: dict[str, pd.DataFrame],
+    tables: Mapping[str, Frame],
     course_table: ir.Table,
     report_date: date,
     start_month: int,
 ) -> pd.DataFrame:
     """Survey ratings per scope and the period they were given in."""
     surveys = tables.get("surveys")
-    if surveys is None or surveys.empty or not surveys["answered_on"].notna().any():
+    if surveys is None or not engine.has_values(surveys, "answered_on"):
         return pd.DataFrame(
             columns=["scope", "member", "fiscal_year", "quarter", "responses", "rating_sum"]
         )

@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 
@@ -67,12 +68,11 @@ def default_report_date(project: Project, ingested: Ingested) -> date:
     """The last day of the latest complete quarter in the data (project.yaml may set it)."""
     if project.settings.report_date:
         return project.settings.report_date
-    rows = ingested.enrollments
-    latest = pd.concat([rows["enrolled_on"], rows["completed_on"], rows["withdrawn_on"]]).max()
-    if pd.isna(latest):
+    latest = ingested.latest_day()
+    if latest is None:
         quarters = project.budget_quarters()
         return project.calendar.last_day(quarters[-1]) if quarters else date.today()
-    return project.calendar.last_complete_quarter_end(pd.Timestamp(latest).date())
+    return project.calendar.last_complete_quarter_end(latest)
 
 
 def resolve_as_of(project: Project, ingested: Ingested, as_of: str | None) -> date:
@@ -90,15 +90,42 @@ def resolve_as_of(project: Project, ingested: Ingested, as_of: str | None) -> da
         ) from None
 
 
+EngineName = Literal["duckdb", "spark"]
+
+
+def engine_name(name: str | None) -> EngineName | None:
+    """A name from the command line (click has checked it) as an EngineName."""
+    if name is None:
+        return None
+    if name not in ("duckdb", "spark"):
+        raise AccountabilityError(f"unknown engine '{name}'; known engines: duckdb, spark")
+    return "spark" if name == "spark" else "duckdb"
+
+
+def read_data(project: Project, engine: EngineName | None = None) -> tuple[Ingested, Engine]:
+    """The LMS sources read for ``engine`` (default: project.yaml's ``engine``) and the engine
+    that aggregates them: with spark, Spark reads the generic CSV sources itself."""
+    if (engine or project.settings.engine) == "spark":
+        from generator import spark
+
+        spark_engine = spark.SparkEngine(spark.session(project.settings.spark))
+        return spark.ingest(project, spark_engine), spark_engine
+    return ingest(project), Engine()
+
+
 def build_report(
-    project_dir: Path, as_of: str | None = None, engine: Engine | None = None
+    project_dir: Path, as_of: str | None = None, engine: Engine | EngineName | None = None
 ) -> Report:
+    """The report; ``engine`` is an Engine, or the name of one to use instead of project.yaml's."""
     project = load_project(project_dir)
-    ingested = ingest(project)
+    if isinstance(engine, Engine):
+        ingested, chosen = ingest(project), engine
+    else:
+        ingested, chosen = read_data(project, engine)
     report_date = resolve_as_of(project, ingested, as_of)
     log.info("report date %s", report_date)
     aggregates = aggregate(
-        engine or Engine(),
+        chosen,
         ingested.tables,
         course_frame(project),
         report_date=report_date,

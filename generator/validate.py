@@ -8,7 +8,7 @@ from typing import Any
 
 from generator.config import Project, load_project
 from generator.errors import Problem, ProblemsFound
-from generator.ingest import Ingested, ingest
+from generator.ingest import Ingested
 
 
 @dataclass
@@ -83,11 +83,16 @@ class ValidationResult:
         return lines
 
 
-def validate_project(project_dir: Path, *, strict: bool = False) -> ValidationResult:
+def validate_project(
+    project_dir: Path, *, strict: bool = False, engine: str | None = None
+) -> ValidationResult:
+    """``engine`` spark reads the sources as a spark build would (default: project.yaml's)."""
+    from generator.report import engine_name, read_data
+
     result = ValidationResult()
     try:
         result.project = load_project(project_dir)
-        result.ingested = ingest(result.project)
+        result.ingested, _ = read_data(result.project, engine_name(engine))
     except ProblemsFound as exc:
         result.problems = list(exc.problems)
         return result

@@ -9,6 +9,7 @@ from __future__ import annotations
 import glob
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -89,6 +90,12 @@ class Ingested:
     def status_counts(self) -> dict[str, int]:
         counts = self.enrollments["status"].value_counts()
         return {str(k): int(v) for k, v in sorted(counts.items())}
+
+    def latest_day(self) -> date | None:
+        """The latest enrolment, completion or withdrawal date in the data."""
+        rows = self.enrollments
+        latest = pd.concat([rows["enrolled_on"], rows["completed_on"], rows["withdrawn_on"]]).max()
+        return None if pd.isna(latest) else pd.Timestamp(latest).date()
 
 
 def source_files(project: Project, source: Source) -> list[Path]:

@@ -1,0 +1,266 @@
+"""The ``spark`` engine: a SparkSession, and the engine.py expressions run on it through Ibis.
+
+Only this module knows about Spark. The session comes from the usual configuration (see
+``session``); ``SparkEngine`` lets generator/engine.py read Spark DataFrames as it reads pandas
+frames; ``ingest`` reads the sources, generic CSV with Spark itself (generator/sparkcsv.py) so
+their rows never pass through the driver, every other adapter through pandas on the driver.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import pyarrow as pa
+
+from generator.engine import Engine, Frame
+from generator.errors import AccountabilityError, Problem, ProblemsFound
+from generator.ingest import Ingested, IngestReport, read_source, source_files
+from generator.ingest.canonical import TABLE_COLUMNS, Checks, empty_table
+from generator.ingest.generic import EXCEL_SUFFIXES
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+    from pyspark.sql import DataFrame, SparkSession
+
+    from generator.config import Project, SparkSettings
+
+log = logging.getLogger(__name__)
+
+LOCAL_MASTER = "local[2]"  # the machine's cores, when no cluster is configured
+# Local mode only: a few shuffle partitions suit the small aggregates (the default 200 would
+# schedule hundreds of near-empty tasks per query); a cluster keeps its own setting.
+LOCAL_DEFAULTS = {
+    "spark.sql.shuffle.partitions": "2",
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+}
+DEFAULTS = {
+    "spark.sql.session.timeZone": "UTC",  # dates are calendar days, never shifted by a zone
+    "spark.sql.execution.arrow.pyspark.enabled": "true",  # aggregates return through Arrow
+}
+INSTALL_HINT = (
+    "the spark engine needs PySpark and Java 17: pip install 'training-accountability[spark]' "
+    "and a JRE (Debian: apt-get install openjdk-17-jre-headless), or use --engine duckdb"
+)
+
+
+def configured_master(settings: SparkSettings | None) -> str | None:
+    """The master URL to set, or None when Spark's own configuration names one.
+
+    Order: project.yaml's ``spark.master``, then $SPARK_MASTER; a ``--master`` in
+    $PYSPARK_SUBMIT_ARGS, a spark-defaults.conf or a running session are left to Spark;
+    with none of these, local mode on the machine's cores.
+    """
+    if settings is not None and settings.master:
+        return settings.master
+    if os.environ.get("SPARK_MASTER"):
+        return os.environ["SPARK_MASTER"]
+    if "--master" in os.environ.get("PYSPARK_SUBMIT_ARGS", ""):
+        return None
+    if _defaults_name_master():
+        return None
+    return LOCAL_MASTER
+
+
+def _defaults_name_master() -> bool:
+    folders = [os.environ.get("SPARK_CONF_DIR"), os.environ.get("SPARK_HOME")]
+    for folder in filter(None, folders):
+        for conf in (
+            Path(folder) / "spark-defaults.conf",
+            Path(folder) / "conf" / "spark-defaults.conf",
+        ):
+            if conf.is_file() and any(
+                line.split()[:1] == ["spark.master"] for line in conf.read_text().splitlines()
+            ):
+                return True
+    return False
+
+
+def session(settings: SparkSettings | None = None) -> SparkSession:
+    """A SparkSession from the usual configuration (a running one is reused)."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise AccountabilityError(INSTALL_HINT) from None
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    master = configured_master(settings)
+    builder = SparkSession.builder.appName("training-accountability")
+    options = dict(DEFAULTS)
+    if master is not None:
+        builder = builder.master(master)
+        if master.startswith("local"):
+            options |= LOCAL_DEFAULTS
+            # Python workers on this machine run this interpreter (it has the package's deps).
+            os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    if settings is not None:
+        options |= {key: str(value) for key, value in settings.config.items()}
+    for key, value in sorted(options.items()):
+        builder = builder.config(key, value)
+    log.info("starting Spark (master %s)", master or "from Spark's configuration")
+    try:
+        spark = builder.getOrCreate()
+    except Exception as exc:  # Py4J/JVM start-up failures have no common base class
+        raise AccountabilityError(f"cannot start Spark ({exc}); {INSTALL_HINT}") from None
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+class SparkEngine(Engine):
+    """engine.py's expressions on Spark: tables are temporary views, never written to the
+    warehouse, and the one materialised table is cached on the executors."""
+
+    def __init__(self, spark: SparkSession):
+        import ibis
+
+        super().__init__(ibis.pyspark.connect(spark))
+        self.spark = spark
+
+    def table(self, frame: Frame, name: str) -> ir.Table:
+        self.dataframe(frame).createOrReplaceTempView(name)
+        return self.backend.table(name)
+
+    def dataframe(self, frame: Frame) -> DataFrame:
+        """A Spark DataFrame as it is; a pandas frame (small tables, fallback adapters)
+        through Arrow."""
+        if not isinstance(frame, pd.DataFrame):
+            return frame
+        arrow = pa.Table.from_pandas(frame, preserve_index=False)
+        # Spark has no dictionary or large_string types: plain strings for the categoricals.
+        arrow = pa.Table.from_arrays(
+            [_plain(arrow.column(i)) for i in range(arrow.num_columns)], names=arrow.column_names
+        )
+        return self.spark.createDataFrame(arrow)
+
+    def count(self, frame: Frame) -> int:
+        return len(frame) if isinstance(frame, pd.DataFrame) else int(frame.count())
+
+    def has_values(self, frame: Frame, column: str) -> bool:
+        if isinstance(frame, pd.DataFrame):
+            return super().has_values(frame, column)
+        return bool(frame.filter(frame[column].isNotNull()).limit(1).count())
+
+    def materialise(self, expr: ir.Table, name: str) -> ir.Table:
+        table = self.backend.create_view(name, expr, overwrite=True)
+        self.spark.catalog.cacheTable(name)
+        return table
+
+
+def _plain(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        column = column.cast(kind.value_type)
+        kind = column.type
+    if pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
+        return column.cast(pa.string())
+    if pa.types.is_timestamp(kind) and kind.unit != "us":
+        return column.cast(pa.timestamp("us"))
+    return column
+
+
+@dataclass
+class SparkIngested(Ingested):
+    """The canonical tables as Spark DataFrames (or pandas frames, from the fallback adapters),
+    with the few facts about them the report needs computed on the cluster."""
+
+    statuses: dict[str, int] = field(default_factory=dict)
+    latest: date | None = None
+
+    def status_counts(self) -> dict[str, int]:
+        return self.statuses
+
+    def latest_day(self) -> date | None:
+        return self.latest
+
+
+def reads_with_spark(source_format: str, path: Path) -> bool:
+    """Generic CSV is read by Spark; spreadsheets and the LMS-specific adapters by pandas."""
+    return source_format == "csv" and path.suffix.lower() not in EXCEL_SUFFIXES
+
+
+def ingest(project: Project, engine: SparkEngine) -> SparkIngested:
+    """``generator.ingest.ingest`` with Spark reading the generic CSV sources."""
+    from generator.ingest import _shown
+    from generator.pseudonym import pseudonymiser
+    from generator.sparkcsv import read_csv
+
+    problems: list[Problem] = []
+    parts: dict[str, list[Frame]] = {name: [] for name in TABLE_COLUMNS}
+    report = IngestReport()
+    course_ids = set(project.course_by_id)
+    for source in project.settings.sources:
+        files = source_files(project, source)
+        if not files:
+            problems.append(
+                Problem(
+                    "config/project.yaml",
+                    0,
+                    f"source '{source.path}' matches no "
+                    f"file (looked in {project.source_path(source)}); fix the path",
+                )
+            )
+            continue
+        checks = Checks(course_ids, source.status_values, source.date_format, pseudonymiser(source))
+        for path in files:
+            shown = _shown(project, path)
+            try:
+                if reads_with_spark(source.format, path):
+                    frame, source_report = read_csv(engine.spark, source, path, shown, checks)
+                    tables: dict[str, Frame] = {source.table: frame}
+                else:
+                    tables, source_report = read_source(source, path, shown, checks)
+            except ProblemsFound as exc:
+                problems.extend(exc.problems)
+                continue
+            for table, frame in tables.items():
+                parts[table].append(frame)
+            report.sources.append(source_report)
+    if problems:
+        raise ProblemsFound(problems)
+    tables = {name: _union(engine, name, frames) for name, frames in parts.items()}
+    statuses, latest = _facts(engine, tables["enrollments"])
+    return SparkIngested(tables, report, statuses, latest)
+
+
+def _union(engine: SparkEngine, table: str, frames: list[Frame]) -> Frame:
+    """One table per name: pandas when every part is (small), else one Spark DataFrame."""
+    if all(isinstance(f, pd.DataFrame) for f in frames):
+        kept = [f for f in frames if not f.empty]
+        return pd.concat(kept, ignore_index=True) if kept else empty_table(table)
+    spark_frames = [engine.dataframe(f) for f in frames if not _empty_pandas(f)]
+    union = spark_frames[0]
+    for frame in spark_frames[1:]:
+        union = union.unionByName(frame)
+    return union
+
+
+def _empty_pandas(frame: Frame) -> bool:
+    return isinstance(frame, pd.DataFrame) and frame.empty
+
+
+def _facts(engine: SparkEngine, enrollments: Frame) -> tuple[dict[str, int], date | None]:
+    """Status counts and the latest date in the data, in one pass over the enrolments."""
+    from pyspark.sql import functions as F
+
+    if isinstance(enrollments, pd.DataFrame):
+        plain = Ingested({"enrollments": enrollments}, IngestReport())
+        return plain.status_counts(), plain.latest_day()
+    counts = enrollments.groupBy("status").agg(
+        F.count(F.lit(1)).alias("rows"),
+        F.max(F.greatest(*(F.col(c).cast("date") for c in DATE_COLUMNS))).alias("latest"),
+    )
+    rows = counts.collect()
+    statuses = {str(r["status"]): int(r["rows"]) for r in rows if r["status"] is not None}
+    latest = max((r["latest"] for r in rows if r["latest"] is not None), default=None)
+    return dict(sorted(statuses.items())), latest
+
+
+DATE_COLUMNS = ("enrolled_on", "completed_on", "withdrawn_on")

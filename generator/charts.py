@@ -509,10 +509,12 @@ def markdown_text(text: str) -> str:
     return "".join(out)
 
 
+_ATTRIBUTE_JSON_TABLE = str.maketrans(_ATTRIBUTE_JSON_ESCAPES)
+
+
 def attribute_json(spec: Spec) -> str:
     """:func:`spec_json` safe inside a single-quoted HTML attribute."""
-    text = spec_json(spec)
-    return "".join(_ATTRIBUTE_JSON_ESCAPES.get(char, char) for char in text)
+    return spec_json(spec).translate(_ATTRIBUTE_JSON_TABLE)
 
 
 def chart_block(spec_id: str, spec: Spec, svg_relpath: str, title: str) -> str:

@@ -116,12 +116,15 @@ _ESCAPED = {
 }
 
 
+_ESCAPE_TABLE = str.maketrans(_ESCAPED)
+
+
 def text(value: object) -> str:
     """User text (titles, names, ids) made literal for Markdown tables, headings and links.
 
     Lighter than escaping every punctuation mark, so the generated Markdown stays readable in a
     pull-request diff; whitespace (including newlines) collapses to single spaces."""
-    return "".join(_ESCAPED.get(ch, ch) for ch in " ".join(str(value).split()))
+    return " ".join(str(value).split()).translate(_ESCAPE_TABLE)
 
 
 def link(label: str, target: str) -> str:

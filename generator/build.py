@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import resource
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -23,15 +24,27 @@ Progress = Callable[[str], None]
 
 
 class Timings(dict[str, float]):
-    """Seconds per build stage, in the order the stages ran (for logs and benchmarks)."""
+    """Wall seconds per build stage, in the order the stages ran (for logs and benchmarks),
+    and in ``cpu`` the CPU seconds of this process and its subprocesses (mkdocs, SVG
+    workers): on a shared machine the wall time also counts the neighbours."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cpu: dict[str, float] = {}
 
     @contextlib.contextmanager
     def stage(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), _cpu_seconds()
         try:
             yield
         finally:
             self[name] = self.get(name, 0.0) + time.perf_counter() - start
+            self.cpu[name] = self.cpu.get(name, 0.0) + _cpu_seconds() - start_cpu
+
+
+def _cpu_seconds() -> float:
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 @dataclass(frozen=True)

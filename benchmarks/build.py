@@ -150,9 +150,11 @@ def child_build(project: Path, rebuild: bool) -> dict[str, Any]:
         "write": t["write"],
         "mkdocs": t["mkdocs"],
     }
+    cpu = dict(result.timings.cpu)
     return {
         "seconds": wall,
         "stages": stages,
+        "cpu": {**cpu, "total": sum(cpu.values())},
         "peak": peak_rss_bytes(),
         "peak_children": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
         "pages": len(result.pages.markdown),
@@ -202,10 +204,10 @@ def median_of(results: list[dict[str, Any]]) -> dict[str, Any]:
     for key, value in results[-1].items():
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             merged[key] = statistics.median(r[key] for r in results)
-    merged["stages"] = {
-        stage: statistics.median(r["stages"][stage] for r in results)
-        for stage in results[-1]["stages"]
-    }
+    for group in ("stages", "cpu"):
+        merged[group] = {
+            key: statistics.median(r[group][key] for r in results) for key in results[-1][group]
+        }
     return merged
 
 
@@ -234,6 +236,10 @@ def outside(stages: dict[str, float]) -> float:
     return sum(v for k, v in stages.items() if k != "mkdocs")
 
 
+def cpu_outside(cpu: dict[str, float]) -> float:
+    return sum(v for k, v in cpu.items() if k not in ("mkdocs", "total"))
+
+
 def time_table(tiers: list[dict[str, Any]]) -> str:
     headers = [
         "tier",
@@ -248,6 +254,8 @@ def time_table(tiers: list[dict[str, Any]]) -> str:
         "mkdocs s",
         "total s",
         "outside/mkdocs",
+        "CPU s",
+        "outside/mkdocs CPU",
         "peak MB",
         "subproc MB",
     ]
@@ -263,6 +271,8 @@ def time_table(tiers: list[dict[str, Any]]) -> str:
                 *(f"{s[k]:.2f}" for k in ("metrics", "charts", "pages", "svgs", "write", "mkdocs")),
                 f"{f['seconds']:.1f}",
                 f"{outside(s) / s['mkdocs']:.2f}",
+                f"{f['cpu']['total']:.1f}",
+                f"{cpu_outside(f['cpu']) / f['cpu']['mkdocs']:.2f}",
                 megabytes(f["peak"]),
                 megabytes(f["peak_children"]),
             ]
@@ -319,6 +329,8 @@ def verdicts(tiers: list[dict[str, Any]]) -> list[str]:
     lines = []
     worst = max(outside(t["full"]["stages"]) / t["full"]["stages"]["mkdocs"] for t in tiers)
     lines.append(_verdict("outside mkdocs / mkdocs", worst, TARGET_OUTSIDE, "at worst"))
+    worst_cpu = max(cpu_outside(t["full"]["cpu"]) / t["full"]["cpu"]["mkdocs"] for t in tiers)
+    lines.append(_verdict("the same in CPU seconds", worst_cpu, TARGET_OUTSIDE, "at worst"))
     base = tiers[0]["full"]["stages"]["mkdocs"] / tiers[0]["full"]["html_pages"]
     last = tiers[-1]["full"]
     growth = last["stages"]["mkdocs"] / last["html_pages"] / base

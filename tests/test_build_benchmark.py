@@ -37,6 +37,8 @@ def test_build_benchmark_smoke_tier_prints_the_tables(tmp_path: Path) -> None:
         "mkdocs s",
         "total s",
         "outside/mkdocs",
+        "CPU s",
+        "outside/mkdocs CPU",
         "peak MB",
         "site MB",
         "MB/course",

@@ -6,6 +6,7 @@ Pure: takes the project and the metric tables, returns values.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -130,11 +131,13 @@ def status_of(value: float | None, comparator: str, target: float, warning: floa
 
 def evaluate_goals(project: Project, metrics: Metrics) -> list[GoalResult]:
     results: list[GoalResult] = []
+    resolvers: dict[tuple[str, str], RoleResolver] = {}
     for goal in project.goals:
         rows = _index(_table_for(goal, project, metrics), goal.metric)
         for member in scope_members(goal, project, metrics):
             for period in goal_periods(goal, metrics):
-                results.append(_evaluate(goal, member, period, rows.get((member, period)), project))
+                row = rows.get((member, period))
+                results.append(_evaluate(goal, member, period, row, project, resolvers))
     return sorted(results, key=lambda r: (r.goal_id, r.member, _period_sort(r.period)))
 
 
@@ -244,7 +247,12 @@ def _index(table: pd.DataFrame, metric: str) -> dict[tuple[str, str], tuple[int,
 
 
 def _evaluate(
-    goal: Goal, member: str, period: str, row: tuple[int, float | None] | None, project: Project
+    goal: Goal,
+    member: str,
+    period: str,
+    row: tuple[int, float | None] | None,
+    project: Project,
+    resolvers: dict[tuple[str, str], RoleResolver],
 ) -> GoalResult:
     learners, value = row if row is not None else (0, None)
     note = ""
@@ -257,7 +265,10 @@ def _evaluate(
     if value is None and not note:
         note = "no data for this period"
     status = status_of(value, goal.target.comparator, goal.target.value, goal.warning)
-    resolve = RoleResolver(project, goal.scope.level, member)
+    key = (goal.scope.level, member)
+    if key not in resolvers:  # one per scope member, shared by its goals and periods
+        resolvers[key] = RoleResolver(project, *key)
+    resolve = resolvers[key]
     return GoalResult(
         goal_id=goal.id,
         title=goal.title,
@@ -303,11 +314,14 @@ class RoleResolver:
 
     def __init__(self, project: Project, level: str, member: str):
         self.project, self.level, self.member = project, level, member
+        self._resolved: dict[str, Assignment] = {}
 
-    def courses(self) -> list[Course]:
+    @functools.cached_property
+    def _courses(self) -> list[Course]:
         courses = self.project.courses
         if self.level == "course":
-            return [c for c in courses if c.id == self.member]
+            course = self.project.course_by_id.get(self.member)
+            return [course] if course else []
         if self.level == "developer":
             return [c for c in courses if c.developer == self.member]
         if self.level == "training_manager":
@@ -316,7 +330,15 @@ class RoleResolver:
             return [c for c in courses if c.audience in ("all", self.member)]
         return list(courses)
 
+    def courses(self) -> list[Course]:
+        return self._courses
+
     def __call__(self, role: str) -> Assignment:
+        if role not in self._resolved:
+            self._resolved[role] = self._resolve(role)
+        return self._resolved[role]
+
+    def _resolve(self, role: str) -> Assignment:
         if role == LEARNER_ROLE:
             return Assignment(role, group=self._learner_group())
         if role == "course-developer" and self.level != "org":

@@ -96,7 +96,7 @@ def build(
         pages = render_pages(report)
     with timings.stage("svgs"):
         progress(f"Drawing {len(pages.charts)} static charts")
-        cache = project_dir / svgs.CACHE_SUBDIR if incremental else None
+        cache = site.cache_dir(project_dir) / "svg" if incremental else None
         drawn, hits = svgs.render_svgs(pages.charts, cache)
     files: dict[str, str | bytes] = {**pages.markdown, **drawn, **pages.downloads}
     files.update(site.asset_files())

@@ -595,9 +595,19 @@ def can_build_incrementally(project_dir: Path, stamp: str) -> bool:
     return saved == {"stamp": stamp, "site": _site_mark(site_dir)} and site_dir.is_dir()
 
 
-def save_stamp(project_dir: Path, stamp: str) -> None:
+def cache_dir(project_dir: Path) -> Path:
+    """``.accountability-cache/``, made with a .gitignore of its own (as .pytest_cache is), so
+    a project's git status never shows it."""
     cache = project_dir / CACHE_DIR
     cache.mkdir(exist_ok=True)
+    ignore = cache / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# created by accountability: a cache, never committed\n*\n", "utf-8")
+    return cache
+
+
+def save_stamp(project_dir: Path, stamp: str) -> None:
+    cache = cache_dir(project_dir)
     body = {"stamp": stamp, "site": _site_mark(project_dir / "site")}
     write_text_atomically(cache / STAMP, json.dumps(body, sort_keys=True) + "\n")
 

@@ -39,6 +39,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = tmp_path_factory.mktemp("incremental") / "tiny"
     shutil.copytree(TINY, project)
     assert not build(project).incremental  # nothing to start from
+    # The cache ignores itself, so a project's git status stays clean.
+    assert (project / ".accountability-cache" / ".gitignore").read_text().endswith("*\n")
     return project
 
 

@@ -12,9 +12,10 @@ second goal in goals.yaml); plus the raw pyarrow read of the enrolment export in
 process. Figures are medians of --runs runs.
 
 Prints per tier: ingest next to the pyarrow read, metrics (aggregate, metrics, goals, findings),
-chart specs, the rest of page rendering, SVGs, writing site_src, mkdocs build, total wall time
-and peak memory (the build process; the largest subprocess, mkdocs or an SVG worker, apart),
-then site size, largest page, pages, per-page mkdocs cost and the rebuild. Ratios: outside
+chart specs, the rest of page rendering, SVGs, writing site_src, mkdocs build, total wall and
+CPU time (this process and its subprocesses), peak memory of the build process (mkdocs and the
+SVG worker are subprocesses, not counted), then site size, largest page, pages, per-page mkdocs
+cost and the rebuild. Ratios: outside
 mkdocs / mkdocs (target < 0.5), per-page mkdocs cost vs the smallest tier (target <= 1.5), site
 size per course, rebuild / full build (target < 1/3).
 """
@@ -24,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import resource
 import shutil
 import statistics
 import subprocess
@@ -156,7 +156,6 @@ def child_build(project: Path, rebuild: bool) -> dict[str, Any]:
         "stages": stages,
         "cpu": {**cpu, "total": sum(cpu.values())},
         "peak": peak_rss_bytes(),
-        "peak_children": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
         "pages": len(result.pages.markdown),
         "charts": len(result.pages.charts),
         "courses": len(result.report.project.courses),
@@ -257,7 +256,6 @@ def time_table(tiers: list[dict[str, Any]]) -> str:
         "CPU s",
         "outside/mkdocs CPU",
         "peak MB",
-        "subproc MB",
     ]
     rows = []
     for t in tiers:
@@ -274,7 +272,6 @@ def time_table(tiers: list[dict[str, Any]]) -> str:
                 f"{f['cpu']['total']:.1f}",
                 f"{cpu_outside(f['cpu']) / f['cpu']['mkdocs']:.2f}",
                 megabytes(f["peak"]),
-                megabytes(f["peak_children"]),
             ]
         )
     return table(headers, rows)

@@ -26,8 +26,9 @@ from generator.errors import BuildError
 log = logging.getLogger(__name__)
 
 CACHE_SUBDIR = ".accountability-cache/svg"
-# Below this many charts, starting a worker process (~1 s) costs more than it saves.
-MIN_FOR_POOL = 24
+# Below this many charts, starting a worker process (imports and vl-convert's start, 1-3 s)
+# costs more than it saves.
+MIN_FOR_POOL = 100
 
 
 def spec_key(spec: charts.Spec) -> str:
@@ -55,6 +56,11 @@ def _store(cache: Path, key: str, svg: str) -> None:
 
 
 def default_workers() -> int:
+    """ACCOUNTABILITY_SVG_WORKERS, else the cores this process may use (on a shared machine
+    with no idle core a second process only adds its start-up)."""
+    configured = os.environ.get("ACCOUNTABILITY_SVG_WORKERS", "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 

@@ -66,16 +66,17 @@ def dirty_build(config_file: Path, site_dir: Path) -> None:
         if file.is_modified():
             Path(file.abs_dest_path).unlink(missing_ok=True)
     index_path = site_dir / SEARCH_INDEX
-    previous = json.loads(index_path.read_text("utf-8"))
+    # No index when a project's mkdocs.yml turns search off.
+    previous = json.loads(index_path.read_text("utf-8")) if index_path.exists() else None
     for name in ALWAYS_WRITTEN:
         (site_dir / name).unlink(missing_ok=True)
     logging.getLogger("mkdocs.commands.build").addFilter(_DropDirtyWarning())
     build(config, dirty=True)
-    merged = merge_search_index(
-        previous, json.loads(index_path.read_text("utf-8")), [p.url for p in pages], rebuilt
-    )
-    # The same serialisation as Material's search plugin.
-    index_path.write_text(json.dumps(merged, separators=(",", ":"), default=str), "utf-8")
+    if previous is not None and index_path.exists():
+        built = json.loads(index_path.read_text("utf-8"))
+        merged = merge_search_index(previous, built, [p.url for p in pages], rebuilt)
+        # The same serialisation as Material's search plugin.
+        index_path.write_text(json.dumps(merged, separators=(",", ":"), default=str), "utf-8")
     print(f"re-rendered {len(rebuilt)} of {len(pages)} pages", file=sys.stderr)
 
 

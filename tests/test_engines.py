@@ -104,11 +104,6 @@ def test_demo_same_on_both_engines() -> None:
 
 @pytest.mark.shared
 @pytest.mark.usefixtures("spark_available")
-@pytest.mark.skipif(
-    os.environ.get("RUN_SPARK_OULAD") != "1",
-    reason="OULAD on local Spark takes ~10 minutes on 2 cores; RUN_SPARK_OULAD=1 runs it "
-    "(checked by hand this session: all five metric tables equal)",
-)
 def test_oulad_same_on_both_engines(shared_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OULAD_DIR", str(shared_data / "oulad"))
     duckdb, spark = both(REPO / "examples" / "oulad")

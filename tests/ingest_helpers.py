@@ -14,13 +14,16 @@ from generator.ingest.canonical import Checks, SourceReport
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 
 
-def load(fmt: str, path: Path, courses: set[str] | None = None,
-         **source: Any) -> tuple[dict[str, pd.DataFrame], SourceReport]:
+def load(
+    fmt: str, path: Path, courses: set[str] | None = None, **source: Any
+) -> tuple[dict[str, pd.DataFrame], SourceReport]:
     """The canonical tables and the report of one file; asserts the accounting balances."""
     config = Source(path=str(path), format=fmt, **source)
-    checks = Checks(courses if courses is not None else {"C1"}, config.status_values,
-                    config.date_format)
+    checks = Checks(
+        courses if courses is not None else {"C1"}, config.status_values, config.date_format
+    )
     tables, report = read_source(config, path, path.name, checks)
-    assert report.rows_read == report.rows_loaded + report.rows_merged + report.rows_rejected, \
+    assert report.rows_read == report.rows_loaded + report.rows_merged + report.rows_rejected, (
         report.as_dict()
+    )
     return tables, report

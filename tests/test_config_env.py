@@ -21,7 +21,8 @@ def test_expand_env_default_value_and_unset(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_source_path_expands_then_resolves_relative_to_project(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     project = Project(tmp_path, ProjectFile(organisation="X"), [], [], [], [], [])
     source = Source(path="${OULAD_DIR:-../shared/oulad}", format="oulad")
     monkeypatch.delenv("OULAD_DIR", raising=False)

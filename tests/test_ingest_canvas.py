@@ -27,14 +27,21 @@ def test_points_possible_is_not_a_learner_and_scales_assignments() -> None:
 
 
 def test_current_score_on_request() -> None:
-    tables, _ = load("canvas-gradebook", GRADEBOOK, course_id="C1",
-                     options=OPTIONS | {"score_column": "Current Score"})
+    tables, _ = load(
+        "canvas-gradebook",
+        GRADEBOOK,
+        course_id="C1",
+        options=OPTIONS | {"score_column": "Current Score"},
+    )
     assert tables["enrollments"]["score"].tolist()[:2] == [92.5, 70.0]
 
 
 def test_not_a_gradebook_lists_columns(tmp_path: Path) -> None:
     other = tmp_path / "other.csv"
     other.write_text("Name,Grade\nA,1\n")
-    with pytest.raises(ProblemsFound, match=r"other.csv:1: not a Canvas gradebook export.*"
-                       r"columns found: Name, Grade"):
+    with pytest.raises(
+        ProblemsFound,
+        match=r"other.csv:1: not a Canvas gradebook export.*"
+        r"columns found: Name, Grade",
+    ):
         load("canvas-gradebook", other, course_id="C1", options=OPTIONS)

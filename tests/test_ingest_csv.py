@@ -10,16 +10,17 @@ from ingest_helpers import EXPORTS, load
 from generator.errors import ProblemsFound
 
 CSV = EXPORTS / "csv"
-MAPPING = {"User": "learner_id", "Course": "course_id", "Enrolled": "enrolled_on",
-           "Score": "score"}
+MAPPING = {"User": "learner_id", "Course": "course_id", "Enrolled": "enrolled_on", "Score": "score"}
 
 
 def test_tab_delimited_with_spreadsheet_mangled_dates() -> None:
     tables, report = load("csv", CSV / "mangled-tab.csv", columns=MAPPING)
     assert tables["enrollments"]["learner_id"].tolist() == ["L1"]
     reasons = {reason: detail.lines for reason, detail in report.reasons.items()}
-    assert reasons["enrolled_on is a spreadsheet serial number, not a date: the file went "
-                   "through a spreadsheet; export the column as text (or read the .xlsx)"] == [3]
+    assert reasons[
+        "enrolled_on is a spreadsheet serial number, not a date: the file went "
+        "through a spreadsheet; export the column as text (or read the .xlsx)"
+    ] == [3]
     assert any(r.startswith("enrolled_on is a month-day") for r in reasons)  # 10月20日, line 4
     assert reasons["unparseable enrolled_on (expected YYYY-MM-DD)"] == [5]
 
@@ -51,11 +52,13 @@ def test_missing_required_column_lists_found_expected_and_mapping() -> None:
     with pytest.raises(ProblemsFound) as caught:
         load("csv", CSV / "header-only.csv", columns={"User": "learner_id"})
     message = str(caught.value)
-    assert message.startswith("header-only.csv:1: missing required column(s) course_id, "
-                              "enrolled_on")
+    assert message.startswith(
+        "header-only.csv:1: missing required column(s) course_id, enrolled_on"
+    )
     assert "columns found: User, Course, Enrolled" in message
-    assert "expected: learner_id, course_id" in message and "under this source's 'columns:'" in \
-        message
+    assert (
+        "expected: learner_id, course_id" in message and "under this source's 'columns:'" in message
+    )
 
 
 def test_course_id_of_a_one_course_export(tmp_path: Path) -> None:
@@ -69,12 +72,21 @@ def test_course_id_of_a_one_course_export(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_moodle_la_course_xlsx_via_calamine(shared_data: Path) -> None:
     folder = shared_data / "moodle-la-course"
-    tables, report = load("csv", folder / "Results.xlsx", table="assessments", course_id="C1",
-                          columns={"user": "learner_id", "Final_grade": "score"})
+    tables, report = load(
+        "csv",
+        folder / "Results.xlsx",
+        table="assessments",
+        course_id="C1",
+        columns={"user": "learner_id", "Final_grade": "score"},
+    )
     assert report.rows_read == 130 and report.rows_loaded == 130
     assert tables["assessments"]["score"].between(0, 10).all()
-    tables, report = load("csv", folder / "Events.xlsx", table="activity", course_id="C1",
-                          columns={"user": "learner_id", "Event.context": "module",
-                                   "timecreated": "active_on"})
+    tables, report = load(
+        "csv",
+        folder / "Events.xlsx",
+        table="activity",
+        course_id="C1",
+        columns={"user": "learner_id", "Event.context": "module", "timecreated": "active_on"},
+    )
     assert report.rows_read == 95_626 and report.rows_rejected == 0
     assert str(tables["activity"]["active_on"].min().date()).startswith("2019-")

@@ -19,16 +19,22 @@ def test_completion_report_dates_status_and_no_names() -> None:
     assert str(rows.loc["126", "completed_on"].date()) == "2021-10-09"
     assert str(rows.loc["126", "enrolled_on"].date()) == "2021-10-07"  # earliest date in the row
     assert rows.loc["130", "status"] == "in_progress"
-    assert report.reasons["no enrolment date: the completion report has none and the learner "
-                          "completed nothing; set options.enrolled_on"].lines == [4]
+    assert report.reasons[
+        "no enrolment date: the completion report has none and the learner "
+        "completed nothing; set options.enrolled_on"
+    ].lines == [4]
     assert any("Course complete" in reason for reason in report.reasons)  # 31/02/21
     flat = tables["enrollments"].astype(str).to_string()
     assert "Ada" not in flat and "@" not in flat
 
 
 def test_completion_report_with_course_start_keeps_everyone() -> None:
-    tables, _ = load("moodle-completion", MOODLE / "completion-safety.csv", course_id="C1",
-                     options={"enrolled_on": "2021-10-01"})
+    tables, _ = load(
+        "moodle-completion",
+        MOODLE / "completion-safety.csv",
+        course_id="C1",
+        options={"enrolled_on": "2021-10-01"},
+    )
     assert set(tables["enrollments"]["learner_id"]) == {"126", "130", "131"}
     assert tables["enrollments"].set_index("learner_id").loc["131", "status"] == "enrolled"
 
@@ -39,20 +45,31 @@ def test_completion_report_needs_a_course_id() -> None:
 
 
 def test_grade_export_course_total_real_scaled_and_dash_missing() -> None:
-    tables, report = load("moodle-grades", MOODLE / "grades-safety.csv", course_id="C1",
-                          options={"enrolled_on": "2021-10-01", "total_max": 110})
+    tables, report = load(
+        "moodle-grades",
+        MOODLE / "grades-safety.csv",
+        course_id="C1",
+        options={"enrolled_on": "2021-10-01", "total_max": 110},
+    )
     rows = tables["enrollments"].set_index("learner_id")
     assert rows.loc["S-126", "score"] == pytest.approx(94.5 / 110 * 100)
     assert rows.loc["S-131", "status"] == "enrolled"
     assert rows["score"].isna().loc["S-131"]  # "-" is no grade
     assert sorted(tables["assessments"]["assessment"]) == [
-        "Assignment: Essay 1", "Quiz: Week 1 quiz", "Quiz: Week 1 quiz"]
+        "Assignment: Essay 1",
+        "Quiz: Week 1 quiz",
+        "Quiz: Week 1 quiz",
+    ]
     assert report.rows_rejected == 0
 
 
 def test_grade_export_semicolon_bom_decimal_comma_old_header() -> None:
-    tables, _ = load("moodle-grades", MOODLE / "grades-semicolon-bom.csv", course_id="C1",
-                     options={"enrolled_on": "2021-10-01", "pass_mark": 80})
+    tables, _ = load(
+        "moodle-grades",
+        MOODLE / "grades-semicolon-bom.csv",
+        course_id="C1",
+        options={"enrolled_on": "2021-10-01", "pass_mark": 80},
+    )
     rows = tables["enrollments"].set_index("learner_id")
     assert rows.loc["S-126", "score"] == 85.5 and rows.loc["S-126", "status"] == "completed"
     assert list(tables["assessments"]["score"]) == [85.5]
@@ -65,8 +82,12 @@ def test_grade_export_without_course_start_says_how_to_fix() -> None:
 
 def test_grade_export_wrong_id_column_lists_columns() -> None:
     with pytest.raises(ProblemsFound) as caught:
-        load("moodle-grades", MOODLE / "grades-safety.csv", course_id="C1",
-             options={"enrolled_on": "2021-10-01", "id_column": "Student ID"})
+        load(
+            "moodle-grades",
+            MOODLE / "grades-safety.csv",
+            course_id="C1",
+            options={"enrolled_on": "2021-10-01", "id_column": "Student ID"},
+        )
     message = str(caught.value)
     assert "grades-safety.csv:1:" in message and "columns found: First name" in message
 
@@ -83,42 +104,54 @@ def test_logs_cp1252_user_id_from_description() -> None:
 def test_logs_without_year_need_the_year_and_roll_back_at_new_year() -> None:
     with pytest.raises(ProblemsFound, match=r"options\.year"):
         load("moodle-logs", MOODLE / "logs-no-year.csv", course_id="C1")
-    tables, _ = load("moodle-logs", MOODLE / "logs-no-year.csv", course_id="C1",
-                     options={"year": 2022})
+    tables, _ = load(
+        "moodle-logs", MOODLE / "logs-no-year.csv", course_id="C1", options={"year": 2022}
+    )
     assert [str(d.date()) for d in tables["activity"]["active_on"]] == [
-        "2022-01-17", "2022-01-02", "2021-12-30"]
+        "2022-01-17",
+        "2022-01-02",
+        "2021-12-30",
+    ]
 
 
 def test_logs_with_seconds_and_missing_column(tmp_path: Path) -> None:
     good = tmp_path / "seconds.csv"
-    good.write_text("Time,User full name,Affected user,Event context,Component,Event name,"
-                    "Description,Origin,IP address\n\"7/10/21, 09:08:15\",-,-,Course: X,System,"
-                    "Course viewed,The user with id '5' viewed the course.,web,1.1.1.1\n")
+    good.write_text(
+        "Time,User full name,Affected user,Event context,Component,Event name,"
+        'Description,Origin,IP address\n"7/10/21, 09:08:15",-,-,Course: X,System,'
+        "Course viewed,The user with id '5' viewed the course.,web,1.1.1.1\n"
+    )
     tables, _ = load("moodle-logs", good, course_id="C1")
     assert str(tables["activity"]["active_on"][0].date()) == "2021-10-07"
     bad = tmp_path / "nodesc.csv"
-    bad.write_text("Time,Event context\n\"7/10/21, 09:08\",Course: X\n")
+    bad.write_text('Time,Event context\n"7/10/21, 09:08",Course: X\n')
     with pytest.raises(ProblemsFound, match=r"missing column.*Description.*columns found: Time"):
         load("moodle-logs", bad, course_id="C1")
 
 
 # Rows per file as counted in shared/data/moodle-edify/SOURCE.md.
 EDIFY_ROWS = {
-    "Moodle Module 1 SP18.csv": 4997, "Moodle Module 1 SP19.csv": 6406,
-    "Moodle Module 1 F19.csv": 7033, "Moodle Module 1 SP20.csv": 12201,
-    "Moodle Module 1 F20.csv": 11712, "Moodle Module 1 SP21.csv": 2311,
-    "Moodle Module 2 F17.csv": 4005, "Moodle Module 2 SP18.csv": 4398,
-    "Moodle Module 3 SP17.csv": 696, "Moodle Module 3 F17.csv": 2092,
-    "Moodle Module 3 SP18.csv": 724, "Moodle Module 5 SP17.csv": 2657,
-    "Moodle Module 5 F17.csv": 3050, "Moodle Module 5 SP18.csv": 2140,
+    "Moodle Module 1 SP18.csv": 4997,
+    "Moodle Module 1 SP19.csv": 6406,
+    "Moodle Module 1 F19.csv": 7033,
+    "Moodle Module 1 SP20.csv": 12201,
+    "Moodle Module 1 F20.csv": 11712,
+    "Moodle Module 1 SP21.csv": 2311,
+    "Moodle Module 2 F17.csv": 4005,
+    "Moodle Module 2 SP18.csv": 4398,
+    "Moodle Module 3 SP17.csv": 696,
+    "Moodle Module 3 F17.csv": 2092,
+    "Moodle Module 3 SP18.csv": 724,
+    "Moodle Module 5 SP17.csv": 2657,
+    "Moodle Module 5 F17.csv": 3050,
+    "Moodle Module 5 SP18.csv": 2140,
 }
 
 
 @pytest.mark.shared
 def test_all_fourteen_edify_log_files(shared_data: Path) -> None:
     for name, rows in EDIFY_ROWS.items():
-        tables, report = load("moodle-logs", shared_data / "moodle-edify" / name,
-                              course_id="C1")
+        tables, report = load("moodle-logs", shared_data / "moodle-edify" / name, course_id="C1")
         assert report.rows_read == rows, name
         activity = tables["activity"]
         assert activity["learner_id"].str.fullmatch(r"\d+").all(), name
@@ -130,7 +163,8 @@ def test_all_fourteen_edify_log_files(shared_data: Path) -> None:
         assert set(report.reasons) - {BAD_TIME} <= {
             "no user id in Description (an event not done by a user, such as a "
             "plagiarism-plugin inbox view)",
-            "system user (id -1 or 0: cron, CLI or not logged in), not a learner"}, name
+            "system user (id -1 or 0: cron, CLI or not logged in), not a learner",
+        }, name
 
 
 BAD_TIME = "unparseable Time (expected e.g. '7/10/21, 09:08'; set date_format for this source)"

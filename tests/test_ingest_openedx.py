@@ -11,8 +11,9 @@ REPORT = EXPORTS / "openedx" / "Org_C1_2024_grade_report_2024-05-01-1200.csv"
 
 
 def test_grade_report_status_score_and_report_date() -> None:
-    tables, report = load("openedx-grades", REPORT, course_id="C1",
-                          options={"enrolled_on": "2024-01-15"})
+    tables, report = load(
+        "openedx-grades", REPORT, course_id="C1", options={"enrolled_on": "2024-01-15"}
+    )
     rows = tables["enrollments"].set_index("learner_id")
     assert rows["status"].to_dict() == {"9": "enrolled", "10": "completed", "11": "withdrawn"}
     assert rows.loc["10", "score"] == pytest.approx(86.0)

@@ -24,8 +24,14 @@ def _final_results(folder: Path) -> pd.Series:
 
 
 def test_presentation_start_rule() -> None:
-    courses = pd.DataFrame({"code_module": ["AAA", "BBB"], "code_presentation": ["2013B", "2014J"],
-                            "module_presentation_length": ["240", "262"], "_line": [2, 3]})
+    courses = pd.DataFrame(
+        {
+            "code_module": ["AAA", "BBB"],
+            "code_presentation": ["2013B", "2014J"],
+            "module_presentation_length": ["240", "262"],
+            "_line": [2, 3],
+        }
+    )
     starts = presentation_starts(courses, "oulad")
     assert [str(d.date()) for d in starts["start"]] == ["2013-02-01", "2014-10-01"]
     bad = courses.assign(code_presentation=["2013B", "2014X"])
@@ -36,13 +42,22 @@ def test_presentation_start_rule() -> None:
 def test_excerpt_statuses_dates_and_scores_agree_with_final_result() -> None:
     tables, report = load("oulad", OULAD, MODULES)
     enrollments = tables["enrollments"]
-    expected = _final_results(OULAD).map({"Pass": "completed", "Distinction": "completed",
-                                          "Fail": "failed", "Withdrawn": "withdrawn"})
+    expected = _final_results(OULAD).map(
+        {
+            "Pass": "completed",
+            "Distinction": "completed",
+            "Fail": "failed",
+            "Withdrawn": "withdrawn",
+        }
+    )
     assert enrollments["status"].value_counts().to_dict() == expected.value_counts().to_dict()
     first = enrollments.iloc[0]
     info = pd.read_csv(OULAD / "csv" / "studentRegistration.csv", dtype=str).iloc[0]
-    start = pd.Timestamp("2013-10-01") if first["offering"].endswith("J") else \
-        pd.Timestamp("2013-02-01")
+    start = (
+        pd.Timestamp("2013-10-01")
+        if first["offering"].endswith("J")
+        else pd.Timestamp("2013-02-01")
+    )
     assert first["enrolled_on"] == start + pd.Timedelta(days=int(info["date_registration"]))
     done = enrollments[enrollments["status"] == "completed"]
     assert done["completed_on"].notna().all() and done["score"].notna().all()
@@ -53,15 +68,27 @@ def test_excerpt_statuses_dates_and_scores_agree_with_final_result() -> None:
 
 def test_final_score_is_mean_of_weighted_components() -> None:
     tables = {
-        "assessments": pd.DataFrame({
-            "code_module": "AAA", "code_presentation": "2013J",
-            "id_assessment": ["1", "2", "3", "4"], "assessment_type": ["TMA", "TMA", "CMA", "Exam"],
-            "date": "10", "weight": ["30", "70", "0", "100"], "_line": [2, 3, 4, 5]}),
-        "studentAssessment": pd.DataFrame({
-            "id_assessment": ["1", "2", "3", "4", "1", "3"],
-            "id_student": ["s", "s", "s", "s", "t", "t"],
-            "date_submitted": "5", "is_banked": "0", "score": ["50", "100", "0", "60", "?", "80"],
-            "_line": range(2, 8)}),
+        "assessments": pd.DataFrame(
+            {
+                "code_module": "AAA",
+                "code_presentation": "2013J",
+                "id_assessment": ["1", "2", "3", "4"],
+                "assessment_type": ["TMA", "TMA", "CMA", "Exam"],
+                "date": "10",
+                "weight": ["30", "70", "0", "100"],
+                "_line": [2, 3, 4, 5],
+            }
+        ),
+        "studentAssessment": pd.DataFrame(
+            {
+                "id_assessment": ["1", "2", "3", "4", "1", "3"],
+                "id_student": ["s", "s", "s", "s", "t", "t"],
+                "date_submitted": "5",
+                "is_banked": "0",
+                "score": ["50", "100", "0", "60", "?", "80"],
+                "_line": range(2, 8),
+            }
+        ),
     }
     scores = final_scores(tables).set_index("learner_id")["score"]
     # s: continuous (50*30 + 100*70 + 0*0)/100 = 85, exam 60 -> 72.5
@@ -108,9 +135,20 @@ def test_full_oulad_every_registration_accounted(shared_data: Path) -> None:
 @pytest.mark.slow
 def test_example_project_validates(shared_data: Path, repo: Path) -> None:
     env = {**os.environ, "OULAD_DIR": str(shared_data / "oulad")}
-    done = subprocess.run([sys.executable, "-m", "generator", "validate", "--project",
-                           str(repo / "examples" / "oulad")], env=env, capture_output=True,
-                          text=True, check=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "validate",
+            "--project",
+            str(repo / "examples" / "oulad"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "32,593" not in done.stderr
     assert "valid" in done.stdout

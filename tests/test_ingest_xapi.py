@@ -11,8 +11,10 @@ from ingest_helpers import EXPORTS, load
 
 XAPI = EXPORTS / "xapi"
 COURSE_MAP = {"course_map": {"https://lms.example.org/courses/safety": "C1"}}
-INVALID_CMI5 = ("invalid JSON (16-not_applicable-no_launch/05-initialized_statement.json line 38 "
-                "column 7: Expecting ',' delimiter)")
+INVALID_CMI5 = (
+    "invalid JSON (16-not_applicable-no_launch/05-initialized_statement.json line 38 "
+    "column 7: Expecting ',' delimiter)"
+)
 
 
 def test_json_lines_attempts_status_score_minutes_and_bad_lines() -> None:
@@ -27,10 +29,13 @@ def test_json_lines_attempts_status_score_minutes_and_bad_lines() -> None:
     second = rows.loc["22222222-2222-4222-8222-222222222222"]
     assert second["status"] == "withdrawn" and str(second["withdrawn_on"].date()) == "2025-02-03"
     assert report.rows_read == 9 and report.rows_merged == 5
-    assert report.reasons["invalid JSON (statements.jsonl line 6 column 67: Expecting value)"] \
-        .lines == [6]
-    assert "statement has no identified actor (account, mbox, mbox_sha1sum or openid)" in \
-        report.reasons
+    assert report.reasons[
+        "invalid JSON (statements.jsonl line 6 column 67: Expecting value)"
+    ].lines == [6]
+    assert (
+        "statement has no identified actor (account, mbox, mbox_sha1sum or openid)"
+        in report.reasons
+    )
 
 
 def test_mbox_is_pseudonymised_never_kept() -> None:
@@ -55,8 +60,11 @@ def test_array_and_single_statement_and_folder() -> None:
 def test_course_map_prefix(tmp_path: Path) -> None:
     statement = json.loads((XAPI / "single.json").read_text())
     (tmp_path / "one.json").write_text(json.dumps(statement))
-    tables, _ = load("xapi", tmp_path / "one.json",
-                     options={"course_map": {"https://elsewhere.example.com/": "C1"}})
+    tables, _ = load(
+        "xapi",
+        tmp_path / "one.json",
+        options={"course_map": {"https://elsewhere.example.com/": "C1"}},
+    )
     assert tables["enrollments"]["course_id"].tolist() == ["C1"]
 
 
@@ -70,8 +78,9 @@ def test_empty_and_not_json_are_counted_not_fatal(tmp_path: Path) -> None:
 @pytest.mark.shared
 def test_cmi5_scenarios_invalid_statement_counted(shared_data: Path) -> None:
     course = "http://course-repository.example.edu/identifiers/courses/02baafcf/"
-    tables, report = load("xapi", shared_data / "xapi" / "cmi5-scenarios",
-                          options={"course_map": {course: "C1"}})
+    tables, report = load(
+        "xapi", shared_data / "xapi" / "cmi5-scenarios", options={"course_map": {course: "C1"}}
+    )
     assert report.rows_read == 144  # 104 statements + 40 other cmi5 documents
     assert report.reasons[INVALID_CMI5].count == 1
     assert report.reasons["not an xAPI statement (no actor, verb or object)"].count == 39
@@ -85,10 +94,18 @@ def test_cmi5_scenarios_invalid_statement_counted(shared_data: Path) -> None:
 @pytest.mark.shared
 def test_spec_appendix_examples(shared_data: Path) -> None:
     folder = shared_data / "xapi" / "xapi-spec-appendix-a"
-    tables, report = load("xapi", folder, {"CBT", "MEET", "SIMPLE"}, options={"course_map": {
-        "http://example.adlnet.gov/xapi/example/simpleCBT": "CBT",
-        "http://www.example.com/meetings/occurances/34534": "MEET",
-        "http://example.com/xapi/activity/simplestatement": "SIMPLE"}})
+    tables, report = load(
+        "xapi",
+        folder,
+        {"CBT", "MEET", "SIMPLE"},
+        options={
+            "course_map": {
+                "http://example.adlnet.gov/xapi/example/simpleCBT": "CBT",
+                "http://www.example.com/meetings/occurances/34534": "MEET",
+                "http://example.com/xapi/activity/simplestatement": "SIMPLE",
+            }
+        },
+    )
     rows = tables["enrollments"].set_index("course_id")
     assert report.rows_read == 3 and report.rows_loaded == 3
     assert rows.loc["CBT", "score"] == pytest.approx(95.0)

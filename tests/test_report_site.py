@@ -75,7 +75,8 @@ def test_hand_written_pages_survive_a_build(tmp_path: Path) -> None:
 
 
 def test_strict_build_makes_every_page(built: Path) -> None:
-    for page in PAGES + [
+    for page in [
+        *PAGES,
         "goals.html",
         "roles/ld-manager.html",
         "data-quality.html",

@@ -38,27 +38,39 @@ def read_canvas_gradebook(source: Source, path: Path, shown: str) -> dict[str, p
     id_name = str(source.options.get("id_column", "ID"))
     require_columns(frame, shown, "Canvas gradebook", ["Student", id_name])
     course = course_id_of(source, shown, "Canvas gradebook")
-    enrolled_on = required_option_date(source, "enrolled_on", shown, "Canvas gradebook",
-                                       "the course start")
+    enrolled_on = required_option_date(
+        source, "enrolled_on", shown, "Canvas gradebook", "the course start"
+    )
     frame, points = _without_pseudo_rows(frame)
     id_col = find_column(frame.columns, id_name)
     assert id_col
-    score_col = find_column(frame.columns, str(source.options.get("score_column", "")),
-                            "Final Score", "Current Score")
-    score = locale_numbers(frame[score_col]) if score_col else pd.Series(float("nan"),
-                                                                          index=frame.index)
+    score_col = find_column(
+        frame.columns, str(source.options.get("score_column", "")), "Final Score", "Current Score"
+    )
+    score = (
+        locale_numbers(frame[score_col])
+        if score_col
+        else pd.Series(float("nan"), index=frame.index)
+    )
     section = find_column(frame.columns, "Section")
     account = Accounting(rows_read=len(frame))
-    enrollments = pd.DataFrame({
-        "learner_id": frame[id_col], "course_id": course,
-        "offering": frame[section] if section else pd.NA,
-        "enrolled_on": enrolled_on.normalize(),
-        "status": pd.Series("enrolled", index=frame.index).mask(score.notna() & (score > 0),
-                                                                "in_progress"),
-        "score": score, LINE: frame[LINE],
-    })
-    return {"enrollments": account.attach(enrollments),
-            "assessments": _assignments(frame, frame[id_col], course, points)}
+    enrollments = pd.DataFrame(
+        {
+            "learner_id": frame[id_col],
+            "course_id": course,
+            "offering": frame[section] if section else pd.NA,
+            "enrolled_on": enrolled_on.normalize(),
+            "status": pd.Series("enrolled", index=frame.index).mask(
+                score.notna() & (score > 0), "in_progress"
+            ),
+            "score": score,
+            LINE: frame[LINE],
+        }
+    )
+    return {
+        "enrollments": account.attach(enrollments),
+        "assessments": _assignments(frame, frame[id_col], course, points),
+    }
 
 
 def _without_pseudo_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series | None]:
@@ -72,8 +84,9 @@ def _without_pseudo_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series |
     return frame.loc[~(points_mask | muted)], points
 
 
-def _assignments(frame: pd.DataFrame, learners: pd.Series, course: str,
-                 points: pd.Series | None) -> pd.DataFrame:
+def _assignments(
+    frame: pd.DataFrame, learners: pd.Series, course: str, points: pd.Series | None
+) -> pd.DataFrame:
     parts = []
     for column in frame.columns:
         match = ASSIGNMENT.match(str(column))
@@ -83,11 +96,18 @@ def _assignments(frame: pd.DataFrame, learners: pd.Series, course: str,
         graded = ~blank(cells) & ~cells.isin(NOT_GRADES)
         possible = locale_numbers(pd.Series([points[column]]))[0] if points is not None else 100.0
         scale = 100 / possible if possible and possible > 0 else 1.0
-        parts.append(pd.DataFrame({
-            "learner_id": learners[graded], "course_id": course,
-            "assessment": match.group("title"), "kind": "assignment",
-            "score": locale_numbers(cells[graded]) * scale, LINE: frame.loc[graded, LINE],
-        }))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "learner_id": learners[graded],
+                    "course_id": course,
+                    "assessment": match.group("title"),
+                    "kind": "assignment",
+                    "score": locale_numbers(cells[graded]) * scale,
+                    LINE: frame.loc[graded, LINE],
+                }
+            )
+        )
     if not parts:
         return pd.DataFrame(columns=["learner_id", "course_id", "assessment", "score", LINE])
     return pd.concat(parts, ignore_index=True)

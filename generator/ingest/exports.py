@@ -36,25 +36,34 @@ def find_column(columns: Iterable[str], *candidates: str) -> str | None:
     return None
 
 
-def require_columns(frame: pd.DataFrame, shown: str, fmt: str, needed: Sequence[str],
-                    option_hint: str = "") -> None:
+def require_columns(
+    frame: pd.DataFrame, shown: str, fmt: str, needed: Sequence[str], option_hint: str = ""
+) -> None:
     """Fail with the columns found and expected when an export lacks a column the format needs."""
     found = [str(c) for c in frame.columns if c != LINE]
     missing = [c for c in needed if find_column(found, c) is None]
     if not missing:
         return
     hints = "".join(did_you_mean(c, found) for c in missing)
-    raise fail(shown, 1, f"not a {fmt} export: missing column(s) {', '.join(missing)}{hints}; "
-               f"columns found: {', '.join(found) or 'none'}; expected at least: "
-               f"{', '.join(needed)}{option_hint}. Check that the file is the right export "
-               "(or use format: csv with a column mapping)")
+    raise fail(
+        shown,
+        1,
+        f"not a {fmt} export: missing column(s) {', '.join(missing)}{hints}; "
+        f"columns found: {', '.join(found) or 'none'}; expected at least: "
+        f"{', '.join(needed)}{option_hint}. Check that the file is the right export "
+        "(or use format: csv with a column mapping)",
+    )
 
 
 def course_id_of(source: Source, shown: str, fmt: str) -> str:
     if source.course_id:
         return source.course_id
-    raise fail(shown, 0, f"a {fmt} export is for one course and does not name it; set "
-               "'course_id:' for this source in config/project.yaml")
+    raise fail(
+        shown,
+        0,
+        f"a {fmt} export is for one course and does not name it; set "
+        "'course_id:' for this source in config/project.yaml",
+    )
 
 
 def option_date(source: Source, name: str, shown: str, why: str) -> pd.Timestamp | None:
@@ -73,8 +82,12 @@ def option_date(source: Source, name: str, shown: str, why: str) -> pd.Timestamp
 def required_option_date(source: Source, name: str, shown: str, fmt: str, why: str) -> pd.Timestamp:
     value = option_date(source, name, shown, why)
     if value is None:
-        raise fail(shown, 0, f"a {fmt} export has no enrolment dates; set options.{name}: "
-                   f"YYYY-MM-DD for this source in config/project.yaml ({why})")
+        raise fail(
+            shown,
+            0,
+            f"a {fmt} export has no enrolment dates; set options.{name}: "
+            f"YYYY-MM-DD for this source in config/project.yaml ({why})",
+        )
     return value
 
 
@@ -136,6 +149,10 @@ class Accounting:
         return frame.loc[~mask]
 
     def attach(self, frame: pd.DataFrame) -> pd.DataFrame:
-        frame.attrs.update(rows_read=self.rows_read, rejected=dict(self.rejected),
-                           merged=self.merged, notes=list(self.notes))
+        frame.attrs.update(
+            rows_read=self.rows_read,
+            rejected=dict(self.rejected),
+            merged=self.merged,
+            notes=list(self.notes),
+        )
         return frame

@@ -38,8 +38,15 @@ from generator.ingest.textfile import read_delimited
 
 # strftimedatetimeshort and friends, as Moodle writes them in English (day without leading 0).
 MOODLE_DATETIMES = (
-    "%d/%m/%y, %H:%M", "%d/%m/%y, %H:%M:%S", "%d/%m/%Y, %H:%M", "%d/%m/%Y, %H:%M:%S",
-    "%A, %d %B %Y, %I:%M %p", "%d %B %Y, %I:%M %p", "%d %B %Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d",
+    "%d/%m/%y, %H:%M",
+    "%d/%m/%y, %H:%M:%S",
+    "%d/%m/%Y, %H:%M",
+    "%d/%m/%Y, %H:%M:%S",
+    "%A, %d %B %Y, %I:%M %p",
+    "%d %B %Y, %I:%M %p",
+    "%d %B %Y",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d",
 )
 NO_YEAR_FORMATS = ("%d %b, %H:%M", "%d %b, %H:%M:%S")  # strftimerecent of old Moodle versions
 COMPLETION_SUFFIX = " - Completion date"
@@ -67,31 +74,53 @@ def read_moodle_completion(source: Source, path: Path, shown: str) -> dict[str, 
     done_col = find_column(frame.columns, "Course complete")
     assert id_col and done_col
     date_cols = [c for c in frame.columns if str(c).endswith(COMPLETION_SUFFIX)]
-    status_cols = [c.removesuffix(COMPLETION_SUFFIX) for c in date_cols
-                   if c.removesuffix(COMPLETION_SUFFIX) in frame.columns]
+    status_cols = [
+        c.removesuffix(COMPLETION_SUFFIX)
+        for c in date_cols
+        if c.removesuffix(COMPLETION_SUFFIX) in frame.columns
+    ]
 
     completed_on = _dates(frame[done_col], source)
     bad = ~blank(frame[done_col]) & completed_on.isna()
-    frame = account.drop(frame, bad, "unparseable 'Course complete' date (expected e.g. "
-                         "'7/10/21, 09:08'; set date_format for this source)")
+    frame = account.drop(
+        frame,
+        bad,
+        "unparseable 'Course complete' date (expected e.g. "
+        "'7/10/21, 09:08'; set date_format for this source)",
+    )
     completed_on = completed_on[frame.index]
-    activity_dates = pd.concat([_dates(frame[c], source) for c in date_cols] + [completed_on],
-                               axis=1)
+    activity_dates = pd.concat(
+        [_dates(frame[c], source) for c in date_cols] + [completed_on], axis=1
+    )
     given_start = option_date(source, "enrolled_on", shown, "the course start")
-    enrolled_on = (pd.Series(given_start, index=frame.index, dtype="datetime64[s]")
-                   if given_start is not None else activity_dates.min(axis=1))
-    frame = account.drop(frame, enrolled_on.isna(), "no enrolment date: the completion report "
-                         "has none and the learner completed nothing; set options.enrolled_on")
-    started = pd.concat([frame[c].astype("string").str.startswith("Completed") for c in status_cols]
-                        or [pd.Series(False, index=frame.index)], axis=1).any(axis=1)
+    enrolled_on = (
+        pd.Series(given_start, index=frame.index, dtype="datetime64[s]")
+        if given_start is not None
+        else activity_dates.min(axis=1)
+    )
+    frame = account.drop(
+        frame,
+        enrolled_on.isna(),
+        "no enrolment date: the completion report "
+        "has none and the learner completed nothing; set options.enrolled_on",
+    )
+    started = pd.concat(
+        [frame[c].astype("string").str.startswith("Completed") for c in status_cols]
+        or [pd.Series(False, index=frame.index)],
+        axis=1,
+    ).any(axis=1)
     status = pd.Series("enrolled", index=frame.index, dtype="string").mask(started, "in_progress")
     status = status.mask(completed_on[frame.index].notna(), "completed")
-    raw = pd.DataFrame({
-        "learner_id": frame[id_col], "course_id": course,
-        "enrolled_on": enrolled_on[frame.index].dt.normalize(),
-        "completed_on": completed_on[frame.index].dt.normalize(),
-        "status": status, LINE: frame[LINE],
-    })
+    raw = pd.DataFrame(
+        {
+            "learner_id": frame[id_col],
+            "course_id": course,
+            "enrolled_on": enrolled_on[frame.index].dt.normalize(),
+            "completed_on": completed_on[frame.index].dt.normalize(),
+            "status": status,
+            LINE: frame[LINE],
+        }
+    )
     return {"enrollments": account.attach(raw)}
 
 
@@ -113,30 +142,48 @@ def read_moodle_grades(source: Source, path: Path, shown: str) -> dict[str, pd.D
     """Grade export -> enrollments (course total as score) and assessments (one per item)."""
     frame = _read(source, path, shown)
     id_name = str(source.options.get("id_column", "ID number"))
-    require_columns(frame, shown, "Moodle grade export", [id_name],
-                    "; set options.id_column to the column holding a learner id")
+    require_columns(
+        frame,
+        shown,
+        "Moodle grade export",
+        [id_name],
+        "; set options.id_column to the column holding a learner id",
+    )
     total, items = _grade_columns([c for c in frame.columns if c != LINE])
     if total is None:
-        raise fail(shown, 1, "no 'Course total' column in this grade export; export it again "
-                   "with the course total included (Real or Percentage)")
+        raise fail(
+            shown,
+            1,
+            "no 'Course total' column in this grade export; export it again "
+            "with the course total included (Real or Percentage)",
+        )
     course = course_id_of(source, shown, "Moodle grade export")
-    enrolled_on = required_option_date(source, "enrolled_on", shown, "Moodle grade export",
-                                       "the course start")
+    enrolled_on = required_option_date(
+        source, "enrolled_on", shown, "Moodle grade export", "the course start"
+    )
     id_col = find_column(frame.columns, id_name)
     assert id_col
     learners = frame[id_col]
     account = Accounting(rows_read=len(frame))
     score = _percent(frame[total], total, float(source.options.get("total_max", 100)))
-    status = pd.Series("enrolled", index=frame.index, dtype="string").mask(score.notna(),
-                                                                          "in_progress")
+    status = pd.Series("enrolled", index=frame.index, dtype="string").mask(
+        score.notna(), "in_progress"
+    )
     if "pass_mark" in source.options:
         passed = score >= float(source.options["pass_mark"])
-        status = status.mask(score.notna() & passed, "completed").mask(score.notna() & ~passed,
-                                                                        "failed")
-    enrollments = pd.DataFrame({
-        "learner_id": learners, "course_id": course, "enrolled_on": enrolled_on.normalize(),
-        "status": status, "score": score, LINE: frame[LINE],
-    })
+        status = status.mask(score.notna() & passed, "completed").mask(
+            score.notna() & ~passed, "failed"
+        )
+    enrollments = pd.DataFrame(
+        {
+            "learner_id": learners,
+            "course_id": course,
+            "enrolled_on": enrolled_on.normalize(),
+            "status": status,
+            "score": score,
+            LINE: frame[LINE],
+        }
+    )
     assessments = _item_rows(frame, learners, course, items)
     return {"enrollments": account.attach(enrollments), "assessments": assessments}
 
@@ -146,18 +193,26 @@ def _percent(values: pd.Series, column: str, points: float) -> pd.Series:
     return number if column.endswith("(Percentage)") else number / points * 100
 
 
-def _item_rows(frame: pd.DataFrame, learners: pd.Series, course: str,
-               items: list[str]) -> pd.DataFrame:
+def _item_rows(
+    frame: pd.DataFrame, learners: pd.Series, course: str, items: list[str]
+) -> pd.DataFrame:
     # Each graded cell is one assessment row; '-' cells are "no grade", not rows of the export.
     parts = []
     for column in items:
         graded = ~blank(frame[column])
         name = re.sub(r" \((Real|Percentage)\)$", "", column)
-        parts.append(pd.DataFrame({
-            "learner_id": learners[graded], "course_id": course, "assessment": name,
-            "kind": name.split(":", 1)[0] if ":" in name else pd.NA,
-            "score": locale_numbers(frame.loc[graded, column]), LINE: frame.loc[graded, LINE],
-        }))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "learner_id": learners[graded],
+                    "course_id": course,
+                    "assessment": name,
+                    "kind": name.split(":", 1)[0] if ":" in name else pd.NA,
+                    "score": locale_numbers(frame.loc[graded, column]),
+                    LINE: frame.loc[graded, LINE],
+                }
+            )
+        )
     if not parts:
         return pd.DataFrame(columns=["learner_id", "course_id", "assessment", "score", LINE])
     return pd.concat(parts, ignore_index=True)
@@ -178,23 +233,37 @@ def read_moodle_logs(source: Source, path: Path, shown: str) -> dict[str, pd.Dat
     require_columns(frame, shown, "Moodle logs report", LOG_COLUMNS)
     account = Accounting(rows_read=len(frame))
     user = frame[find_column(frame.columns, "Description") or ""].str.extract(
-        USER_IN_DESCRIPTION, expand=False)
-    frame = account.drop(frame, user.isna(), "no user id in Description (an event not "
-                         "done by a user, such as a plagiarism-plugin inbox view)")
+        USER_IN_DESCRIPTION, expand=False
+    )
+    frame = account.drop(
+        frame,
+        user.isna(),
+        "no user id in Description (an event not "
+        "done by a user, such as a plagiarism-plugin inbox view)",
+    )
     user = user[frame.index]
     system = pd.to_numeric(user, errors="coerce") <= 0
-    frame = account.drop(frame, system, "system user (id -1 or 0: cron, CLI or not logged in), "
-                         "not a learner")
+    frame = account.drop(
+        frame, system, "system user (id -1 or 0: cron, CLI or not logged in), not a learner"
+    )
     times = _log_times(frame[find_column(frame.columns, "Time") or ""], source, shown)
-    frame = account.drop(frame, times.isna(), "unparseable Time (expected e.g. '7/10/21, "
-                         "09:08'; set date_format for this source)")
+    frame = account.drop(
+        frame,
+        times.isna(),
+        "unparseable Time (expected e.g. '7/10/21, 09:08'; set date_format for this source)",
+    )
     course = _log_course(frame, source, shown)
-    raw = pd.DataFrame({
-        "learner_id": user[frame.index], "course_id": course,
-        "offering": source.options.get("offering", pd.NA),
-        "module": frame[find_column(frame.columns, "Event context") or ""],
-        "active_on": times[frame.index].dt.normalize(), "clicks": 1.0, LINE: frame[LINE],
-    })
+    raw = pd.DataFrame(
+        {
+            "learner_id": user[frame.index],
+            "course_id": course,
+            "offering": source.options.get("offering", pd.NA),
+            "module": frame[find_column(frame.columns, "Event context") or ""],
+            "active_on": times[frame.index].dt.normalize(),
+            "clicks": 1.0,
+            LINE: frame[LINE],
+        }
+    )
     return {"activity": account.attach(raw)}
 
 
@@ -215,8 +284,12 @@ def _log_times(values: pd.Series, source: Source, shown: str) -> pd.Series:
     if parsed.isna().all():
         return parsed
     if "year" not in source.options:
-        raise fail(shown, 2, "the Time column has no year (an older Moodle, e.g. '17 Oct, "
-                   "12:46'); set options.year: the year of the newest (first) row")
+        raise fail(
+            shown,
+            2,
+            "the Time column has no year (an older Moodle, e.g. '17 Oct, "
+            "12:46'); set options.year: the year of the newest (first) row",
+        )
     return _with_years(parsed, int(source.options["year"]))
 
 
@@ -225,8 +298,11 @@ def _with_years(parsed: pd.Series, newest_year: int) -> pd.Series:
     month = parsed.dt.month.ffill()
     years_back = (month.diff() > 0).cumsum()
     years = newest_year - years_back
-    return pd.Series([_set_year(ts, int(y)) for ts, y in zip(parsed, years, strict=True)],
-                     index=parsed.index, dtype="datetime64[s]")
+    return pd.Series(
+        [_set_year(ts, int(y)) for ts, y in zip(parsed, years, strict=True)],
+        index=parsed.index,
+        dtype="datetime64[s]",
+    )
 
 
 def _set_year(stamp: pd.Timestamp, year: int) -> pd.Timestamp:

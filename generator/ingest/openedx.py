@@ -37,15 +37,15 @@ def read_openedx_grades(source: Source, path: Path, shown: str) -> dict[str, pd.
     frame = read_delimited(path, shown, encoding=source.encoding, delimiter=source.delimiter)
     require_columns(frame, shown, "Open edX grade report", ["Student ID", "Grade"])
     course = course_id_of(source, shown, "Open edX grade report")
-    enrolled_on = required_option_date(source, "enrolled_on", shown, "Open edX grade report",
-                                       "the course start")
+    enrolled_on = required_option_date(
+        source, "enrolled_on", shown, "Open edX grade report", "the course start"
+    )
     completed_on = option_date(source, "completed_on", shown, "the report date")
     found = REPORT_DATE.search(path.name)
     if completed_on is None and found:
         completed_on = pd.Timestamp(found.group(1))
     score = locale_numbers(frame[find_column(frame.columns, "Grade") or "Grade"]) * 100
-    status = pd.Series("enrolled", index=frame.index, dtype="string").mask(score > 0,
-                                                                          "in_progress")
+    status = pd.Series("enrolled", index=frame.index, dtype="string").mask(score > 0, "in_progress")
     eligible = find_column(frame.columns, "Certificate Eligible")
     if eligible:
         status = status.mask(frame[eligible].astype("string").str.strip().eq("Y"), "completed")
@@ -54,14 +54,22 @@ def read_openedx_grades(source: Source, path: Path, shown: str) -> dict[str, pd.
         left = frame[enrolment].astype("string").str.strip().eq("unenrolled")
         status = status.mask(left.fillna(False), "withdrawn")
     learners = frame[find_column(frame.columns, "Student ID") or "Student ID"]
-    enrollments = pd.DataFrame({
-        "learner_id": learners, "course_id": course, "enrolled_on": enrolled_on.normalize(),
-        "completed_on": completed_on if completed_on is not None else pd.NaT,
-        "status": status, "score": score, LINE: frame[LINE],
-    })
+    enrollments = pd.DataFrame(
+        {
+            "learner_id": learners,
+            "course_id": course,
+            "enrolled_on": enrolled_on.normalize(),
+            "completed_on": completed_on if completed_on is not None else pd.NaT,
+            "status": status,
+            "score": score,
+            LINE: frame[LINE],
+        }
+    )
     enrollments["completed_on"] = enrollments["completed_on"].where(status == "completed")
-    return {"enrollments": Accounting(rows_read=len(frame)).attach(enrollments),
-            "assessments": _subsections(frame, learners, course)}
+    return {
+        "enrollments": Accounting(rows_read=len(frame)).attach(enrollments),
+        "assessments": _subsections(frame, learners, course),
+    }
 
 
 def _subsections(frame: pd.DataFrame, learners: pd.Series, course: str) -> pd.DataFrame:
@@ -72,11 +80,18 @@ def _subsections(frame: pd.DataFrame, learners: pd.Series, course: str) -> pd.Da
             continue
         cells = frame[column].astype("string").str.strip()
         graded = ~blank(cells) & ~cells.eq("Not Attempted")
-        parts.append(pd.DataFrame({
-            "learner_id": learners[graded], "course_id": course, "assessment": str(column),
-            "kind": match.group("type"), "score": locale_numbers(cells[graded]) * 100,
-            LINE: frame.loc[graded, LINE],
-        }))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "learner_id": learners[graded],
+                    "course_id": course,
+                    "assessment": str(column),
+                    "kind": match.group("type"),
+                    "score": locale_numbers(cells[graded]) * 100,
+                    LINE: frame.loc[graded, LINE],
+                }
+            )
+        )
     if not parts:
         return pd.DataFrame(columns=["learner_id", "course_id", "assessment", "score", LINE])
     return pd.concat(parts, ignore_index=True)

@@ -40,8 +40,12 @@ from generator.ingest.exports import Accounting, fail
 from generator.pseudonym import UNKEYED, pseudonym, pseudonym_key
 
 VERB_STATUS = {
-    "registered": "enrolled", "failed": "failed", "abandoned": "withdrawn",
-    "completed": "completed", "passed": "completed", "satisfied": "completed",
+    "registered": "enrolled",
+    "failed": "failed",
+    "abandoned": "withdrawn",
+    "completed": "completed",
+    "passed": "completed",
+    "satisfied": "completed",
     "waived": "completed",
 }
 COMPLETING = {"completed", "passed", "satisfied", "waived"}
@@ -67,8 +71,19 @@ def read_xapi(source: Source, path: Path, shown: str) -> dict[str, pd.DataFrame]
             account.reject(reason, [document.index])
         else:
             rows.append(row)
-    statements = pd.DataFrame(rows, columns=[
-        "learner_id", "course_id", "offering", "verb", "timestamp", "score", "minutes", LINE])
+    statements = pd.DataFrame(
+        rows,
+        columns=[
+            "learner_id",
+            "course_id",
+            "offering",
+            "verb",
+            "timestamp",
+            "score",
+            "minutes",
+            LINE,
+        ],
+    )
     enrollments = _attempts(statements)
     account.merged = len(statements) - len(enrollments)
     return {"enrollments": account.attach(enrollments)}
@@ -79,11 +94,15 @@ def read_xapi(source: Source, path: Path, shown: str) -> dict[str, pd.DataFrame]
 
 def _documents(path: Path, shown: str) -> Iterator[Document]:
     """Every statement-like JSON value, numbered from 1 across the files in name order."""
-    files = sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES) \
-        if path.is_dir() else [path]
+    files = (
+        sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES)
+        if path.is_dir()
+        else [path]
+    )
     if not files:
-        raise fail(shown, 0, "no .json or .jsonl files in this folder; point the source at "
-                   "the statements")
+        raise fail(
+            shown, 0, "no .json or .jsonl files in this folder; point the source at the statements"
+        )
     counter = 0
     for file in files:
         for value, error in _values(file, path):
@@ -104,8 +123,13 @@ def _values(file: Path, root: Path) -> Iterator[tuple[Any, str | None]]:
         if len(lines) > 1 and lines[0].lstrip().startswith("{") and lines[0].rstrip().endswith("}"):
             yield from _json_lines(lines, name)  # JSON lines: one statement per line
         else:
-            yield None, (f"invalid JSON ({name} line {whole_error.lineno} column "
-                         f"{whole_error.colno}: {whole_error.msg})")
+            yield (
+                None,
+                (
+                    f"invalid JSON ({name} line {whole_error.lineno} column "
+                    f"{whole_error.colno}: {whole_error.msg})"
+                ),
+            )
         return
     if isinstance(value, list):
         for item in value:
@@ -132,8 +156,9 @@ def _statement_row(document: Document, source: Source) -> tuple[dict[str, Any], 
     if document.error:
         return {}, document.error
     statement = document.value
-    if not isinstance(statement, dict) or not any(k in statement for k in ("actor", "verb",
-                                                                            "object")):
+    if not isinstance(statement, dict) or not any(
+        k in statement for k in ("actor", "verb", "object")
+    ):
         return {}, "not an xAPI statement (no actor, verb or object)"
     verb_id = _mapping(statement.get("verb")).get("id")
     if not verb_id:
@@ -150,10 +175,14 @@ def _statement_row(document: Document, source: Source) -> tuple[dict[str, Any], 
     if bad_duration:
         return {}, f"result.duration is not ISO 8601 ({result.get('duration')!r})"
     return {
-        "learner_id": learner, "course_id": _course(obj, context, source),
-        "offering": context.get("registration"), "verb": verb_id.rstrip("/").rsplit("/", 1)[-1],
+        "learner_id": learner,
+        "course_id": _course(obj, context, source),
+        "offering": context.get("registration"),
+        "verb": verb_id.rstrip("/").rsplit("/", 1)[-1],
         "timestamp": statement.get("timestamp") or statement.get("stored"),
-        "score": _score(result.get("score")), "minutes": duration, LINE: document.index,
+        "score": _score(result.get("score")),
+        "minutes": duration,
+        LINE: document.index,
     }, None
 
 
@@ -217,8 +246,11 @@ def _minutes(duration: Any) -> tuple[float | None, bool]:
         parsed = isodate.parse_duration(str(duration))
     except (isodate.ISO8601Error, ValueError):
         return None, True
-    seconds = parsed.total_seconds() if hasattr(parsed, "total_seconds") else \
-        parsed.totimedelta(start=pd.Timestamp("2000-01-01").to_pydatetime()).total_seconds()
+    seconds = (
+        parsed.total_seconds()
+        if hasattr(parsed, "total_seconds")
+        else parsed.totimedelta(start=pd.Timestamp("2000-01-01").to_pydatetime()).total_seconds()
+    )
     return seconds / 60, False
 
 
@@ -227,13 +259,24 @@ def _minutes(duration: Any) -> tuple[float | None, bool]:
 
 def _attempts(statements: pd.DataFrame) -> pd.DataFrame:
     """One row per learner × course × registration, at the line of its first statement."""
-    columns = ["learner_id", "course_id", "offering", "enrolled_on", "completed_on",
-               "withdrawn_on", "status", "score", "minutes", LINE]
+    columns = [
+        "learner_id",
+        "course_id",
+        "offering",
+        "enrolled_on",
+        "completed_on",
+        "withdrawn_on",
+        "status",
+        "score",
+        "minutes",
+        LINE,
+    ]
     if statements.empty:
         return pd.DataFrame(columns=columns)
     frame = statements.assign(
-        when=pd.to_datetime(statements["timestamp"], utc=True, errors="coerce",
-                            format="ISO8601").dt.tz_convert(None),
+        when=pd.to_datetime(
+            statements["timestamp"], utc=True, errors="coerce", format="ISO8601"
+        ).dt.tz_convert(None),
         status=statements["verb"].map(VERB_STATUS).fillna("in_progress"),
         offering=statements["offering"].fillna(""),
     ).sort_values(["when", LINE], kind="stable")
@@ -244,19 +287,24 @@ def _attempts(statements: pd.DataFrame) -> pd.DataFrame:
     keys = ["learner_id", "course_id", "offering"]
     groups = frame.groupby(keys, sort=True, dropna=False)
     attempts = groups.agg(
-        enrolled_on=("when", "min"), completed_on=("done_at", "min"),
-        withdrawn_on=("left_at", "min"), rank=("rank", "max"), score=("score", "last"),
-        sessions=("session", "sum"), has_session=("session", "count"),
-        longest=("minutes", "max"), line=(LINE, "min"),
+        enrolled_on=("when", "min"),
+        completed_on=("done_at", "min"),
+        withdrawn_on=("left_at", "min"),
+        rank=("rank", "max"),
+        score=("score", "last"),
+        sessions=("session", "sum"),
+        has_session=("session", "count"),
+        longest=("minutes", "max"),
+        line=(LINE, "min"),
     ).reset_index()
     by_rank = {rank: status for status, rank in STATUS_ORDER.items()}
     attempts["status"] = attempts["rank"].map(by_rank)
-    attempts["minutes"] = attempts["sessions"].where(attempts["has_session"] > 0,
-                                                     attempts["longest"])
+    attempts["minutes"] = attempts["sessions"].where(
+        attempts["has_session"] > 0, attempts["longest"]
+    )
     attempts["completed_on"] = attempts["completed_on"].where(attempts["status"] == "completed")
     attempts["withdrawn_on"] = attempts["withdrawn_on"].where(attempts["status"] == "withdrawn")
     attempts["offering"] = attempts["offering"].replace("", pd.NA)
     for column in ("enrolled_on", "completed_on", "withdrawn_on"):
         attempts[column] = attempts[column].dt.normalize().astype("datetime64[s]")
-    return attempts.rename(columns={"line": LINE})[columns].sort_values(LINE).reset_index(
-        drop=True)
+    return attempts.rename(columns={"line": LINE})[columns].sort_values(LINE).reset_index(drop=True)

@@ -39,7 +39,9 @@ def detect_encoding(head: bytes, given: str | None = None) -> str:
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:  # not just a multi-byte character cut by the sniff window
+        # Not UTF-8, unless a multi-byte character was only cut by the end of the sniff window.
+        cut = len(head) >= SNIFF_BYTES and exc.start >= len(head) - 4
+        if not cut:
             return "cp1252"
     return "utf-8"
 
@@ -149,7 +151,7 @@ def read_arrow(source: Path | IO[bytes], head: str, sep: str) -> pd.DataFrame | 
                 quoted_strings_can_be_null=False,
             ),
         )
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
         if position is not None:
             source.seek(position)  # type: ignore[union-attr]
         return None

@@ -21,8 +21,8 @@ import pyarrow as pa
 
 from generator.engine import Engine, Frame
 from generator.errors import AccountabilityError, Problem, ProblemsFound
-from generator.ingest import Ingested, IngestReport, read_source, source_files
-from generator.ingest.canonical import TABLE_COLUMNS, Checks, empty_table
+from generator.ingest import Ingested, IngestReport, read_source
+from generator.ingest.canonical import TABLE_COLUMNS, empty_table
 from generator.ingest.generic import EXCEL_SUFFIXES
 
 if TYPE_CHECKING:
@@ -188,41 +188,25 @@ def reads_with_spark(source_format: str, path: Path) -> bool:
 
 def ingest(project: Project, engine: SparkEngine) -> SparkIngested:
     """``generator.ingest.ingest`` with Spark reading the generic CSV sources."""
-    from generator.ingest import _shown
-    from generator.pseudonym import pseudonymiser
+    from generator.ingest import files_to_read
     from generator.sparkcsv import read_csv
 
     problems: list[Problem] = []
     parts: dict[str, list[Frame]] = {name: [] for name in TABLE_COLUMNS}
     report = IngestReport()
-    course_ids = set(project.course_by_id)
-    for source in project.settings.sources:
-        files = source_files(project, source)
-        if not files:
-            problems.append(
-                Problem(
-                    "config/project.yaml",
-                    0,
-                    f"source '{source.path}' matches no "
-                    f"file (looked in {project.source_path(source)}); fix the path",
-                )
-            )
+    for source, checks, path, shown in files_to_read(project, problems):
+        try:
+            if reads_with_spark(source.format, path):
+                frame, source_report = read_csv(engine.spark, source, path, shown, checks)
+                tables: dict[str, Frame] = {source.table: frame}
+            else:
+                tables, source_report = read_source(source, path, shown, checks)
+        except ProblemsFound as exc:
+            problems.extend(exc.problems)
             continue
-        checks = Checks(course_ids, source.status_values, source.date_format, pseudonymiser(source))
-        for path in files:
-            shown = _shown(project, path)
-            try:
-                if reads_with_spark(source.format, path):
-                    frame, source_report = read_csv(engine.spark, source, path, shown, checks)
-                    tables: dict[str, Frame] = {source.table: frame}
-                else:
-                    tables, source_report = read_source(source, path, shown, checks)
-            except ProblemsFound as exc:
-                problems.extend(exc.problems)
-                continue
-            for table, frame in tables.items():
-                parts[table].append(frame)
-            report.sources.append(source_report)
+        for table, frame in tables.items():
+            parts[table].append(frame)
+        report.sources.append(source_report)
     if problems:
         raise ProblemsFound(problems)
     tables = {name: _union(engine, name, frames) for name, frames in parts.items()}

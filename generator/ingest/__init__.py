@@ -7,7 +7,7 @@ normalises the rows (canonical.normalise) and returns the tables with an ``Inges
 from __future__ import annotations
 
 import glob
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -106,13 +106,14 @@ def source_files(project: Project, source: Source) -> list[Path]:
     return [path] if path.exists() else []
 
 
-def ingest(project: Project) -> Ingested:
-    """Read every source of the project into the canonical tables."""
+def files_to_read(
+    project: Project, problems: list[Problem]
+) -> Iterator[tuple[Source, Checks, Path, str]]:
+    """Every file of every source with the checks its rows get, and the path shown in messages.
+    A source that matches no file is added to ``problems`` (the DuckDB and Spark ingests share
+    this)."""
     from generator.pseudonym import pseudonymiser
 
-    problems: list[Problem] = []
-    collected: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLE_COLUMNS}
-    report = IngestReport()
     course_ids = set(project.course_by_id)
     for source in project.settings.sources:
         files = source_files(project, source)
@@ -128,15 +129,23 @@ def ingest(project: Project) -> Ingested:
             continue
         checks = Checks(course_ids, source.status_values, source.date_format, pseudonymiser(source))
         for path in files:
-            try:
-                shown = _shown(project, path)
-                tables, source_report = read_source(source, path, shown, checks)
-            except ProblemsFound as exc:
-                problems.extend(exc.problems)
-                continue
-            for table, frame in tables.items():
-                collected[table].append(frame)
-            report.sources.append(source_report)
+            yield source, checks, path, _shown(project, path)
+
+
+def ingest(project: Project) -> Ingested:
+    """Read every source of the project into the canonical tables."""
+    problems: list[Problem] = []
+    collected: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLE_COLUMNS}
+    report = IngestReport()
+    for source, checks, path, shown in files_to_read(project, problems):
+        try:
+            tables, source_report = read_source(source, path, shown, checks)
+        except ProblemsFound as exc:
+            problems.extend(exc.problems)
+            continue
+        for table, frame in tables.items():
+            collected[table].append(frame)
+        report.sources.append(source_report)
     if problems:
         raise ProblemsFound(problems)
     tables = {name: _concat(name, frames) for name, frames in collected.items()}

@@ -120,6 +120,43 @@ def measure(script: Path, kind: str, project: Path, runs: int) -> dict[str, floa
     }
 
 
+def run_benchmark(
+    doc: str, script: Path, kinds: dict[str, str], child: Callable[[str, Path], None]
+) -> tuple[Path, argparse.Namespace, dict[str, dict[str, float]]] | None:
+    """The command line every benchmark shares: in a ``--child`` process run one kind (and
+    return None); otherwise measure every kind in fresh processes."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    tier_arguments(parser)
+    parser.add_argument("--child", choices=sorted(kinds), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.project)
+        return None
+    project = project_of(args)
+    results = {}
+    for kind in kinds:  # interleaved per run would be fairer; medians absorb most of the noise
+        print(f"measuring {kinds[kind]} ...", file=sys.stderr, flush=True)
+        results[kind] = measure(script, kind, project, args.runs)
+    return project, args, results
+
+
+def ratio_rows(
+    kinds: dict[str, str], results: dict[str, dict[str, float]], base: str
+) -> list[list[str]]:
+    """kind, seconds, peak and both against the ``base`` kind, one row per measured kind."""
+    first = results[base]
+    return [
+        [
+            kinds[kind],
+            f"{r['seconds']:.2f}",
+            megabytes(r["peak"]),
+            f"{r['seconds'] / first['seconds']:.2f}",
+            f"{r['peak'] / first['peak']:.2f}",
+        ]
+        for kind, r in results.items()
+    ]
+
+
 def table(headers: list[str], rows: list[list[str]]) -> str:
     """A Markdown table, columns padded so it also reads as plain text."""
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]

@@ -12,7 +12,6 @@ ingest within 2x pyarrow's time, peak memory under 4 GB.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -20,11 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import (
     child_result,
-    measure,
-    megabytes,
-    project_of,
+    ratio_rows,
+    run_benchmark,
     table,
-    tier_arguments,
     timed,
 )
 
@@ -96,30 +93,12 @@ def child(kind: str, project_dir: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    tier_arguments(parser)
-    parser.add_argument("--child", choices=sorted(KINDS), help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        child(args.child, args.project)
+    measured = run_benchmark(__doc__ or "", Path(__file__).resolve(), KINDS, child)
+    if measured is None:
         return
-    project = project_of(args)
-    script = Path(__file__).resolve()
-    results = {}
-    for kind in KINDS:  # interleaved per run would be fairer; medians absorb most of the noise
-        print(f"measuring {KINDS[kind]} ...", file=sys.stderr, flush=True)
-        results[kind] = measure(script, kind, project, args.runs)
+    project, args, results = measured
     base = results["pyarrow"]
-    rows = [
-        [
-            KINDS[kind],
-            f"{r['seconds']:.2f}",
-            megabytes(r["peak"]),
-            f"{r['seconds'] / base['seconds']:.2f}",
-            f"{r['peak'] / base['peak']:.2f}",
-        ]
-        for kind, r in results.items()
-    ]
+    rows = ratio_rows(KINDS, results, "pyarrow")
     ingest = results["ingest"]
     size = base.get("bytes", 0)
     print(

@@ -367,24 +367,25 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
     return _sorted(frame, ["scope", "member", "fiscal_year", "quarter"])
 
 
+# The counts the engine returns (NULL where a group had none: read as 0).
+COUNT_COLUMNS = (
+    "enrollments",
+    "learners",
+    "completed",
+    "failed",
+    "withdrawn",
+    "open",
+    "scored",
+    "passed",
+    "completions",
+    "gain_learners",
+    "responses",
+)
+
+
 def _as_ints(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
-    for column in (
-        "fiscal_year",
-        "quarter",
-        "enrollments",
-        "learners",
-        "completed",
-        "failed",
-        "withdrawn",
-        "open",
-        "scored",
-        "passed",
-        "completions",
-        "gain_learners",
-        "responses",
-        "module_order",
-    ):
+    for column in ("fiscal_year", "quarter", *COUNT_COLUMNS, "module_order"):
         if column in frame:
             frame[column] = frame[column].fillna(0).astype("int64")
     return frame

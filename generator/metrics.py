@@ -18,21 +18,10 @@ import pandas as pd
 
 from generator.catalog import METRICS
 from generator.config import Project
-from generator.engine import SCOPE_KEYS, Aggregates
+from generator.engine import COUNT_COLUMNS, SCOPE_KEYS, Aggregates
 from generator.periods import Quarter
 
 KEYS = ["scope", "member", "period"]
-COUNT_COLUMNS = [
-    "enrollments",
-    "learners",
-    "completed",
-    "failed",
-    "withdrawn",
-    "open",
-    "scored",
-    "passed",
-    "completions",
-]
 
 
 @dataclass(frozen=True)
@@ -182,7 +171,7 @@ def _merge_counts(grid: pd.DataFrame, aggregates: Aggregates) -> pd.DataFrame:
     for frame in (aggregates.cohorts, aggregates.completions, aggregates.gains, aggregates.ratings):
         if not frame.empty:
             table = table.merge(frame, on=on, how="left")
-    for column in [*COUNT_COLUMNS, "gain_learners", "responses"]:
+    for column in COUNT_COLUMNS:
         if column not in table:
             table[column] = 0
         table[column] = table[column].fillna(0).astype("int64")

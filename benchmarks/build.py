@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/build.py                      # tiers 100, 1000 and 5000 courses
     .venv/bin/python benchmarks/build.py --tiers 100,1000 --runs 3
-    .venv/bin/python benchmarks/build.py --smoke               # 100 courses / 20k rows, one run
+    .venv/bin/python benchmarks/build.py --smoke               # 30 courses / 6k rows, one run
 
 Tiers (12 quarters, generated once into the cache by `accountability demo-data`; the 5,000-course
 tier is /tmp/bench-10m when that holds it): 100 courses / 100k rows / 2k learners, 1,000 / 1M /
@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import CACHE, DEFAULT_PROJECT, REPO, megabytes, peak_rss_bytes, table
 
 TIERS = {100: (100_000, 2_000), 1000: (1_000_000, 20_000), 5000: (10_000_000, 200_000)}
-SMOKE = (100, 20_000, 400)
+SMOKE = (30, 6_000, 150)
 TARGET_OUTSIDE = 0.5
 TARGET_PER_PAGE = 1.5
 TARGET_REBUILD = 1 / 3
@@ -355,7 +355,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tiers", default="100,1000,5000", help="course counts, comma-separated")
     parser.add_argument("--runs", type=int, default=3, help="runs per tier (median)")
-    parser.add_argument("--smoke", action="store_true", help="100 courses / 20k rows, one run")
+    parser.add_argument("--smoke", action="store_true", help="30 courses / 6k rows, one run")
     parser.add_argument(
         "--save", type=Path, help="also write each tier's figures to SAVE/tier-<courses>.json"
     )

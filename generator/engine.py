@@ -94,6 +94,9 @@ class Engine:
     def run(self, expr: ir.Table) -> pd.DataFrame:
         return self.backend.execute(expr)
 
+    def release(self) -> None:
+        """Drop what the aggregation kept in memory (the aggregates are pandas frames by now)."""
+
 
 def fiscal_year(day: ir.DateValue, start_month: int) -> ir.IntegerValue:
     year = day.year()
@@ -186,20 +189,16 @@ def aggregate(
     *,
     report_date: date,
     start_month: int,
-    mandatory_only: bool = False,
 ) -> Aggregates:
     """All aggregates for every scope and period, as of ``report_date``.
 
     ``courses`` has one row per course: course_id, developer, training_manager, mandatory,
-    pass_mark, expected_minutes. With ``mandatory_only`` only mandatory courses count (used for
-    the department comparison on mandatory training).
+    pass_mark, expected_minutes.
     """
     course_table = engine.table(courses, "courses")
     raw = engine.table(tables["enrollments"], "enrollments")
     total_rows = engine.count(tables["enrollments"])
     rows = as_of(raw, report_date).join(course_table, "course_id")
-    if mandatory_only:
-        rows = rows.filter(rows.mandatory)
     rows = rows.mutate(department=rows.department.fill_null("(not given)"))
     # The rows as of the report date, joined to their course and given their enrolment period,
     # computed once: every aggregate below reads this narrow table instead of the raw rows.

@@ -124,13 +124,16 @@ def build_report(
         ingested, chosen = read_data(project, engine)
     report_date = resolve_as_of(project, ingested, as_of)
     log.info("report date %s", report_date)
-    aggregates = aggregate(
-        chosen,
-        ingested.tables,
-        course_frame(project),
-        report_date=report_date,
-        start_month=project.settings.fiscal_year_start_month,
-    )
+    try:
+        aggregates = aggregate(
+            chosen,
+            ingested.tables,
+            course_frame(project),
+            report_date=report_date,
+            start_month=project.settings.fiscal_year_start_month,
+        )
+    finally:
+        chosen.release()
     metrics = compute_metrics(project, aggregates, report_date)
     results = evaluate_goals(project, metrics)
     people, roles = scorecards(results, metrics.quarters)

@@ -50,6 +50,6 @@ def test_build_benchmark_smoke_tier_prints_the_tables(tmp_path: Path) -> None:
     ):
         # columns are padded to their widest cell
         assert re.search(rf"\| {re.escape(column)} +\|", out), column
-    assert "100 courses / 0.02M rows" in out
+    assert "30 courses / 0.006M rows" in out
     assert "target outside mkdocs / mkdocs < 0.50" in out
     assert "target rebuild / full build < 0.33" in out

@@ -18,6 +18,7 @@ import logging
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -622,7 +623,13 @@ def serve(project_dir: Path, dev_addr: str = "127.0.0.1:8000") -> int:
     if not config.exists():
         raise BuildError(f"{config}: not found; run `accountability build` first")
     command = _mkdocs("serve", "--config-file", str(config), "--dev-addr", dev_addr)
+    server = subprocess.Popen(command, cwd=project_dir)
+    # Stopped by a process manager (SIGTERM), stop MkDocs too rather than orphan it on its port.
+    previous = signal.signal(signal.SIGTERM, lambda *_: server.terminate())
     try:
-        return subprocess.run(command, cwd=project_dir, check=False).returncode
-    except KeyboardInterrupt:
+        return server.wait()
+    except KeyboardInterrupt:  # Ctrl-C reached MkDocs too (one process group): let it finish
+        server.wait()
         return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -58,3 +58,6 @@ def test_serve_answers_with_the_overview(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    # Stopping `accountability serve` stops MkDocs' server too: nothing answers on the port.
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)

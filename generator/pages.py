@@ -21,9 +21,10 @@ from generator.catalog import METRICS
 from generator.config import Course, Person, Project
 from generator.findings import Finding
 from generator.formatting import DASH, Formatter, is_missing, link, text
-from generator.goals import MISSED, NO_DATA, STATUSES, Assignment, GoalResult
+from generator.goals import AT_RISK, MET, MISSED, NO_DATA, STATUSES, Assignment, GoalResult
 from generator.metrics import Row
 from generator.paths import slugs
+from generator.periods import parse_fiscal_year, parse_quarter
 from generator.privacy import hidden_rows, suppressed_cells
 from generator.report import Report
 
@@ -76,6 +77,11 @@ STATUS_ICON = {
     "no data": '<span class="ta-status ta-no-data">○ no data</span>',
 }
 NOT_MET = ("missed", "at risk", "no data")
+# Goal-result tables whose length grows with the number of courses (role, period and developer
+# pages) show this many rows, the most important first; the complete list is a CSV download.
+ROW_CAP = 25
+STATUS_RANK = {MISSED: 0, AT_RISK: 1, NO_DATA: 2, MET: 3}
+STATUS_WORDS = {MISSED: "missed", AT_RISK: "at risk", NO_DATA: "without data", MET: "met"}
 SECTIONS = {
     "courses": "Courses",
     "developers": "Developers",
@@ -90,6 +96,8 @@ class Table:
     headers: list[str]
     rows: list[list[str]]
     download: str | None = None  # relative path of the CSV from the page
+    more: int = 0  # rows left out here; the download holds them all
+    order: str = ""  # how the rows are ordered, said above the table
 
 
 @dataclass
@@ -131,6 +139,14 @@ class Context:
         )
         self.latest_quarter = self.metrics.quarters[-1] if self.metrics.quarters else ""
         self.latest_year = self.metrics.years[-1] if self.metrics.years else ""
+        # 0 for the newest period; a fiscal year comes right after its own quarters
+        self.period_age = {
+            p: age
+            for age, p in enumerate(
+                sorted(self.metrics.quarters + self.metrics.years, key=_period_key, reverse=True)
+            )
+        }
+        self.goal_order = {g.id: i for i, g in enumerate(project.goals)}
 
     # -- lookups
     def row(self, scope: str, member: str, period: str) -> Row | None:
@@ -143,6 +159,13 @@ class Context:
     def course_title(self, course_id: str) -> str:
         course = self.project.course_by_id.get(course_id)
         return course.title if course else course_id
+
+    def member_name(self, scope: str, member: str) -> str:
+        if scope == "course":
+            return self.course_title(member)
+        if scope in ("developer", "training_manager"):
+            return self.person_name(member)
+        return "Organisation" if scope == "org" else member
 
     # -- links from a page at ``depth`` folders below site_src
     def up(self, depth: int) -> str:
@@ -245,6 +268,13 @@ def _frames_by(frame: pd.DataFrame, key: str | list[str]) -> dict[Any, pd.DataFr
     return {name: group for name, group in frame.groupby(key, sort=False)}
 
 
+def _period_key(period: str) -> tuple[int, int]:
+    quarter = parse_quarter(period)
+    if quarter is not None:
+        return quarter.fiscal_year, quarter.number
+    return parse_fiscal_year(period) or 0, 0
+
+
 def _int(value: object) -> int | None:
     return None if is_missing(value) else int(float(value))  # type: ignore[arg-type]
 
@@ -289,17 +319,38 @@ def _render(template: str, **values: Any) -> str:
 def markdown_table(table: Table) -> str:
     if not table.rows:
         return "_Nothing to show._\n"
-    lines = [
+    lines = [f"_{table.order}_", ""] if table.order else []
+    lines += [
         "| " + " | ".join(table.headers) + " |",
         "|" + "|".join(" --- " for _ in table.headers) + "|",
     ]
     lines += ["| " + " | ".join(cell or DASH for cell in row) + " |" for row in table.rows]
-    if table.download:
+    if table.more and table.download:
+        lines += [
+            "",
+            f"… and {table.more:,} more: [download all {len(table.rows) + table.more:,} as CSV]"
+            f"({table.download}){{ .ta-download }}",
+        ]
+    elif table.download:
         lines += ["", f"[Download as CSV]({table.download}){{ .ta-download }}"]
     return "\n".join(lines) + "\n"
 
 
+def markdown_goal_section(section: GoalSection) -> str:
+    """The list alone when it is complete; else the summary per goal first."""
+    if not section.results.more:
+        return markdown_table(section.results)
+    return (
+        "Per goal and period, how many of the scopes it covers (courses, departments, people) "
+        "had each status:\n\n"
+        + markdown_table(section.summary)
+        + "\n"
+        + markdown_table(section.results)
+    )
+
+
 _env.globals["table"] = markdown_table
+_env.globals["goal_section"] = markdown_goal_section
 
 
 # ---------------------------------------------------------------- the pages
@@ -427,6 +478,168 @@ def results_table(
         ]
         rows.append(cells)
     return Table(headers, rows)
+
+
+@dataclass
+class GoalSection:
+    """Goal results that grow with the number of courses: a summary per goal and period
+    (bounded by goals × periods), then the ``ROW_CAP`` most important results."""
+
+    summary: Table
+    results: Table
+
+
+def goal_section(
+    ctx: Context,
+    page: str,
+    name: str,
+    results: Iterable[GoalResult | tuple[str, GoalResult]],
+    *,
+    statuses: Sequence[str] = NOT_MET,
+) -> GoalSection:
+    """``results`` are goal results, or (what the role is, goal result) pairs for a role that
+    is responsible, consulted or informed. The complete list is ``downloads/{name}.csv``
+    when rows are left out."""
+    depth = page.count("/")
+    pairs = [r if isinstance(r, tuple) else ("", r) for r in results]
+    role_is = any(kind for kind, _ in pairs)
+    ranked = sorted(pairs, key=lambda pair: _importance(ctx, *pair))
+    shown = ranked[:ROW_CAP]
+    if role_is:
+        table = Table(
+            ["Goal", "Scope", "Period", "Status", "This role is"],
+            [
+                [
+                    link(r.title, f"{ctx.up(depth)}goals.md#{r.goal_id_anchor}"),
+                    ctx.member_link(r.scope, r.member, depth),
+                    ctx.period_link(r.period, depth),
+                    STATUS_ICON[r.status],
+                    kind,
+                ]
+                for kind, r in shown
+            ],
+        )
+    else:
+        table = results_table(ctx, [r for _, r in shown], depth)
+    if len(ranked) > 1:
+        table.order = _importance_text(statuses)
+    if len(ranked) > ROW_CAP:
+        table.more = len(ranked) - ROW_CAP
+        table.download = ctx.download(page, name, goal_results_frame(ctx, ranked))
+    return GoalSection(_goal_summary(ctx, pairs, depth, statuses, role_is), table)
+
+
+def _importance_text(statuses: Sequence[str]) -> str:
+    ranked = sorted(statuses, key=STATUS_RANK.__getitem__)
+    return (
+        "Most important first: "
+        + ", then ".join(STATUS_WORDS[s] for s in ranked)
+        + "; the newest period first (a fiscal year after its quarters); then by goal, in the "
+        "order of the goals page, and by scope."
+    )
+
+
+def _importance(ctx: Context, kind: str, r: GoalResult) -> tuple[int, int, int, str, str, str]:
+    return (
+        STATUS_RANK[r.status],
+        ctx.period_age.get(r.period, len(ctx.period_age)),
+        ctx.goal_order.get(r.goal_id, len(ctx.goal_order)),
+        ctx.member_name(r.scope, r.member).casefold(),
+        r.member,
+        kind,
+    )
+
+
+def _goal_summary(
+    ctx: Context,
+    pairs: list[tuple[str, GoalResult]],
+    depth: int,
+    statuses: Sequence[str],
+    role_is: bool,
+) -> Table:
+    """How many scope members each goal missed (at risk, ...) per period."""
+    counts: dict[tuple[str, str, str], dict[str, int]] = {}
+    first: dict[str, GoalResult] = {}
+    for kind, r in pairs:
+        first.setdefault(r.goal_id, r)
+        row = counts.setdefault((r.goal_id, kind, r.period), dict.fromkeys(statuses, 0))
+        row[r.status] = row.get(r.status, 0) + 1
+    keys = sorted(
+        counts,
+        key=lambda k: (
+            ctx.goal_order.get(k[0], len(ctx.goal_order)),
+            k[0],
+            k[1],
+            ctx.period_age.get(k[2], len(ctx.period_age)),
+        ),
+    )
+    one_period = len({k[2] for k in keys}) <= 1
+    headers = (
+        ["Goal"]
+        + (["This role is"] if role_is else [])
+        + ([] if one_period else ["Period"])
+        + [STATUS_ICON[s] for s in statuses]
+    )
+    rows = []
+    for goal_id, kind, period in keys:
+        r = first[goal_id]
+        rows.append(
+            [link(r.title, f"{ctx.up(depth)}goals.md#{r.goal_id_anchor}")]
+            + ([kind] if role_is else [])
+            + ([] if one_period else [ctx.period_link(period, depth)])
+            + [f"{counts[goal_id, kind, period][s]:,}" for s in statuses]
+        )
+    return Table(headers, rows)
+
+
+def goal_results_frame(
+    ctx: Context, results: Iterable[GoalResult | tuple[str, GoalResult]]
+) -> pd.DataFrame:
+    """Goal results for a spreadsheet, with what the role is when given as pairs: the values
+    the pages show (a value about fewer than min_group_size learners is never evaluated; its
+    status is "no data"), text cells defused by ``csv_text``."""
+    pairs = [r if isinstance(r, tuple) else ("", r) for r in results]
+    columns = [
+        "goal",
+        "title",
+        "scope",
+        "member",
+        "name",
+        "period",
+        "status",
+        "value",
+        "target",
+        "note",
+        "accountable",
+        "responsible",
+    ]
+    if any(kind for kind, _ in pairs):
+        columns.insert(columns.index("status") + 1, "this_role_is")
+    return pd.DataFrame(
+        [
+            {
+                "goal": r.goal_id,
+                "title": r.title,
+                "scope": r.scope,
+                "member": r.member,
+                "name": ctx.member_name(r.scope, r.member),
+                "period": r.period,
+                "status": r.status,
+                "this_role_is": kind,
+                "value": r.value,
+                "target": r.target,
+                "note": r.note,
+                "accountable": _assigned(r.accountable),
+                "responsible": "; ".join(_assigned(a) for a in r.responsible),
+            }
+            for kind, r in pairs
+        ],
+        columns=columns,
+    )
+
+
+def _assigned(assignment: Assignment) -> str:
+    return " ".join(assignment.people) or assignment.group or ""
 
 
 def findings_table(ctx: Context, findings: Iterable[Finding], depth: int) -> Table:
@@ -969,14 +1182,16 @@ def developer_page(ctx: Context, developer: str) -> None:
             "Completion rate of their courses by enrolment quarter",
         ),
         comparison=comparison,
-        results=results_table(
+        results=goal_section(
             ctx,
+            page,
+            f"developer-{slug}-goal-results",
             [
                 r
                 for r in ctx.report.goals
                 if developer in r.accountable.people and r.period in (ctx.latest_quarter, year)
             ],
-            1,
+            statuses=STATUSES,
         ),
         findings=findings_table(
             ctx,
@@ -1084,7 +1299,12 @@ def period_page(ctx: Context, period: str) -> None:
         spend=spend_lines,
         developers=developers,
         counts={s: sum(1 for r in results if r.status == s) for s in STATUSES},
-        results=results_table(ctx, [r for r in results if r.status in NOT_MET], 1),
+        results=goal_section(
+            ctx,
+            page,
+            f"period-{ctx.period_slug[period]}-not-met",
+            [r for r in results if r.status in NOT_MET],
+        ),
         findings=findings_table(ctx, [f for f in ctx.report.findings if f.period == period], 1),
         quarters=" · ".join(ctx.period_link(q, 1) for q in quarters),
     )
@@ -1182,20 +1402,18 @@ def role_page(ctx: Context, role_id: str) -> None:
         for kind, a in r.everyone()
         if a.role == role_id
     ]
-    accountable = [r for kind, r in involved if kind == "accountable" and r.status in NOT_MET]
-    other = Table(
-        ["Goal", "Scope", "Period", "Status", "This role is"],
-        [
-            [
-                link(r.title, f"../goals.md#{r.goal_id_anchor}"),
-                ctx.member_link(r.scope, r.member, 1),
-                ctx.period_link(r.period, 1),
-                STATUS_ICON[r.status],
-                kind,
-            ]
-            for kind, r in involved
-            if kind != "accountable" and r.status in NOT_MET
-        ],
+    slug = ctx.role_slug[role_id]
+    accountable = goal_section(
+        ctx,
+        page,
+        f"role-{slug}-accountable-not-met",
+        [r for kind, r in involved if kind == "accountable" and r.status in NOT_MET],
+    )
+    other = goal_section(
+        ctx,
+        page,
+        f"role-{slug}-involved-not-met",
+        [(kind, r) for kind, r in involved if kind != "accountable" and r.status in NOT_MET],
     )
     card = ctx.report.role_scorecards.get(role_id)
     md = _render(
@@ -1205,7 +1423,7 @@ def role_page(ctx: Context, role_id: str) -> None:
         holders=", ".join(ctx.person_link(p.id, 1) for p in holders)
         or "nobody (learners as a group)",
         scorecard=card,
-        accountable=results_table(ctx, accountable, 1),
+        accountable=accountable,
         other=other,
         findings=findings_table(ctx, [f for f in ctx.report.findings if role_id in f.roles], 1),
         people=_people_scorecards(ctx, holders),

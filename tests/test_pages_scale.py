@@ -1,0 +1,97 @@
+"""Role pages do not grow with the number of courses: their goal tables show the ``ROW_CAP``
+most important results after a summary per goal and period, and link to a CSV of every row."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from generator import demo
+from generator.goals import GoalResult
+from generator.pages import NOT_MET, ROW_CAP, STATUS_RANK, Context, PageSet, role_page
+from generator.report import Report, build_report
+
+ROLE = "course-developer"
+PAGE = f"roles/{ROLE}.md"
+HEADING = "## Goals this role is accountable for that were not met (last four quarters)"
+
+
+def _role_page(root: Path, courses: int, learners: int, rows: int) -> tuple[Report, PageSet]:
+    demo.write_demo_project(root, courses=courses, learners=learners, rows=rows)
+    report = build_report(root)
+    pages = PageSet()
+    role_page(Context(report, pages), ROLE)
+    return report, pages
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Report, PageSet]:
+    return _role_page(tmp_path_factory.mktemp("courses-60"), 60, 300, 10_000)
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> tuple[Report, PageSet]:
+    return _role_page(tmp_path_factory.mktemp("courses-120"), 120, 600, 20_000)
+
+
+def _not_met(report: Report) -> list[GoalResult]:
+    """The report's goal results of the role's page table, counted independently of pages.py."""
+    recent = set(report.metrics.quarters[-4:]) | set(report.metrics.years[-1:])
+    return [
+        r
+        for r in report.goals
+        if r.period in recent and r.accountable.role == ROLE and r.status in NOT_MET
+    ]
+
+
+def _section(markdown: str) -> str:
+    start = markdown.index(HEADING)
+    return markdown[start : markdown.index("\n## ", start + len(HEADING))]
+
+
+def test_the_role_page_lists_the_cap_and_links_every_row_as_csv(
+    large: tuple[Report, PageSet],
+) -> None:
+    report, pages = large
+    expected = _not_met(report)
+    assert len(expected) > 10 * ROW_CAP  # many courses: far more rows than a page should hold
+    section = _section(pages.markdown[PAGE])
+
+    summary, listing = section.split("_Most important first:", 1)
+    assert "| Goal | Period |" in summary
+    summary_rows = [line for line in summary.splitlines() if line.startswith("| [")]
+    goals = {r.goal_id for r in expected}
+    assert 0 < len(summary_rows) <= len(goals) * 5  # goals × periods, not courses
+
+    rows = [line for line in listing.splitlines() if line.startswith("| [")]
+    assert len(rows) == ROW_CAP
+    statuses = [next(s for s in STATUS_RANK if f'ta-{s.replace(" ", "-")}"' in r) for r in rows]
+    assert [STATUS_RANK[s] for s in statuses] == sorted(STATUS_RANK[s] for s in statuses)
+    assert statuses[0] == "missed"
+
+    csv_name = f"role-{ROLE}-accountable-not-met.csv"
+    more = f"… and {len(expected) - ROW_CAP:,} more: [download all {len(expected):,} as CSV]"
+    assert f"{more}(../downloads/{csv_name})" in listing
+
+    frame = pd.read_csv(io.StringIO(pages.downloads[f"downloads/{csv_name}"]), dtype=str)
+    assert len(frame) == len(expected)
+    assert sorted(zip(frame["goal"], frame["member"], frame["period"], strict=True)) == sorted(
+        (r.goal_id, r.member, r.period) for r in expected
+    )
+    assert set(frame["status"]) <= set(NOT_MET)
+    # learner figures about too few learners are not there: those results have no value
+    assert frame.loc[frame["note"].fillna("").str.startswith("fewer than"), "value"].isna().all()
+
+
+def test_the_role_page_does_not_grow_with_the_courses(
+    small: tuple[Report, PageSet], large: tuple[Report, PageSet]
+) -> None:
+    small_rows, large_rows = len(_not_met(small[0])), len(_not_met(large[0]))
+    assert small_rows > ROW_CAP and large_rows > 1.5 * small_rows
+    small_size = len(small[1].markdown[PAGE].encode())
+    large_size = len(large[1].markdown[PAGE].encode())
+    assert large_size < 40_000
+    assert large_size < 1.15 * small_size, (small_size, large_size)

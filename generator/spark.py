@@ -2,8 +2,9 @@
 
 Only this module knows about Spark. The session comes from the usual configuration (see
 ``session``); ``SparkEngine`` lets generator/engine.py read Spark DataFrames as it reads pandas
-frames; ``ingest`` reads the sources, generic CSV with Spark itself (generator/sparkcsv.py) so
-their rows never pass through the driver, every other adapter through pandas on the driver.
+frames; ``ingest`` reads the sources, generic CSV and parquet (generator/sparkcsv.py) and xAPI
+JSON lines (generator/sparkxapi.py) with Spark itself so their rows never pass through the
+driver, every other adapter (and what sparkxapi leaves to it) through pandas on the driver.
 """
 
 from __future__ import annotations
@@ -22,14 +23,14 @@ import pyarrow as pa
 from generator.engine import Engine, Frame
 from generator.errors import AccountabilityError, Problem, ProblemsFound
 from generator.ingest import Ingested, IngestReport, read_source
-from generator.ingest.canonical import TABLE_COLUMNS, empty_table
+from generator.ingest.canonical import TABLE_COLUMNS, Checks, SourceReport, empty_table
 from generator.ingest.generic import EXCEL_SUFFIXES
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
     from pyspark.sql import DataFrame, SparkSession
 
-    from generator.config import Project, SparkSettings
+    from generator.config import Project, Source, SparkSettings
 
 log = logging.getLogger(__name__)
 
@@ -191,23 +192,46 @@ class SparkIngested(Ingested):
 
 
 def reads_with_spark(source_format: str, path: Path) -> bool:
-    """Generic CSV is read by Spark; spreadsheets and the LMS-specific adapters by pandas."""
-    return source_format == "csv" and path.suffix.lower() not in EXCEL_SUFFIXES
+    """Generic CSV and parquet, and xAPI, are read by Spark (xAPI JSON lines only: the rest
+    sparkxapi hands back); spreadsheets and the other LMS-specific adapters by pandas."""
+    if source_format == "csv":
+        return path.suffix.lower() not in EXCEL_SUFFIXES
+    return source_format == "xapi"
+
+
+def read_with_spark(
+    spark: SparkSession, source: Source, path: Path, shown: str, checks: Checks
+) -> tuple[dict[str, Frame], SourceReport] | None:
+    """One file of a source read by Spark, or None when it is left to the pandas path."""
+    from generator.sparkcsv import read_generic
+    from generator.sparkxapi import read_xapi
+
+    if not reads_with_spark(source.format, path):
+        return None
+    if source.format == "xapi":
+        read = read_xapi(spark, source, path, shown, checks)
+        if read is None:
+            return None
+        frame, source_report = read
+        return {"enrollments": frame}, source_report
+    frame, source_report = read_generic(spark, source, path, shown, checks)
+    return {source.table: frame}, source_report
 
 
 def ingest(project: Project, engine: SparkEngine) -> SparkIngested:
-    """``generator.ingest.ingest`` with Spark reading the generic CSV sources."""
+    """``generator.ingest.ingest`` with Spark reading the generic CSV and parquet sources and
+    xAPI JSON lines."""
     from generator.ingest import files_to_read
-    from generator.sparkcsv import read_csv
 
     problems: list[Problem] = []
     parts: dict[str, list[Frame]] = {name: [] for name in TABLE_COLUMNS}
     report = IngestReport()
     for source, checks, path, shown in files_to_read(project, problems):
         try:
-            if reads_with_spark(source.format, path):
-                frame, source_report = read_csv(engine.spark, source, path, shown, checks)
-                tables: dict[str, Frame] = {source.table: frame}
+            read = read_with_spark(engine.spark, source, path, shown, checks)
+            tables: dict[str, Frame]
+            if read is not None:
+                tables, source_report = read
             else:
                 tables, source_report = read_source(source, path, shown, checks)
         except ProblemsFound as exc:

@@ -3,8 +3,9 @@
 Every metric table (Metrics.table, modules, module_departments, breakdown, distributions) is
 compared: counts exactly, other figures (sums, rates, medians) within REL_TOLERANCE. Spark's
 ``percentile`` is exact and interpolates like DuckDB's ``median``, so medians need no wider
-tolerance than sums; only the order floats are added in differs. The generic CSV sources are
-read by Spark itself, so the rows' accounting (counts, reasons, first lines) is compared too.
+tolerance than sums; only the order floats are added in differs. The generic CSV and parquet
+sources and xAPI JSON lines are read by Spark itself, so the rows' accounting (counts, reasons,
+first lines) is compared too.
 
 Skipped without PySpark or Java unless REQUIRE_SPARK=1 (as in CI). One SparkSession (one JVM)
 serves the whole test session.
@@ -12,18 +13,25 @@ serves the whole test session.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 
+from generator.config import Source
+from generator.ingest import read_source
+from generator.ingest.canonical import Checks
 from generator.metrics import COUNT_COLUMNS, Metrics
 from generator.report import Report, build_report
 
 REPO = Path(__file__).resolve().parent.parent
 TINY = REPO / "tests" / "fixtures" / "tiny"
+# A parquet enrolment and activity export and a folder of xAPI JSON lines, with rejected rows.
+SPARK_SOURCES = REPO / "tests" / "fixtures" / "spark-sources"
 REL_TOLERANCE = 1e-9
 TABLES = ("table", "modules", "module_departments", "breakdown", "distributions")
 
@@ -123,3 +131,152 @@ def test_oulad_same_on_both_engines(shared_data: Path, monkeypatch: pytest.Monke
     duckdb, spark = both(REPO / "examples" / "oulad")
     assert_same_metrics(duckdb.metrics, spark.metrics)
     assert spark.ingested.status_counts() == duckdb.ingested.status_counts()
+
+
+def _read_by_pandas(source: Source, path: Path, shown: str, checks: Checks) -> Any:
+    raise AssertionError(f"{shown} was read by pandas, not by Spark")
+
+
+@pytest.mark.usefixtures("spark_available")
+def test_parquet_and_xapi_json_lines_read_by_spark(monkeypatch: pytest.MonkeyPatch) -> None:
+    duckdb = build_report(SPARK_SOURCES, engine="duckdb")
+    with monkeypatch.context() as patched:
+        # Every source of the project is read by Spark: the pandas path is not taken.
+        patched.setattr("generator.spark.read_source", _read_by_pandas)
+        spark = build_report(SPARK_SOURCES, engine="spark")
+    assert_same_metrics(duckdb.metrics, spark.metrics)
+    assert_same_accounting(duckdb, spark)
+    from pyspark.sql import DataFrame
+
+    assert isinstance(spark.ingested.tables["enrollments"], DataFrame)
+    assert isinstance(spark.ingested.tables["activity"], DataFrame)
+    rejected = {s.path: s.rows_rejected for s in spark.ingested.report.sources}
+    assert set(rejected) == {"data/enrollments.parquet", "data/activity.parquet", "data/xapi"}
+    assert all(rejected.values()), rejected
+    reasons = {r for s in spark.ingested.report.sources for r in s.reasons}
+    assert "invalid JSON (b.jsonl line 4 column 262: Extra data)" in reasons
+    assert "unknown course 'C9' (not in config/courses.yaml)" in reasons
+
+
+def _both_ingests(
+    path: Path, courses: set[str], **config: Any
+) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """One source through read_source and through Spark: (pandas, spark) accounting and rows,
+    or None when Spark left it to pandas."""
+    from generator.spark import SparkEngine, read_with_spark, session
+
+    source = Source(path=str(path), format=config.pop("format", "xapi"), **config)
+    checks = Checks(courses, source.status_values, source.date_format)
+    tables, report = read_source(source, path, path.name, checks)
+    read = read_with_spark(SparkEngine(session()).spark, source, path, path.name, checks)
+    if read is None:
+        return None
+    spark_tables, spark_report = read
+    results = []
+    for found, accounting in ((tables, report), (spark_tables, spark_report)):
+        rows = {}
+        for name, frame in found.items():
+            frame = frame if isinstance(frame, pd.DataFrame) else frame.toPandas()
+            frame = frame.astype(object).where(frame.notna(), None)
+            for column in frame.columns:
+                if column.endswith("_on"):
+                    frame[column] = frame[column].map(lambda d: None if d is None else str(d)[:10])
+            rows[name] = sorted(map(tuple, frame.to_numpy().tolist()), key=repr)
+        results.append({"report": accounting.as_dict(), "rows": rows})
+    return results[0], results[1]
+
+
+def _statement(verb: str, /, **fields: Any) -> dict[str, Any]:
+    statement = {
+        "actor": {"account": {"name": "u-1"}},
+        "verb": {"id": f"http://adlnet.gov/expapi/verbs/{verb}"},
+        "object": {"id": "https://lms.example.org/courses/safety"},
+        "timestamp": "2025-01-10T09:00:00Z",
+    }
+    for key, value in fields.items():
+        if value is None:
+            statement.pop(key, None)
+        else:
+            statement[key] = value
+    return statement
+
+
+XAPI_RULES = [
+    _statement("launched", context={"registration": "r1"}),
+    _statement("failed", context={"registration": "r1"}, result={"score": {"raw": 3, "max": 4}}),
+    _statement(
+        "passed",
+        context={"registration": "r1"},
+        timestamp="2025-01-11T01:00:00+03:00",
+        result={"score": {"raw": 9, "min": 5, "max": 10}, "duration": "P1W2DT1,5H10.25S"},
+    ),
+    _statement("terminated", context={"registration": "r1"}, result={"duration": "PT"}),
+    _statement("completed", context={"registration": "r2"}, result={"score": {"scaled": None}}),
+    _statement("completed", context={"registration": "r3"}, result={"score": {"scaled": [1]}}),
+    _statement("completed", context={"registration": "r4"}, result={"score": {"raw": 1, "min": 2}}),
+    _statement("completed", context={"registration": "r5"}, result={"score": {"raw": {"a": 1}}}),
+    _statement("completed", timestamp=None, stored="2025-02-01"),
+    _statement("completed", timestamp=None, actor={"account": {"name": ""}, "mbox": "m@x.org"}),
+    _statement("voided/", verb={"id": ""}),
+    _statement("registered", object={"id": "https://lms.example.org/unit/1"}),
+    _statement(
+        "registered",
+        object={"id": "https://lms.example.org/unit/2"},
+        context={"contextActivities": {"grouping": {"id": "https://lms.example.org/programme/"}}},
+    ),
+    _statement("satisfied", actor={"account": {"name": 0}, "openid": "https://id.example/1"}),
+    _statement("completed", actor={"member": []}),
+    _statement("completed", object={"id": ""}),
+    _statement("abandoned", result={"duration": 15}),
+    _statement("completed", result={"duration": "P1M"}),
+]
+
+
+@pytest.mark.usefixtures("spark_available")
+def test_xapi_rules_same_with_spark(tmp_path: Path) -> None:
+    """xapi.py's rules one by one: scores, durations, courses, actors, rejections; and what
+    Spark leaves to the pandas path (a number as duration, a month long duration)."""
+    options = {
+        "course_map": {
+            "https://lms.example.org/courses/safety": "C1",
+            "https://lms.example.org/programme/": "C2",
+        }
+    }
+    lines = [json.dumps(s) for s in XAPI_RULES]
+    (tmp_path / "rules.jsonl").write_text("\n".join([*lines[:-2], "", "{}", "null"]))
+    compared = _both_ingests(tmp_path / "rules.jsonl", {"C1", "C2"}, options=options)
+    assert compared is not None
+    pandas, spark = compared
+    assert spark == pandas
+    assert len(pandas["report"]["reasons"]) >= 6
+    for name, line in (("number.jsonl", lines[-2]), ("month.jsonl", lines[-1])):
+        (tmp_path / name).write_text(lines[0] + "\n" + line + "\n")
+        assert _both_ingests(tmp_path / name, {"C1"}, options=options) is None, name
+    (tmp_path / "nan.jsonl").write_text(lines[0] + "\n" + '{"verb": NaN}\n')
+    assert _both_ingests(tmp_path / "nan.jsonl", {"C1"}, options=options) is None
+
+
+@pytest.mark.shared
+@pytest.mark.usefixtures("spark_available")
+def test_shared_xapi_as_json_lines_same_with_spark(shared_data: Path, tmp_path: Path) -> None:
+    """The cmi5 scenarios and the xAPI specification's examples (../shared/data/xapi has one
+    JSON document per file) written as JSON lines, one file per scenario: Spark reads them."""
+    xapi = shared_data / "xapi"
+    folders = sorted(p for p in (xapi / "cmi5-scenarios").iterdir() if p.is_dir())
+    folders.append(xapi / "xapi-spec-appendix-a")
+    for folder in folders:
+        # One line per document; the statement that is invalid JSON as published stays invalid.
+        lines = [" ".join(p.read_text().split()) for p in sorted(folder.glob("*.json"))]
+        (tmp_path / f"{folder.name}.jsonl").write_text("\n".join(lines) + "\n")
+    options = {
+        "course_map": {
+            "http://course-repository.example.edu/identifiers/courses/02baafcf/": "C1",
+            "http://example.adlnet.gov/xapi/example/simpleCBT": "C1",
+        }
+    }
+    compared = _both_ingests(tmp_path, {"C1"}, options=options)
+    assert compared is not None
+    pandas, spark = compared
+    assert spark == pandas
+    assert pandas["report"]["rows_read"] == 147
+    assert pandas["report"]["rows_rejected"] > 40

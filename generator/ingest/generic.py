@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from generator.config import Source
 from generator.errors import Problem, ProblemsFound, did_you_mean
@@ -12,12 +14,15 @@ from generator.ingest.canonical import LINE, REQUIRED, SPREADSHEET_DATES, TABLE_
 from generator.ingest.textfile import read_delimited
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+PARQUET_SUFFIXES = (".parquet",)
 
 
 def read_generic(source: Source, path: Path, shown: str) -> dict[str, pd.DataFrame]:
-    """One raw canonical table (``source.table``) from a CSV or spreadsheet."""
+    """One raw canonical table (``source.table``) from a CSV, spreadsheet or parquet file."""
     if path.suffix.lower() in EXCEL_SUFFIXES:
         frame = read_spreadsheet(path, shown)
+    elif path.suffix.lower() in PARQUET_SUFFIXES:
+        frame = read_parquet(path, shown, source)
     else:
         frame = read_delimited(
             path, shown, encoding=source.encoding, delimiter=source.delimiter, arrow=True
@@ -48,6 +53,60 @@ def read_spreadsheet(path: Path, shown: str) -> pd.DataFrame:
     frame.columns = [str(c).strip() for c in frame.columns]
     frame[LINE] = range(2, len(frame) + 2)
     return frame
+
+
+def read_parquet(path: Path, shown: str, source: Source) -> pd.DataFrame:
+    """A parquet file's columns, numbered from row 1 (parquet has no lines).
+
+    Date and timestamp columns stay dates (a zoned timestamp is its UTC day) where the canonical
+    column is a date, numeric columns numbers where it is a score, minutes or number; any other
+    column is text, as in a CSV: an integral float as its integer (an id column with gaps is
+    float), a NaN missing. The Spark engine reads them alike (generator/sparkcsv.py).
+    """
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise ProblemsFound(
+            [Problem(shown, 0, f"cannot read the parquet file ({exc}); export it again")]
+        ) from None
+    kinds = TABLE_COLUMNS[source.table]
+    columns: dict[str, pd.Series] = {}
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        name = str(name).lstrip("\ufeff").strip()
+        kind = kinds.get(source.columns.get(name, name))
+        columns[name] = (
+            _parquet_column(column, kind)
+            if kind
+            else pd.Series(pd.NA, index=range(table.num_rows), dtype="string")
+        )
+    frame = pd.DataFrame(columns, index=range(table.num_rows))
+    frame[LINE] = np.arange(1, table.num_rows + 1)
+    return frame
+
+
+def _parquet_column(column: pa.ChunkedArray, kind: str) -> pd.Series:
+    if pa.types.is_dictionary(column.type):
+        column = column.cast(column.type.value_type)
+    kind_of = column.type
+    if kind == "date" and (pa.types.is_date(kind_of) or pa.types.is_timestamp(kind_of)):
+        if pa.types.is_date(kind_of):
+            column = column.cast(pa.timestamp("s"))
+        return column.to_pandas()
+    if kind in ("score", "minutes", "number") and (
+        pa.types.is_integer(kind_of) or pa.types.is_floating(kind_of)
+    ):
+        return column.cast(pa.float64()).to_pandas()
+    if pa.types.is_floating(kind_of):
+        numbers = column.cast(pa.float64()).to_pandas()
+        integral = numbers.notna() & (numbers == np.floor(numbers)) & (numbers.abs() < 2**53)
+        text = numbers.astype("string")
+        text[integral] = numbers[integral].astype("int64").astype("string")
+        return text
+    if not (pa.types.is_string(kind_of) or pa.types.is_large_string(kind_of)):
+        column = column.cast(pa.string())
+    return column.to_pandas().astype("string")
 
 
 def map_columns(frame: pd.DataFrame, source: Source, shown: str) -> pd.DataFrame:

@@ -104,7 +104,8 @@ def engine_name(name: str | None) -> EngineName | None:
 
 def read_data(project: Project, engine: EngineName | None = None) -> tuple[Ingested, Engine]:
     """The LMS sources read for ``engine`` (default: project.yaml's ``engine``) and the engine
-    that aggregates them: with spark, Spark reads the generic CSV sources itself."""
+    that aggregates them: with spark, Spark reads generic CSV and parquet sources and xAPI
+    JSON lines itself."""
     if (engine or project.settings.engine) == "spark":
         from generator import spark
 

@@ -50,6 +50,42 @@ def test_a_quoted_line_break_inside_a_value_keeps_the_rows(tmp_path: Path) -> No
         assert (report.rows_read, report.rows_rejected) == (2, 0)
 
 
+def test_parquet_keeps_typed_dates_and_numbers_and_numbers_rows_from_one(
+    tmp_path: Path,
+) -> None:
+    import datetime
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "enrolments.parquet"
+    table = pa.table(
+        {
+            "User": ["L1", "L2", "L3", None],
+            "Course": ["C1", "C1", "C9", "C1"],
+            "Enrolled": [datetime.date(2025, 1, 10), datetime.date(2025, 1, 11), None, None],
+            "Score": [81.5, None, 70.0, 60.0],
+        }
+    )
+    pq.write_table(table, path)
+    tables, report = load("csv", path, columns=MAPPING)
+    loaded = tables["enrollments"]
+    assert loaded["learner_id"].tolist() == ["L1", "L2"]
+    assert str(loaded["enrolled_on"].iloc[0].date()) == "2025-01-10"
+    assert loaded["score"].iloc[0] == 81.5
+    # Row numbers stand in for lines: row 3 names an unknown course, row 4 has no learner.
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (4, 2, 2)
+    lines = sorted(line for detail in report.reasons.values() for line in detail.lines)
+    assert lines == [3, 4]
+
+
+def test_a_broken_parquet_file_is_a_problem_with_the_fix(tmp_path: Path) -> None:
+    path = tmp_path / "broken.parquet"
+    path.write_bytes(b"PAR1 not really")
+    with pytest.raises(ProblemsFound, match=r"broken.parquet: cannot read the parquet file"):
+        load("csv", path, columns=MAPPING)
+
+
 def test_empty_file_is_a_problem_with_the_fix() -> None:
     with pytest.raises(ProblemsFound, match=r"empty.csv: the file is empty; export it again"):
         load("csv", CSV / "empty.csv", columns=MAPPING)

@@ -1,4 +1,5 @@
-"""The ``csv`` adapter: any CSV or Excel export, with a column mapping in project.yaml."""
+"""The ``csv`` adapter: any CSV, spreadsheet or parquet export, with a column mapping in
+project.yaml."""
 
 from __future__ import annotations
 

@@ -16,7 +16,12 @@ import pandas as pd
 from generator.errors import Problem, ProblemsFound
 from generator.ingest.canonical import LINE, TABLE_COLUMNS, Checks, SourceReport
 from generator.ingest.generic import PARQUET_SUFFIXES, map_columns
-from generator.ingest.textfile import detect_delimiter, detect_encoding, read_bytes_head
+from generator.ingest.textfile import (
+    detect_delimiter,
+    detect_encoding,
+    may_quote_line_breaks,
+    read_bytes_head,
+)
 from generator.sparknormalise import normalise
 
 if TYPE_CHECKING:
@@ -67,6 +72,9 @@ def _read_csv(
         .option("escape", '"')  # RFC 4180: a quote inside quotes is doubled
         .option("mode", "PERMISSIVE")
         .option("nullValue", None)
+        # Records spanning lines need the whole file in one task; only files with a quoted
+        # record can have them (the same check as the pyarrow read).
+        .option("multiLine", may_quote_line_breaks(path))
         .csv(str(path))
     )
     return _canonical(frame, source, shown)

@@ -158,6 +158,22 @@ def test_parquet_and_xapi_json_lines_read_by_spark(monkeypatch: pytest.MonkeyPat
     assert "unknown course 'C9' (not in config/courses.yaml)" in reasons
 
 
+@pytest.mark.usefixtures("spark_available")
+def test_a_quoted_line_break_in_a_csv_read_by_spark(tmp_path: Path) -> None:
+    path = tmp_path / "notes.csv"
+    path.write_text(
+        'User,Course,Enrolled,Note\nL1,C1,2025-01-10,"asked for\na certificate"\n'
+        "L2,C1,2025-01-11,plain\nL3,C9,2025-01-12,unknown course\n",
+        encoding="utf-8",
+    )
+    columns = {"User": "learner_id", "Course": "course_id", "Enrolled": "enrolled_on"}
+    both = _both_ingests(path, {"C1"}, format="csv", columns=columns)
+    assert both is not None
+    by_pandas, by_spark = both
+    assert by_spark == by_pandas
+    assert (by_pandas["report"]["rows_read"], by_pandas["report"]["rows_rejected"]) == (3, 1)
+
+
 def _both_ingests(
     path: Path, courses: set[str], **config: Any
 ) -> tuple[dict[str, Any], dict[str, Any]] | None:

@@ -21,9 +21,9 @@ import pandas as pd
 import pyarrow as pa
 
 from generator.engine import Engine, Frame
-from generator.errors import AccountabilityError, Problem, ProblemsFound
-from generator.ingest import Ingested, IngestReport, read_source
-from generator.ingest.canonical import TABLE_COLUMNS, Checks, SourceReport, empty_table
+from generator.errors import AccountabilityError
+from generator.ingest import Ingested, IngestReport, read_source, read_sources
+from generator.ingest.canonical import Checks, SourceReport, empty_table
 from generator.ingest.generic import EXCEL_SUFFIXES
 
 if TYPE_CHECKING:
@@ -221,27 +221,14 @@ def read_with_spark(
 def ingest(project: Project, engine: SparkEngine) -> SparkIngested:
     """``generator.ingest.ingest`` with Spark reading the generic CSV and parquet sources and
     xAPI JSON lines."""
-    from generator.ingest import files_to_read
 
-    problems: list[Problem] = []
-    parts: dict[str, list[Frame]] = {name: [] for name in TABLE_COLUMNS}
-    report = IngestReport()
-    for source, checks, path, shown in files_to_read(project, problems):
-        try:
-            read = read_with_spark(engine.spark, source, path, shown, checks)
-            tables: dict[str, Frame]
-            if read is not None:
-                tables, source_report = read
-            else:
-                tables, source_report = read_source(source, path, shown, checks)
-        except ProblemsFound as exc:
-            problems.extend(exc.problems)
-            continue
-        for table, frame in tables.items():
-            parts[table].append(frame)
-        report.sources.append(source_report)
-    if problems:
-        raise ProblemsFound(problems)
+    def read(
+        source: Source, path: Path, shown: str, checks: Checks
+    ) -> tuple[dict[str, Frame], SourceReport]:
+        by_spark = read_with_spark(engine.spark, source, path, shown, checks)
+        return by_spark if by_spark is not None else read_source(source, path, shown, checks)
+
+    parts, report = read_sources(project, read)
     tables = {name: _union(engine, name, frames) for name, frames in parts.items()}
     statuses, latest = _facts(engine, tables["enrollments"])
     return SparkIngested(tables, report, statuses, latest)

@@ -134,12 +134,23 @@ def files_to_read(
 
 def ingest(project: Project) -> Ingested:
     """Read every source of the project into the canonical tables."""
+    collected, report = read_sources(project, read_source)
+    tables = {name: _concat(name, frames) for name, frames in collected.items()}
+    return Ingested(tables, report)
+
+
+def read_sources(
+    project: Project,
+    read: Callable[[Source, Path, str, Checks], tuple[dict[str, Any], SourceReport]],
+) -> tuple[dict[str, list[Any]], IngestReport]:
+    """Every file of every source read by ``read``, as the parts of each canonical table and the
+    accounting; the problems of all sources are raised together."""
     problems: list[Problem] = []
-    collected: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLE_COLUMNS}
+    collected: dict[str, list[Any]] = {name: [] for name in TABLE_COLUMNS}
     report = IngestReport()
     for source, checks, path, shown in files_to_read(project, problems):
         try:
-            tables, source_report = read_source(source, path, shown, checks)
+            tables, source_report = read(source, path, shown, checks)
         except ProblemsFound as exc:
             problems.extend(exc.problems)
             continue
@@ -148,8 +159,7 @@ def ingest(project: Project) -> Ingested:
         report.sources.append(source_report)
     if problems:
         raise ProblemsFound(problems)
-    tables = {name: _concat(name, frames) for name, frames in collected.items()}
-    return Ingested(tables, report)
+    return collected, report
 
 
 def read_source(

@@ -24,7 +24,7 @@ from generator.formatting import DASH, Formatter, is_missing, link, text
 from generator.goals import AT_RISK, MET, MISSED, NO_DATA, STATUSES, Assignment, GoalResult
 from generator.metrics import Row
 from generator.paths import slugs
-from generator.periods import parse_fiscal_year, parse_quarter
+from generator.periods import chronological_key
 from generator.privacy import hidden_rows, suppressed_cells
 from generator.report import Report
 
@@ -82,13 +82,6 @@ NOT_MET = ("missed", "at risk", "no data")
 ROW_CAP = 25
 STATUS_RANK = {MISSED: 0, AT_RISK: 1, NO_DATA: 2, MET: 3}
 STATUS_WORDS = {MISSED: "missed", AT_RISK: "at risk", NO_DATA: "without data", MET: "met"}
-SECTIONS = {
-    "courses": "Courses",
-    "developers": "Developers",
-    "periods": "Periods",
-    "roles": "Roles",
-    "departments": "Departments",
-}
 
 
 @dataclass
@@ -143,7 +136,9 @@ class Context:
         self.period_age = {
             p: age
             for age, p in enumerate(
-                sorted(self.metrics.quarters + self.metrics.years, key=_period_key, reverse=True)
+                sorted(
+                    self.metrics.quarters + self.metrics.years, key=chronological_key, reverse=True
+                )
             )
         }
         self.goal_order = {g.id: i for i, g in enumerate(project.goals)}
@@ -266,13 +261,6 @@ def _frames_by(frame: pd.DataFrame, key: str | list[str]) -> dict[Any, pd.DataFr
     if frame.empty:
         return {}
     return {name: group for name, group in frame.groupby(key, sort=False)}
-
-
-def _period_key(period: str) -> tuple[int, int]:
-    quarter = parse_quarter(period)
-    if quarter is not None:
-        return quarter.fiscal_year, quarter.number
-    return parse_fiscal_year(period) or 0, 0
 
 
 def _int(value: object) -> int | None:
@@ -592,6 +580,21 @@ def _goal_summary(
     return Table(headers, rows)
 
 
+# goals.md's download of every goal result: goal_results_frame's columns without the names, notes
+# and responsible people, which the role, period and developer downloads add.
+GOALS_CSV_COLUMNS = [
+    "goal",
+    "title",
+    "scope",
+    "member",
+    "period",
+    "status",
+    "value",
+    "target",
+    "accountable",
+]
+
+
 def goal_results_frame(
     ctx: Context, results: Iterable[GoalResult | tuple[str, GoalResult]]
 ) -> pd.DataFrame:
@@ -829,33 +832,7 @@ def goals_page(ctx: Context) -> None:
                 "missed": len(misses),
             }
         )
-    frame = pd.DataFrame(
-        [
-            {
-                "goal": r.goal_id,
-                "title": r.title,
-                "scope": r.scope,
-                "member": r.member,
-                "period": r.period,
-                "status": r.status,
-                "value": r.value,
-                "target": r.target,
-                "accountable": " ".join(r.accountable.people) or r.accountable.group or "",
-            }
-            for r in ctx.report.goals
-        ],
-        columns=[
-            "goal",
-            "title",
-            "scope",
-            "member",
-            "period",
-            "status",
-            "value",
-            "target",
-            "accountable",
-        ],
-    )
+    frame = goal_results_frame(ctx, ctx.report.goals)[GOALS_CSV_COLUMNS]
     download = ctx.download("goals.md", "goal-results", frame)
     ctx.pages.markdown["goals.md"] = _render(
         "goals.md.j2", **_header(ctx), goals=sections, download=download

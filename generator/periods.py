@@ -76,3 +76,12 @@ def parse_quarter(text: str) -> Quarter | None:
 def parse_fiscal_year(text: str) -> int | None:
     match = YEAR_RE.match(text.strip())
     return int(match.group(1)) if match else None
+
+
+def chronological_key(label: str) -> tuple[int, int]:
+    """Sorts quarter and fiscal-year labels in time, a fiscal year just before its Q1 (so a
+    newest-first list shows it after its quarters)."""
+    quarter = parse_quarter(label)
+    if quarter is not None:
+        return quarter.fiscal_year, quarter.number
+    return parse_fiscal_year(label) or 0, 0

@@ -201,7 +201,3 @@ def _line_from_parser_error(message: str) -> int:
 
     match = re.search(r"line (\d+)", message)
     return int(match.group(1)) if match else 0
-
-
-def as_bytes_io(text: str, encoding: str = "utf-8") -> io.BytesIO:
-    return io.BytesIO(text.encode(encoding))

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import charts, site, svgs
+from generator import charts, site, svgdraw
 from generator.pages import PageSet, render_pages
 from generator.report import Report, build_report, engine_name
 
@@ -25,8 +25,8 @@ Progress = Callable[[str], None]
 
 class Timings(dict[str, float]):
     """Wall seconds per build stage, in the order the stages ran (for logs and benchmarks),
-    and in ``cpu`` the CPU seconds of this process and its subprocesses (mkdocs, SVG
-    workers): on a shared machine the wall time also counts the neighbours."""
+    and in ``cpu`` the CPU seconds of this process and its subprocesses (mkdocs): on a
+    shared machine the wall time also counts the neighbours."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -54,21 +54,21 @@ class BuildResult:
     written: site.WriteResult
     site_dir: Path | None
     timings: Timings = field(default_factory=Timings)
-    svg_cache_hits: int = 0
+    svg_cache_hits: int = 0  # always 0 since SVGs are drawn, not cached (benchmarks/build.py)
     incremental: bool = False
 
 
-def render_svgs(
-    specs: Mapping[str, charts.Spec], cache: Path | None = None, workers: int | None = None
-) -> dict[str, str]:
-    """Static SVGs of every chart (see :mod:`generator.svgs`: cached, in worker processes)."""
-    return svgs.render_svgs(specs, cache, workers)[0]
+def render_svgs(specs: Mapping[str, charts.Spec]) -> dict[str, str]:
+    """``{svg path: SVG text}`` of every chart. Drawing one takes ~0.4 ms (generator.svgdraw),
+    so every build draws them all: a cache of drawn SVGs saved ~0.25 ms a chart on a rebuild
+    and cost as much on a clean one, and was dropped with vl-convert's 26-70 ms a chart."""
+    return {path: svgdraw.svg(specs[path]) for path in sorted(specs)}
 
 
-def generated_files(pages: PageSet, svg_cache: Path | None = None) -> dict[str, str | bytes]:
+def generated_files(pages: PageSet) -> dict[str, str | bytes]:
     files: dict[str, str | bytes] = {}
     files.update(pages.markdown)
-    files.update(render_svgs(pages.charts, svg_cache))
+    files.update(render_svgs(pages.charts))
     files.update(pages.downloads)
     return files
 
@@ -83,8 +83,8 @@ def build(
     progress: Progress = lambda _: None,
     engine: str | None = None,
 ) -> BuildResult:
-    """``incremental``: reuse cached SVGs and re-render only the pages whose Markdown changed
-    when site/ was built from the same mkdocs.yml and set of files (else a clean build)."""
+    """``incremental``: re-render only the pages whose Markdown changed when site/ was built
+    from the same mkdocs.yml and set of files (else a clean build)."""
     timings = Timings()
     with timings.stage("report"):
         progress("Reading config and LMS exports, computing metrics")
@@ -96,8 +96,7 @@ def build(
         pages = render_pages(report)
     with timings.stage("svgs"):
         progress(f"Drawing {len(pages.charts)} static charts")
-        cache = site.cache_dir(project_dir) / "svg" if incremental else None
-        drawn, hits = svgs.render_svgs(pages.charts, cache)
+        drawn = render_svgs(pages.charts)
     files: dict[str, str | bytes] = {**pages.markdown, **drawn, **pages.downloads}
     files.update(site.asset_files())
     config_text = site.mkdocs_yml_text(
@@ -122,7 +121,7 @@ def build(
     if not mkdocs_yml.exists() or mkdocs_yml.read_text("utf-8") != config_text:
         site.write_text_atomically(mkdocs_yml, config_text)
     log.info("build stages: %s", ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()))
-    return BuildResult(report, pages, written, site_dir, timings, hits, reuse)
+    return BuildResult(report, pages, written, site_dir, timings, incremental=reuse)
 
 
 def _mkdocs(

@@ -7,7 +7,9 @@ suppressed figure arrives as NaN/None and is simply not drawn.
 Speed: validating a chart through Altair costs milliseconds, and a site has thousands of
 charts. Each chart *shape* (kind, unit, series or not, target or not) is therefore built once
 through Altair with placeholder strings, and every chart of that shape is a copy of that
-template with the placeholders and ``data.values`` filled in.
+template with the placeholders and ``data.values`` filled in. Each template also says what it
+is in a top-level ``usermeta`` (kind, number formats, orientation, series, target; Vega ignores
+it): :mod:`generator.svgdraw` draws the static SVG from that.
 
 Determinism: rows are sorted, keys sorted when serialised (:func:`spec_json`), params are named,
 and data is always inline ``values`` (no Altair dataset hashes), so the same inputs give the
@@ -58,7 +60,9 @@ class Unit:
 def unit_of(unit: str, currency: str | None = None) -> Unit:
     """The formatting of ``unit``; money needs an ISO currency code, shown in titles."""
     if unit == "rate":
-        return Unit(".0%", ".1%")
+        # Axis: up to two decimals, trailing zeros trimmed (10%, 0.5%, 0.25%); ".0%" labelled
+        # the ticks of a small rate 0%, 0%, 1%, 1%.
+        return Unit(".2~%", ".1%")
     if unit == "count":
         return Unit(",d", ",d")
     if unit == "minutes":
@@ -214,6 +218,10 @@ def _trend_template(unit: Unit, has_series: bool, has_target: bool) -> Spec:
         chart = line.properties(data=_placeholder_data())
     spec = _as_spec(chart)
     spec["title"] = _slot("title")
+    meta: dict[str, Any] = {"kind": "trend", "format": unit.axis_format, "series": has_series}
+    if has_target:
+        meta["target"] = _slot("target")
+    spec["usermeta"] = meta
     return spec
 
 
@@ -246,6 +254,12 @@ def _bar_template(kind: str, unit: Unit, horizontal: bool) -> Spec:
     # Horizontal charts get a height per bar when filled (see _bar_height).
     spec = _as_spec(alt.layer(bars, text, data=_placeholder_data()))
     spec["title"] = _slot("title")
+    spec["usermeta"] = {
+        "kind": "bar",
+        "format": unit.axis_format,
+        "label_format": unit.tooltip_format,
+        "horizontal": horizontal,
+    }
     return spec
 
 
@@ -275,6 +289,7 @@ def _budget_template(unit: Unit) -> Spec:
     )
     spec = _as_spec(chart)
     spec["title"] = _slot("title")
+    spec["usermeta"] = {"kind": "budget", "format": unit.axis_format}
     return spec
 
 
@@ -440,7 +455,7 @@ def _number_label(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int | float) else str(value)
 
 
-# --- serialisation and static rendering -----------------------------------------------------
+# --- serialisation -----------------------------------------------------------------------
 
 
 def spec_json(spec: Spec) -> str:
@@ -448,28 +463,6 @@ def spec_json(spec: Spec) -> str:
     return json.dumps(
         spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     )
-
-
-def static_spec(spec: Spec, width: int = SVG_WIDTH) -> Spec:
-    """The spec with a fixed width and a white background, for the SVG used in print and diffs."""
-    fixed = dict(spec)
-    if fixed.get("width") == "container":
-        fixed["width"] = width
-    config = dict(fixed.get("config", {}))
-    config["background"] = "white"
-    fixed["config"] = config
-    return fixed
-
-
-def svg(spec: Spec) -> str:
-    """A static SVG of the chart (vl-convert; system fonts only, no external references)."""
-    import vl_convert
-
-    # No data URL is ever allowed: charts carry their data inline.
-    text: str = vl_convert.vegalite_to_svg(
-        static_spec(spec), vl_version=vega_lite_version(), allowed_base_urls=[]
-    )
-    return text if text.endswith("\n") else text + "\n"
 
 
 def vega_lite_version() -> str:

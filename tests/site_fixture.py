@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from generator import charts
+from generator import charts, svgdraw
 from generator.site import write_mkdocs_yml, write_site_src
 
 NASTY = "Intro <script>alert(1)</script> | *bold* {{ jinja }} [x](y) & more"
@@ -124,7 +124,7 @@ def pages() -> dict[str, str | bytes]:
 
     def chart(page_dir: str, spec_id: str) -> str:
         title, spec = specs[spec_id]
-        files[f"{page_dir}charts/{spec_id}.svg".lstrip("/")] = charts.svg(spec)
+        files[f"{page_dir}charts/{spec_id}.svg".lstrip("/")] = svgdraw.svg(spec)
         return charts.chart_block(spec_id, spec, f"charts/{spec_id}.svg", title)
 
     files["index.md"] = (

@@ -44,7 +44,7 @@ def test_trend_is_a_line_per_series_with_sorted_rows_and_a_target_rule() -> None
         "title": None,
         "axis": {"labelAngle": 0},
     }
-    assert line["encoding"]["y"]["axis"]["format"] == ".0%"
+    assert line["encoding"]["y"]["axis"]["format"] == ".2~%"
     assert line["encoding"]["color"]["field"] == "series"
     assert spec["data"]["values"] == [
         {"period": "2025-Q1", "series": "A", "value": 0.6},
@@ -117,7 +117,7 @@ def test_dropoff_is_in_module_order_as_rates() -> None:
     )
     spec = charts.dropoff_chart(frame, title="Drop-off")
     assert [r["label"] for r in spec["data"]["values"]] == ["Intro", "Case", "Quiz"]
-    assert spec["layer"][0]["encoding"]["y"]["axis"]["format"] == ".0%"
+    assert spec["layer"][0]["encoding"]["y"]["axis"]["format"] == ".2~%"
 
 
 def test_budget_is_grouped_bars_in_a_currency() -> None:
@@ -169,14 +169,26 @@ def test_template_reuse_is_much_faster_than_building_through_altair() -> None:
     assert reused < fresh / 2, (reused, fresh)
 
 
-def test_svg_is_static_and_references_nothing_outside() -> None:
-    text = charts.svg(trend(target=0.7))
-    assert text.startswith("<svg") and "Completion" in text
-    urls = set(re.findall(r"https?://[^\"'\s)]+", text))
-    assert urls <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
-    assert 'xmlns:xlink="http://www.w3.org/1999/xlink"' in text or "xlink" not in text
-    assert "@font-face" not in text and "@import" not in text
-    assert f'width="{charts.SVG_WIDTH}"' in text
+def test_templates_say_what_they_draw_for_the_static_svg() -> None:
+    """generator.svgdraw reads the shape from usermeta (tests/test_svgdraw.py draws them)."""
+    assert trend(target=0.7)["usermeta"] == {
+        "kind": "trend",
+        "format": ".2~%",
+        "series": True,
+        "target": 0.7,
+    }
+    assert "target" not in trend()["usermeta"]
+    frame = pd.DataFrame({"developer": ["a"], "value": [1.0]})
+    spec = charts.comparison_chart(frame, title="t", value_title="v", unit="score")
+    assert spec["usermeta"] == {
+        "kind": "bar",
+        "format": ",.0f",
+        "label_format": ".1f",
+        "horizontal": True,
+    }
+    budget = pd.DataFrame({"period": ["2025-Q1"], "budget": [1.0], "spend": [1.0]})
+    meta = charts.budget_chart(budget, title="b", currency="EUR")["usermeta"]
+    assert meta == {"kind": "budget", "format": ",.0f"}
 
 
 NASTY = "A <script>alert(1)</script> | *b* _c_ {{ x }} [d](e) & </figure> `f`"

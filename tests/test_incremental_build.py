@@ -1,5 +1,5 @@
 """Rebuilds: after one goal's target changes, only the pages whose content changed are written
-and re-rendered, and the site equals a clean build; cached SVGs equal freshly drawn ones."""
+and re-rendered, and the site equals a clean build."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from site_fixture import _specs
 
-from generator import charts, svgs
 from generator.build import build
 from generator.incremental import merge_search_index
 
@@ -89,32 +87,6 @@ def test_a_site_built_by_someone_else_gets_a_clean_build(built: Path, tmp_path: 
     index = project / "site" / "search" / "search_index.json"
     index.write_text(index.read_text("utf-8"), "utf-8")  # as another mkdocs build would
     assert not build(project).incremental
-
-
-def test_cached_svgs_are_byte_identical_to_fresh_ones(tmp_path: Path) -> None:
-    specs = {f"charts/{name}.svg": spec for name, (_title, spec) in _specs().items()}
-    cache = tmp_path / "svg"
-    first, hits = svgs.render_svgs(specs, cache, workers=1)
-    assert hits == 0
-    assert first == {path: charts.svg(spec) for path, spec in specs.items()}
-    again, hits = svgs.render_svgs(specs, cache, workers=1)
-    assert hits == len(specs) and again == first
-    assert len(list(cache.glob("*.svg"))) == len({svgs.spec_key(s) for s in specs.values()})
-
-
-def test_a_changed_spec_misses_the_cache(tmp_path: Path) -> None:
-    _name, (_title, spec) = next(iter(_specs().items()))
-    changed = {**spec, "title": "Another title"}
-    svgs.render_svgs({"a.svg": spec}, tmp_path)
-    drawn, hits = svgs.render_svgs({"a.svg": changed}, tmp_path)
-    assert hits == 0 and drawn["a.svg"] == charts.svg(changed)
-
-
-@pytest.mark.slow
-def test_worker_processes_draw_the_same_svgs(monkeypatch: pytest.MonkeyPatch) -> None:
-    specs = [spec for _title, spec in _specs().values()] * 2
-    monkeypatch.setattr(svgs, "MIN_FOR_POOL", 2)
-    assert svgs.render_all(specs, workers=2) == [charts.svg(spec) for spec in specs]
 
 
 def test_search_index_merge_keeps_clean_build_order() -> None:

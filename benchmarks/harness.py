@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -89,35 +90,54 @@ def reset_peak_rss() -> None:
         pass
 
 
+# CPU seconds (user + system, all threads) of the last ``timed`` call in this process: on a
+# shared machine they vary far less with the load than wall time does.
+_last_cpu_seconds: list[float] = []
+
+
 def child_result(seconds: float, **extra: Any) -> None:
     """Print one measurement for the parent (the last line of the child's output)."""
-    print(json.dumps({"seconds": seconds, "peak": peak_rss_bytes(), **extra}), flush=True)
+    cpu = {"cpu": _last_cpu_seconds[-1]} if _last_cpu_seconds else {}
+    print(json.dumps({"seconds": seconds, "peak": peak_rss_bytes(), **cpu, **extra}), flush=True)
 
 
 def timed(work: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), _cpu_seconds()
     result = work()
+    _last_cpu_seconds.append(_cpu_seconds() - cpu_start)
     return time.perf_counter() - start, result
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure_once(script: Path, kind: str, project: Path) -> dict[str, float]:
+    """One fresh process running ``kind``: its seconds, peak bytes, CPU seconds and extras."""
+    done = subprocess.run(
+        [sys.executable, str(script), "--child", kind, "--project", str(project)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def medians(results: list[dict[str, float]]) -> dict[str, float]:
+    """Median seconds, peak and CPU seconds of several runs; other figures from the last."""
+    summary = {"runs": len(results), **results[-1]}
+    for figure in ("seconds", "peak", "cpu"):
+        if all(figure in r for r in results):
+            summary[figure] = statistics.median(r[figure] for r in results)
+    return summary
 
 
 def measure(script: Path, kind: str, project: Path, runs: int) -> dict[str, float]:
     """Median seconds and peak bytes of ``runs`` fresh processes running ``kind``."""
-    results = []
-    for _ in range(runs):
-        done = subprocess.run(
-            [sys.executable, str(script), "--child", kind, "--project", str(project)],
-            check=True,
-            capture_output=True,
-            text=True,
-            cwd=REPO,
-        )
-        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    return {
-        "seconds": statistics.median(r["seconds"] for r in results),
-        "peak": statistics.median(r["peak"] for r in results),
-        "runs": len(results),
-        **{k: v for k, v in results[-1].items() if k not in ("seconds", "peak")},
-    }
+    return medians([measure_once(script, kind, project) for _ in range(runs)])
 
 
 def run_benchmark(
@@ -133,28 +153,36 @@ def run_benchmark(
         child(args.child, args.project)
         return None
     project = project_of(args)
-    results = {}
-    for kind in kinds:  # interleaved per run would be fairer; medians absorb most of the noise
-        print(f"measuring {kinds[kind]} ...", file=sys.stderr, flush=True)
-        results[kind] = measure(script, kind, project, args.runs)
-    return project, args, results
+    runs: dict[str, list[dict[str, float]]] = {kind: [] for kind in kinds}
+    # Interleaved (each round runs every kind once), so a busy spell on a shared machine
+    # slows all kinds alike instead of one.
+    for round_ in range(1, args.runs + 1):
+        for kind in kinds:
+            print(f"run {round_}/{args.runs}: {kinds[kind]} ...", file=sys.stderr, flush=True)
+            runs[kind].append(measure_once(script, kind, project))
+    return project, args, {kind: medians(results) for kind, results in runs.items()}
 
 
 def ratio_rows(
     kinds: dict[str, str], results: dict[str, dict[str, float]], base: str
 ) -> list[list[str]]:
-    """kind, seconds, peak and both against the ``base`` kind, one row per measured kind."""
+    """kind, seconds, peak, CPU seconds and each against the ``base`` kind, one row per kind."""
     first = results[base]
     return [
         [
             kinds[kind],
             f"{r['seconds']:.2f}",
             megabytes(r["peak"]),
+            f"{r['cpu']:.2f}" if "cpu" in r else "",
             f"{r['seconds'] / first['seconds']:.2f}",
             f"{r['peak'] / first['peak']:.2f}",
+            f"{r['cpu'] / first['cpu']:.2f}" if "cpu" in r and first.get("cpu") else "",
         ]
         for kind, r in results.items()
     ]
+
+
+RATIO_HEADERS = ["step", "time s", "peak MB", "CPU s", "time / {0}", "peak / {0}", "CPU / {0}"]
 
 
 def table(headers: list[str], rows: list[list[str]]) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import (
+    RATIO_HEADERS,
     child_result,
     ratio_rows,
     reset_peak_rss,
@@ -101,7 +102,7 @@ def main() -> None:
         f"{full.get('courses', 0):,} courses, {full.get('quarters', 0)} quarters), "
         f"median of {args.runs} runs, each in a fresh process; peak includes the ingested tables\n"
     )
-    print(table(["step", "time s", "peak MB", "time / pandas", "peak / pandas"], rows))
+    print(table([h.format("pandas") for h in RATIO_HEADERS], rows))
     print(
         "\nstages of the last run: "
         + ", ".join(f"{s} {full.get('stage_' + s, 0):.2f} s" for s in STAGES)

@@ -352,7 +352,7 @@ def _merge_duplicates(
     if len(repeated) == 0 and increasing:
         return rows
     # Only the rows that share a key need ranking, unless the lines are out of order.
-    among = np.isin(key, repeated) if increasing else np.ones(len(rows), dtype=bool)
+    among = _members(key, repeated) if increasing else np.ones(len(rows), dtype=bool)
     candidates = rows[among]
     if "status" in columns:
         rank: Any = (
@@ -380,10 +380,21 @@ def _row_keys(parts: list[Coded], rows: np.ndarray) -> np.ndarray:
     """One int64 per row that is equal exactly where all key values are (NA equal to NA)."""
     coded = [part.canonical_codes() for part in parts]
     if np.prod([float(max(count, 1)) for _, count in coded]) < 2.0**62:
-        key = np.zeros(len(rows), dtype=np.int64)
+        # Built over every row and selected once: one gather instead of one per part.
+        key = np.zeros(len(coded[0][0]), dtype=np.int64)
         for codes, count in coded:
             key *= max(count, 1)
-            key += codes[rows]
-        return key
+            key += codes
+        return key if len(rows) == len(key) else key[rows]
     frame = pd.DataFrame({i: codes[rows] for i, (codes, _) in enumerate(coded)})
     return frame.groupby(list(frame.columns), sort=False).ngroup().to_numpy(dtype=np.int64)
+
+
+def _members(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """``np.isin(values, sorted_set)`` by binary search: a few repeated keys among 10 million
+    rows cost one pass, where ``isin`` compares every row with every key."""
+    if len(sorted_set) == 0:
+        return np.zeros(len(values), dtype=bool)
+    at = np.searchsorted(sorted_set, values)
+    at[at == len(sorted_set)] = 0
+    return sorted_set[at] == values

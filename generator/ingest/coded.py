@@ -55,6 +55,8 @@ class Coded:
     def canonical_codes(self) -> tuple[np.ndarray, int]:
         """Per-row codes under which equal values (NA included) share a code, and their count."""
         merged, uniques = pd.factorize(self.values, use_na_sentinel=False)
+        if len(uniques) == len(self.values):  # values already distinct: the codes will do
+            return self.codes, len(uniques)
         return merged[self.codes], len(uniques)
 
 

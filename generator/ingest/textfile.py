@@ -168,10 +168,20 @@ def read_arrow(source: Path | IO[bytes], head: str, sep: str) -> pd.DataFrame | 
     columns: dict[str, pd.Series] = {}
     rows = table.num_rows
     for name in found:  # column by column, each Arrow column freed once converted
-        columns[name.strip()] = table.column(0).to_pandas()
+        columns[name.strip()] = _categorical(table.column(0))
         table = table.remove_column(0)
     columns["_line"] = pd.Series(np.arange(2, rows + 2), copy=False)
     return pd.DataFrame(columns, copy=False)
+
+
+def _categorical(column: pa.ChunkedArray) -> pd.Series:
+    """A unified dictionary column (no nulls) as a pandas categorical, built from its indices:
+    half the time of ``to_pandas``, which re-checks every code and narrows their type."""
+    if column.num_chunks == 0:
+        return column.to_pandas()
+    codes = np.concatenate([chunk.indices.to_numpy() for chunk in column.chunks])
+    categories = pd.CategoricalDtype(column.chunk(0).dictionary.to_pandas())
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=categories, validate=False), copy=False)
 
 
 def may_quote_line_breaks(source: Path | IO[bytes]) -> bool:

@@ -18,6 +18,7 @@ of a dict other than the spec's own.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -57,6 +58,7 @@ LEGEND_ROW = 18
 BAR_TICK_COUNT = 6  # charts._bar_template sets tickCount 6 on the value axis
 BAR_LABEL_LIMIT = {True: 220, False: 120}  # label axis labelLimit: horizontal / vertical
 POINT_RADIUS = 3  # Vega's default point size (30 px²)
+NO_FIGURES = "No figures to show: all suppressed or missing"
 
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -64,6 +66,7 @@ _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # --- text and numbers ---------------------------------------------------------------------
 
 
+BOLD_WIDER = 1.1  # bold glyphs are about this much wider
 # Rough glyph widths of a sans-serif font (Arial, Liberation Sans), as shares of the font
 # size: good enough to lay out labels without measuring text. Other characters: 0.56
 # (capitals 0.67).
@@ -74,17 +77,21 @@ _GLYPH_WIDTHS = {
 }
 
 
+@functools.cache  # a few hundred distinct characters at most
 def _glyph(char: str) -> float:
-    return _GLYPH_WIDTHS.get(char, 0.67 if char.isupper() else 0.56)
+    return _GLYPH_WIDTHS.get(char, 0.67 if char.isupper() else 0.56 if char.isdigit() else 0.54)
 
 
+@functools.lru_cache(maxsize=4096)  # the same labels (periods, ticks) recur chart after chart
 def text_width(text: str, size: float = FONT_SIZE) -> float:
-    """Estimated width in px (bold text is some 5 % wider: callers leave room for it)."""
+    """Estimated width in px of regular text (bold: see :func:`fit`)."""
     return sum(map(_glyph, text)) * size
 
 
-def fit(text: str, limit: float, size: float = FONT_SIZE) -> str:
+def fit(text: str, limit: float, size: float = FONT_SIZE, bold: bool = False) -> str:
     """``text`` cut to ``limit`` px with a trailing "…", as Vega's labelLimit does."""
+    if bold:
+        size *= BOLD_WIDER
     if text_width(text, size) <= limit:
         return text
     room, kept = limit - text_width("…", size), 0
@@ -192,6 +199,8 @@ class Linear:
 
     @classmethod
     def over(cls, values: Sequence[float], tick_count: int) -> Linear:
+        if not values:  # every figure suppressed: an axis without ticks, not a false 0-1
+            return cls(0.0, 1.0, ())
         low, high = min([0.0, *values]), max([0.0, *values])
         if low == high:
             high = 1.0
@@ -256,6 +265,7 @@ class Canvas:
         size: int = FONT_SIZE,
         bold: bool = False,
         vertical: bool = False,
+        colour: str = "",
     ) -> None:
         """``y`` is the baseline; ``vertical`` turns the text to read bottom to top."""
         attributes = f'x="{_n(x)}" y="{_n(y)}"'
@@ -267,6 +277,8 @@ class Canvas:
             attributes += f' font-size="{size}"'
         if bold:
             attributes += ' font-weight="bold"'
+        if colour:
+            attributes += f' fill="{colour}"'
         self.parts.append(f"<text {attributes}>{escape(text)}</text>")
 
     def line(self, x1: float, y1: float, x2: float, y2: float, colour: str, dash: str) -> None:
@@ -340,7 +352,7 @@ def left_axis(canvas: Canvas, plot: Plot, ys: Sequence[float], labels: Sequence[
 
 def left_title(canvas: Canvas, plot: Plot, title: str) -> None:
     if title:
-        shown = fit(title, plot.height + 30)  # may reach into the margins above and below
+        shown = fit(title, plot.height + 30, bold=True)  # may reach into the margins
         canvas.text(
             PAD + FONT_SIZE - 2,
             plot.top + plot.height / 2,
@@ -362,7 +374,7 @@ def bottom_axis(
             canvas.text(x, plot.bottom + BOTTOM_LABEL_BASELINE, label, anchor="middle")
     if title:
         centre = plot.left + plot.width / 2
-        shown = fit(title, plot.width)
+        shown = fit(title, plot.width, bold=True)
         canvas.text(centre, plot.bottom + BOTTOM_TITLE_BASELINE, shown, anchor="middle", bold=True)
 
 
@@ -401,7 +413,7 @@ def legend(
     canvas.parts.append('<g class="legend">')
     y = top
     if title:
-        canvas.text(left, y + FONT_SIZE, fit(title, width), bold=True)
+        canvas.text(left, y + FONT_SIZE, fit(title, width, bold=True), bold=True)
         y += LEGEND_ROW
     x = left
     for entry in entries:
@@ -418,6 +430,12 @@ def legend(
         x += size
     canvas.parts.append("</g>")
     return y + LEGEND_ROW
+
+
+def no_figures(canvas: Canvas, plot: Plot) -> None:
+    """Said in the plot when every figure is suppressed, so the empty chart is not read as 0."""
+    centre = plot.top + plot.height / 2 + CENTRE_TO_BASELINE
+    canvas.text(plot.left + plot.width / 2, centre, NO_FIGURES, anchor="middle", colour="#666")
 
 
 # --- reading the spec ---------------------------------------------------------------------
@@ -462,7 +480,7 @@ def svg(spec: Spec, width: int = SVG_WIDTH) -> str:
         canvas.text(
             PAD,
             PAD + TITLE_SIZE - 1,
-            fit(chart.title, limit, TITLE_SIZE),
+            fit(chart.title, limit, TITLE_SIZE, bold=True),
             size=TITLE_SIZE,
             bold=True,
         )
@@ -494,6 +512,8 @@ def _trend(canvas: Canvas, chart: Chart, width: int) -> float:
     tick_count = math.ceil(chart.height / 40)  # Vega's default: a tick per 40 px
     scale = Linear.over(values + ([target] if target is not None else []), tick_count)
     plot = _value_axis_left(canvas, chart, width, scale)
+    if not values:
+        no_figures(canvas, plot)
 
     # A point scale (padding 0.5): every period keeps its place, even one with no values.
     periods = list(dict.fromkeys(row["period"] for row in chart.rows))
@@ -565,6 +585,8 @@ def _vertical_bars(
 ) -> float:
     # The tallest bar's value label stands above the plot: room for it under the title.
     plot = _value_axis_left(canvas, chart, width, scale, PLOT_TOP + VALUE_LABEL_ROOM)
+    if not values:
+        no_figures(canvas, plot)
     starts = bands(len(values), plot.left, plot.width, 0.1, 0.05)
     bar = band_width(len(values), plot.width, 0.1, 0.05)
     centres = [start + bar / 2 for start in starts]
@@ -591,17 +613,20 @@ def _horizontal_bars(
     values: list[float],
 ) -> float:
     fmt = number_formatter(chart.meta["label_format"])
+    tick_labels = [number_formatter(chart.meta["format"])(tick) for tick in scale.ticks]
     title = chart.axis_title("y")
     left = left_margin(labels, title)
-    plot = Plot(left, PLOT_TOP, _bar_room(width, left, scale, values, fmt), chart.height)
+    room = _bar_room(width, left, scale, values, fmt, tick_labels[-1] if tick_labels else "")
+    plot = Plot(left, PLOT_TOP, room, chart.height)
     starts = bands(len(values), plot.top, plot.height, 0.1, 0.05)
     bar = band_width(len(values), plot.height, 0.1, 0.05)
     xs = [plot.left + scale.fraction(tick) * plot.width for tick in scale.ticks]
     vertical_grid(canvas, plot, xs)
-    tick_labels = [number_formatter(chart.meta["format"])(tick) for tick in scale.ticks]
     bottom_axis(canvas, plot, xs, tick_labels, chart.axis_title("x"))
     left_axis(canvas, plot, [start + bar / 2 for start in starts], labels)
     left_title(canvas, plot, title)
+    if not values:
+        no_figures(canvas, plot)
     zero = plot.left + scale.fraction(0) * plot.width
     for start, value in zip(starts, values, strict=True):
         end = plot.left + scale.fraction(value) * plot.width
@@ -612,11 +637,16 @@ def _horizontal_bars(
 
 
 def _bar_room(
-    width: int, left: float, scale: Linear, values: list[float], fmt: Callable[[float], str]
+    width: int,
+    left: float,
+    scale: Linear,
+    values: list[float],
+    fmt: Callable[[float], str],
+    last_tick: str,
 ) -> float:
     """The plot width that keeps every value label (right of its bar) and the last tick label
     inside the chart: Vega's fit autosize shrinks the plot the same way."""
-    room = width - left - PAD - text_width(fmt(scale.high)) / 2
+    room = width - left - PAD - text_width(last_tick) / 2
     for value in values:
         share = scale.fraction(value)
         if share > 0:  # the label needs share·room + 4 + its width ≤ what is left
@@ -631,6 +661,8 @@ def _budget(canvas: Canvas, chart: Chart, width: int) -> float:
     periods = list(dict.fromkeys(row["period"] for row in shown))
     scale = Linear.over([row["amount"] for row in shown], math.ceil(chart.height / 40))
     plot = _value_axis_left(canvas, chart, width, scale)
+    if not shown:
+        no_figures(canvas, plot)
     # Vega-Lite pads bands with nested offsets more (0.2 inside and out) than plain bars.
     starts = dict(zip(periods, bands(len(periods), plot.left, plot.width, 0.2, 0.2), strict=True))
     group = band_width(len(periods), plot.width, 0.2, 0.2)

@@ -175,12 +175,19 @@ def test_comparison_cuts_long_names_and_keeps_value_labels_inside_the_chart() ->
     assert right_edge <= charts.SVG_WIDTH
 
 
-def test_a_chart_with_every_figure_suppressed_is_still_a_chart() -> None:
-    spec = trend([None] * 8)
-    root = parse(svgdraw.svg(spec))
-    assert not marks(root, "circle") and not marks(root, "polyline")
-    frame = pd.DataFrame({"stage": ["Enrolled"], "count": [None]})
-    assert not bars(parse(svgdraw.svg(charts.funnel_chart(frame, title="Funnel"))))
+def test_a_chart_with_every_figure_suppressed_says_so_instead_of_showing_zeros() -> None:
+    empty_trend = parse(svgdraw.svg(trend([None] * 8)))
+    assert not marks(empty_trend, "circle") and not marks(empty_trend, "polyline")
+    funnel = charts.funnel_chart(pd.DataFrame({"stage": ["Enrolled"], "count": [None]}), title="F")
+    bins = pd.DataFrame({"bin_start": [0, 50], "bin_end": [50, 100], "count": [None, None]})
+    scores = charts.distribution_chart(bins, title="Scores")
+    budget = pd.DataFrame({"period": PERIODS[:1], "budget": [None], "spend": [None]})
+    money = charts.budget_chart(budget, title="Budget", currency="EUR")
+    for root in (empty_trend, *(parse(svgdraw.svg(s)) for s in (funnel, scores, money))):
+        assert not bars(root)
+        labels = texts(root)
+        assert svgdraw.NO_FIGURES in labels
+        assert "0" not in labels and "1" not in labels and "0%" not in labels  # no value axis
 
 
 @pytest.mark.parametrize("name", sorted(_specs()))
@@ -224,7 +231,7 @@ def test_a_long_title_is_cut_but_kept_whole_in_the_accessible_title() -> None:
     long_title = "Completion rate by department and quarter " * 4
     root = parse(svgdraw.svg(trend([0.5] * 8, title=long_title)))
     shown = texts(root)[0]
-    assert shown.endswith("…") and svgdraw.text_width(shown, 15) <= charts.SVG_WIDTH - 10
+    assert shown.endswith("…") and svgdraw.text_width(shown, 15 * 1.1) <= charts.SVG_WIDTH - 10
     title = root.find(f"{NS}title")
     assert title is not None and title.text == " ".join(long_title.split())
 
@@ -302,7 +309,7 @@ def test_unknown_number_formats_are_refused() -> None:
         ([652], 6, 700, [0, 100, 200, 300, 400, 500, 600, 700]),
         ([241], 6, 260, [0, 50, 100, 150, 200, 250]),  # nice to 20s, ticks at 50s
         ([112000], 7, 120000, [0, 20000, 40000, 60000, 80000, 100000, 120000]),
-        ([], 6, 1.0, [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]),
+        ([], 6, 1.0, []),  # nothing to show: no ticks (and a note, see above)
     ],
 )
 def test_scales_are_zero_based_nice_with_round_ticks(

@@ -19,8 +19,15 @@ DASH = "–"
 
 
 def is_missing(value: object) -> bool:
+    """None, or anything ``float`` reads as NaN (NaN itself, numpy NaN, the text "nan")."""
     if value is None:
         return True
+    if isinstance(value, float):  # the common cases first: pages ask this a million times
+        return value != value
+    if isinstance(value, int):
+        return False
+    if isinstance(value, str):  # as float() would read it, without raising for every text
+        return value.strip().lower().lstrip("+-") == "nan"
     try:
         return math.isnan(float(value))  # type: ignore[arg-type]
     except (TypeError, ValueError):

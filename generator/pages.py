@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
+import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -99,6 +102,12 @@ class PageSet:
     charts: dict[str, charts.Spec] = field(default_factory=dict)  # svg path -> spec
     downloads: dict[str, str] = field(default_factory=dict)  # csv path -> text
     nav: list[Any] = field(default_factory=list)
+
+    def merge(self, other: PageSet) -> None:
+        """Add the pages, charts and downloads another process rendered."""
+        self.markdown.update(other.markdown)
+        self.charts.update(other.charts)
+        self.downloads.update(other.downloads)
 
 
 class Context:
@@ -344,13 +353,14 @@ _env.globals["goal_section"] = markdown_goal_section
 # ---------------------------------------------------------------- the pages
 
 
-def render_pages(report: Report) -> PageSet:
+def render_pages(report: Report, workers: int | None = None) -> PageSet:
+    """Every page of the report; course pages on ``workers`` processes (default: one per core
+    from MIN_COURSES_FOR_WORKERS courses up)."""
     pages = PageSet()
     ctx = Context(report, pages)
     overview(ctx)
     goals_page(ctx)
-    for course in report.project.courses:
-        course_page(ctx, course)
+    course_pages(ctx, report.project.courses, workers)
     index_courses(ctx)
     developers = sorted({c.developer for c in report.project.courses})
     for developer in developers:
@@ -369,6 +379,55 @@ def render_pages(report: Report) -> PageSet:
     methodology(ctx)
     pages.nav = navigation(ctx)
     return pages
+
+
+# Below this many courses, forking workers costs more than the pages they would render.
+MIN_COURSES_FOR_WORKERS = 200
+_forked_context: Context | None = None  # what forked workers render from (never pickled)
+
+
+def page_workers() -> int:
+    """ACCOUNTABILITY_WORKERS, else the cores this process may use."""
+    configured = os.environ.get("ACCOUNTABILITY_WORKERS", "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def course_pages(ctx: Context, courses: Sequence[Course], workers: int | None = None) -> None:
+    """One page per course: the bulk of the site. From MIN_COURSES_FOR_WORKERS courses up, the
+    courses are cut into one contiguous share per worker; this process renders the first and
+    forked processes the others (they inherit the report, so nothing large is pickled, and
+    only their pages come back). Merged in course order, the pages are those of one process."""
+    workers = min(workers or page_workers(), len(courses))
+    if workers <= 1 or len(courses) < MIN_COURSES_FOR_WORKERS:
+        for course in courses:
+            course_page(ctx, course)
+        return
+    size = -(-len(courses) // workers)
+    shares = [[c.id for c in courses[i : i + size]] for i in range(0, len(courses), size)]
+    global _forked_context
+    _forked_context = ctx
+    try:
+        fork = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(len(shares) - 1, mp_context=fork) as pool:
+            others = [pool.submit(_render_course_share, share) for share in shares[1:]]
+            for course_id in shares[0]:
+                course_page(ctx, ctx.project.course_by_id[course_id])
+            for future in others:
+                ctx.pages.merge(future.result())
+    finally:
+        _forked_context = None
+
+
+def _render_course_share(course_ids: list[str]) -> PageSet:
+    """In a forked worker: the pages of these courses only."""
+    assert _forked_context is not None, "a course-page worker must be forked by course_pages"
+    ctx = _forked_context
+    ctx.pages = PageSet()
+    for course_id in course_ids:
+        course_page(ctx, ctx.project.course_by_id[course_id])
+    return ctx.pages
 
 
 def _header(ctx: Context) -> dict[str, Any]:

@@ -95,3 +95,42 @@ def test_the_role_page_does_not_grow_with_the_courses(
     large_size = len(large[1].markdown[PAGE].encode())
     assert large_size < 40_000
     assert large_size < 1.15 * small_size, (small_size, large_size)
+
+
+def test_course_pages_rendered_by_forked_workers_equal_one_process(
+    large: tuple[Report, PageSet], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three workers (this process and two forks) give the pages, charts and downloads of one
+    process, in the same order."""
+    from generator import pages as pages_module
+
+    report, _ = large
+    monkeypatch.setattr(pages_module, "MIN_COURSES_FOR_WORKERS", 1)
+    courses = report.project.courses
+    one, three = PageSet(), PageSet()
+    pages_module.course_pages(Context(report, one), courses, workers=1)
+    pages_module.course_pages(Context(report, three), courses, workers=3)
+    assert len(one.markdown) == len(courses) and len(one.charts) > len(courses)
+    assert list(three.markdown.items()) == list(one.markdown.items())
+    assert list(three.charts.items()) == list(one.charts.items())
+    assert three.downloads == one.downloads
+
+
+def test_a_failing_course_page_in_a_worker_fails_the_build(
+    large: tuple[Report, PageSet], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import pages as pages_module
+
+    report, _ = large
+    last = report.project.courses[-1].id  # rendered by the last worker, not this process
+    real = pages_module.course_page
+
+    def broken(ctx: Context, course: object) -> None:
+        if getattr(course, "id", None) == last:
+            raise ValueError(f"cannot render {last}")
+        real(ctx, course)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pages_module, "MIN_COURSES_FOR_WORKERS", 1)
+    monkeypatch.setattr(pages_module, "course_page", broken)
+    with pytest.raises(ValueError, match=f"cannot render {last}"):
+        pages_module.course_pages(Context(report, PageSet()), report.project.courses, workers=2)

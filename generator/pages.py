@@ -281,8 +281,9 @@ def csv_text(frame: pd.DataFrame) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(frame.columns)
-    for row in frame.itertuples(index=False):
-        writer.writerow([_csv_cell(v) for v in row])
+    # Column by column through tolist(): iterating rows of Arrow-backed columns is ~10x slower.
+    columns = [[_csv_cell(v) for v in frame.iloc[:, i].tolist()] for i in range(frame.shape[1])]
+    writer.writerows(zip(*columns, strict=True))
     return buffer.getvalue()
 
 

@@ -9,6 +9,7 @@ plus ``<metric>__prev`` and ``<metric>__change`` columns.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -60,15 +61,13 @@ class Metrics:
         position = self._positions.get((scope, member, period))
         return None if position is None else Row(self._columns, position)
 
-    def series(self, scope: str, member: str, metric: str, kind: str = "quarter") -> pd.DataFrame:
-        """period, value of one metric for one member, in time order (the table is sorted)."""
+    def series(
+        self, scope: str, member: str, columns: Sequence[str], kind: str = "quarter"
+    ) -> dict[str, np.ndarray]:
+        """``columns`` (``period``, metrics) of one member's rows, in time order (the table is
+        sorted). Arrays, not a frame: pages ask for thousands of these."""
         positions = self._member_rows.get((scope, member, kind), [])
-        return pd.DataFrame(
-            {
-                "period": self._columns["period"][positions],
-                "value": self._columns[metric][positions],
-            }
-        )
+        return {name: self._columns[name][positions] for name in columns}
 
 
 class Row:

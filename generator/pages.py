@@ -456,11 +456,10 @@ def kpi_table(
 
 
 def _trend_frame(ctx: Context, scope: str, member: str, metric: str) -> pd.DataFrame:
-    series = ctx.metrics.series(scope, member, metric)
-    learners = ctx.metrics.series(scope, member, "learners")["value"]
+    series = ctx.metrics.series(scope, member, ["period", metric, "learners"])
     values = [
         None if ctx.fmt.hidden(metric, n) or is_missing(v) else float(v)
-        for v, n in zip(series["value"], learners, strict=True)
+        for v, n in zip(series[metric].tolist(), series["learners"].tolist(), strict=True)
     ]
     return pd.DataFrame({"period": series["period"], "value": values})
 

@@ -79,13 +79,22 @@ def falling_trend(project: Project, metrics: Metrics) -> Iterator[Finding]:
         & (table["period_kind"] == "quarter")
         & (table["learners"] >= project.settings.min_group_size)
     ]
-    for course_id, rows in quarters.groupby("member", sort=True):
-        values = rows.sort_values("period")[["period", "completion_rate"]].dropna().tail(n + 1)
+    # Sorted once and walked as plain lists: a pandas group per course costs ~3 ms.
+    known = quarters[["member", "period", "completion_rate"]].dropna()
+    known = known.sort_values(["member", "period"], kind="stable")
+    rows = zip(
+        known["member"].tolist(),
+        known["period"].tolist(),
+        known["completion_rate"].tolist(),
+        strict=True,
+    )
+    for course_id, course_rows in itertools.groupby(rows, key=lambda row: row[0]):
+        values = list(course_rows)[-(n + 1) :]
         if len(values) < n + 1:
             continue
-        rates = values["completion_rate"].tolist()
+        rates = [rate for _, _, rate in values]
         if all(later < earlier for earlier, later in itertools.pairwise(rates)):
-            periods = values["period"].tolist()
+            periods = [period for _, period, _ in values]
             resolve = RoleResolver(project, "course", str(course_id))
             yield Finding(
                 id=_slug("falling", str(course_id)),
@@ -111,13 +120,25 @@ def module_dropoff(project: Project, metrics: Metrics) -> Iterator[Finding]:
     """Drop-off concentrated at one module points at the course and its developer."""
     t = project.settings.thresholds
     year = _latest_year(metrics)
-    modules = metrics.modules[metrics.modules["period"] == year]
-    for course_id, rows in modules.groupby("course_id", sort=True):
-        rows = rows.dropna(subset=["lost"])
-        total_lost = rows["lost"].clip(lower=0).sum()
-        if rows.empty or total_lost <= 0 or rows["reached"].max() < project.settings.min_group_size:
+    modules = metrics.modules[metrics.modules["period"] == year].dropna(subset=["lost"])
+    # Per course, computed on the whole table at once (a loop over courses' groups costs
+    # ~1.5 ms each, 15 s at 5,000 courses): the module that lost most, ties to the earlier.
+    totals = (
+        modules.assign(lost_clipped=modules["lost"].clip(lower=0))
+        .groupby("course_id", sort=True)
+        .agg(total_lost=("lost_clipped", "sum"), most_reached=("reached", "max"))
+    )
+    worst_of = (
+        modules.sort_values(
+            ["course_id", "lost", "module_order"], ascending=[True, False, True], kind="stable"
+        )
+        .drop_duplicates("course_id")
+        .set_index("course_id")
+    )
+    for course_id, total_lost, most_reached in totals.itertuples():
+        if total_lost <= 0 or most_reached < project.settings.min_group_size:
             continue
-        worst = rows.sort_values(["lost", "module_order"], ascending=[False, True]).iloc[0]
+        worst = worst_of.loc[course_id]
         share = float(worst["lost"]) / total_lost
         enough = float(worst["lost"]) >= project.settings.min_group_size
         if enough and share >= t.dropoff_share and float(worst["dropoff"]) >= t.dropoff_min:

@@ -66,20 +66,21 @@ _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # --- text and numbers ---------------------------------------------------------------------
 
 
-BOLD_WIDER = 1.1  # bold glyphs are about this much wider
 # Rough glyph widths of a sans-serif font (Arial, Liberation Sans), as shares of the font
-# size: good enough to lay out labels without measuring text. Other characters: 0.56
-# (capitals 0.67).
+# size: good enough to lay out labels without measuring text. Others: see _glyph.
 _GLYPH_WIDTHS = {
     **dict.fromkeys("ijl.,:;!|'", 0.25),
     **dict.fromkeys("ftrI()[]-/ ", 0.33),
     **dict.fromkeys("mwMW%@…", 0.85),
 }
+BOLD_WIDER = 1.1  # bold glyphs are about this much wider
 
 
 @functools.cache  # a few hundred distinct characters at most
 def _glyph(char: str) -> float:
-    return _GLYPH_WIDTHS.get(char, 0.67 if char.isupper() else 0.56 if char.isdigit() else 0.54)
+    if char in _GLYPH_WIDTHS:
+        return _GLYPH_WIDTHS[char]
+    return 0.67 if char.isupper() else 0.56 if char.isdigit() else 0.54
 
 
 @functools.lru_cache(maxsize=4096)  # the same labels (periods, ticks) recur chart after chart
@@ -104,7 +105,10 @@ def fit(text: str, limit: float, size: float = FONT_SIZE, bold: bool = False) ->
 
 
 def clean_text(value: Any) -> str:
-    """User text on one line, without characters XML cannot hold (escaping happens later)."""
+    """User text on one line, without characters XML cannot hold (escaping happens later);
+    a missing name (None) is blank, never "None"."""
+    if value is None:
+        return ""
     return _INVALID_XML.sub("", " ".join(str(value).split()))
 
 

@@ -198,6 +198,21 @@ def test_suppressed_figures_appear_nowhere(name: str) -> None:
         assert word not in text, word
 
 
+def test_a_missing_name_is_blank_never_none() -> None:
+    spec = trend([0.5] * 8)
+    for row in spec["data"]["values"][4:]:
+        row["series"] = None  # a learner without a department, say
+    comparison = charts.comparison_chart(
+        pd.DataFrame({"developer": [None, "b"], "value": [1.0, 2.0]}),
+        title="t",
+        value_title="v",
+        currency="EUR",
+    )
+    for drawn in (svgdraw.svg(spec), svgdraw.svg(comparison)):
+        assert "None" not in drawn and "nan" not in drawn
+        parse(drawn)
+
+
 # --- text, safety, determinism --------------------------------------------------------------
 
 

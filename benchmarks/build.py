@@ -14,8 +14,9 @@ process. Figures are medians of --runs runs.
 Prints per tier: ingest next to the pyarrow read, metrics (aggregate, metrics, goals, findings),
 chart specs, the rest of page rendering, SVGs, writing site_src, mkdocs build, total wall and
 CPU time (this process and its subprocesses), peak memory of the build process (mkdocs and the
-SVG worker are subprocesses, not counted), then site size, largest page, pages, per-page mkdocs
-cost and the rebuild. Ratios: outside
+forked course-page workers are subprocesses, not counted), then site size, largest page, pages,
+per-page mkdocs cost and the rebuild. "charts" counts the chart specs this process made; those
+of the course pages forked workers render (from 200 courses up) are part of "pages". Ratios: outside
 mkdocs / mkdocs (target < 0.5), per-page mkdocs cost vs the smallest tier (target <= 1.5), site
 size per course, rebuild / full build (target < 1/3).
 """
@@ -161,7 +162,6 @@ def child_build(project: Path, rebuild: bool) -> dict[str, Any]:
         "courses": len(result.report.project.courses),
         "written": len(result.written.written),
         "files": len(result.written.written) + len(result.written.unchanged),
-        "svg_hits": result.svg_cache_hits,
         "incremental": result.incremental,
         "changed": changed,
         **site_figures(project / "site"),

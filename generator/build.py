@@ -54,7 +54,6 @@ class BuildResult:
     written: site.WriteResult
     site_dir: Path | None
     timings: Timings = field(default_factory=Timings)
-    svg_cache_hits: int = 0  # always 0 since SVGs are drawn, not cached (benchmarks/build.py)
     incremental: bool = False
 
 

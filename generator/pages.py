@@ -1,8 +1,9 @@
 """Pages: the report as ``{relative path: Markdown}``, chart specs and CSV downloads.
 
-Pure: takes a ``Report`` and returns a ``PageSet``; the site stage writes it. Every text that
-comes from YAML or an export passes through ``formatting.text`` (or Jinja's ``md`` filter) so
-it shows as text, never as Markdown or HTML.
+Pure: takes a ``Report`` and returns a ``PageSet``; the site stage writes it. At scale the
+course pages are rendered by forked copies of this process too (``course_pages``). Every text
+that comes from YAML or an export passes through ``formatting.text`` (or Jinja's ``md`` filter)
+so it shows as text, never as Markdown or HTML.
 """
 
 from __future__ import annotations
@@ -401,7 +402,8 @@ def course_pages(ctx: Context, courses: Sequence[Course], workers: int | None = 
     forked processes the others (they inherit the report, so nothing large is pickled, and
     only their pages come back). Merged in course order, the pages are those of one process."""
     workers = min(workers or page_workers(), len(courses))
-    if workers <= 1 or len(courses) < MIN_COURSES_FOR_WORKERS:
+    can_fork = "fork" in multiprocessing.get_all_start_methods()  # not on Windows
+    if workers <= 1 or len(courses) < MIN_COURSES_FOR_WORKERS or not can_fork:
         for course in courses:
             course_page(ctx, course)
         return

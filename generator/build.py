@@ -82,12 +82,17 @@ def build(
     progress: Progress = lambda _: None,
     engine: str | None = None,
 ) -> BuildResult:
-    """``incremental``: re-render only the pages whose Markdown changed when site/ was built
-    from the same mkdocs.yml and set of files (else a clean build)."""
+    """``incremental``: read the aggregates of unchanged LMS data from the cache, and re-render
+    only the pages whose Markdown changed when site/ was built from the same mkdocs.yml and set
+    of files (else a clean build)."""
     timings = Timings()
     with timings.stage("report"):
         progress("Reading config and LMS exports, computing metrics")
-        report = build_report(project_dir, as_of=as_of, engine=engine_name(engine))
+        # Unchanged LMS data is not read and aggregated again (generator/datacache.py).
+        data_cache = site.cache_dir(project_dir) if incremental else None
+        report = build_report(
+            project_dir, as_of=as_of, engine=engine_name(engine), cache=data_cache
+        )
     if strict:
         _fail_on_rejections(report)
     with timings.stage("pages"):

@@ -13,12 +13,13 @@ from typing import Literal
 
 import pandas as pd
 
+from generator import datacache
 from generator.config import Project, load_project
-from generator.engine import Engine, aggregate
+from generator.engine import Aggregates, Engine, aggregate
 from generator.errors import AccountabilityError
 from generator.findings import Finding, find_deficiencies
 from generator.goals import GoalResult, Scorecard, evaluate_goals, scorecards
-from generator.ingest import Ingested, ingest
+from generator.ingest import Ingested, IngestSummary, ingest, source_files
 from generator.metrics import Metrics, compute_metrics
 from generator.periods import parse_quarter
 
@@ -28,7 +29,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Report:
     project: Project
-    ingested: Ingested
+    ingested: IngestSummary  # the accounting; the learner rows are gone after aggregation
     metrics: Metrics
     goals: list[GoalResult]
     findings: list[Finding]
@@ -115,10 +116,39 @@ def read_data(project: Project, engine: EngineName | None = None) -> tuple[Inges
 
 
 def build_report(
-    project_dir: Path, as_of: str | None = None, engine: Engine | EngineName | None = None
+    project_dir: Path,
+    as_of: str | None = None,
+    engine: Engine | EngineName | None = None,
+    cache: Path | None = None,
 ) -> Report:
-    """The report; ``engine`` is an Engine, or the name of one to use instead of project.yaml's."""
+    """The report; ``engine`` is an Engine, or the name of one to use instead of project.yaml's.
+    With a ``cache`` folder, the aggregates of unchanged data are read from it (datacache)."""
     project = load_project(project_dir)
+    summary, aggregates, report_date = _aggregated(project, as_of, engine, cache)
+    metrics = compute_metrics(project, aggregates, report_date)
+    results = evaluate_goals(project, metrics)
+    people, roles = scorecards(results, metrics.quarters)
+    return Report(
+        project, summary, metrics, results, find_deficiencies(project, metrics), people, roles
+    )
+
+
+def _aggregated(
+    project: Project, as_of: str | None, engine: Engine | EngineName | None, cache: Path | None
+) -> tuple[IngestSummary, Aggregates, date]:
+    """The data read and aggregated, or the same from the cache when nothing it depends on
+    changed. The learner rows are dropped as soon as they are aggregated."""
+    key = None
+    if cache is not None and not isinstance(engine, Engine):
+        name = engine or project.settings.engine
+        files = [
+            path for source in project.settings.sources for path in source_files(project, source)
+        ]
+        key = datacache.cache_key(project, name, course_frame(project), as_of, files)
+        found = datacache.load(cache, key)
+        if found is not None:
+            log.info("LMS data unchanged: aggregates from the cache")
+            return found.ingested, found.aggregates, found.report_date
     if isinstance(engine, Engine):
         ingested, chosen = ingest(project), engine
     else:
@@ -135,9 +165,8 @@ def build_report(
         )
     finally:
         chosen.release()
-    metrics = compute_metrics(project, aggregates, report_date)
-    results = evaluate_goals(project, metrics)
-    people, roles = scorecards(results, metrics.quarters)
-    return Report(
-        project, ingested, metrics, results, find_deficiencies(project, metrics), people, roles
-    )
+    summary = ingested.summary()
+    del ingested
+    if key is not None and cache is not None:
+        datacache.store(cache, key, datacache.Cached(summary, aggregates, report_date))
+    return summary, aggregates, report_date

@@ -97,6 +97,25 @@ class Ingested:
         latest = pd.concat([rows["enrolled_on"], rows["completed_on"], rows["withdrawn_on"]]).max()
         return None if pd.isna(latest) else pd.Timestamp(latest).date()
 
+    def summary(self) -> IngestSummary:
+        """What the report keeps once the tables are aggregated: no learner rows."""
+        return IngestSummary(self.report, self.status_counts(), self.latest_day())
+
+
+@dataclass(frozen=True)
+class IngestSummary:
+    """The accounting of an ingest and the facts pages show about its tables."""
+
+    report: IngestReport
+    statuses: dict[str, int]
+    latest: date | None
+
+    def status_counts(self) -> dict[str, int]:
+        return self.statuses
+
+    def latest_day(self) -> date | None:
+        return self.latest
+
 
 def source_files(project: Project, source: Source) -> list[Path]:
     """The files a source's path or glob names (a folder counts as one source)."""

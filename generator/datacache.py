@@ -1,0 +1,129 @@
+"""The LMS data's aggregates kept between builds, so a rebuild that changes no data skips ingest
+and aggregation (at 10 million rows, most of the time outside MkDocs).
+
+An entry is keyed by everything the aggregates are computed from: this package's code, the
+pandas / pyarrow / DuckDB / Ibis versions, the engine, the sources in project.yaml with the
+size and modification time of every file they name, the course list, the fiscal year start and
+the report date asked for. Goals, people, roles, budgets and titles are not in the key:
+changing them changes the pages, not the aggregates. A changed export, course or engine is a
+different key, so an entry is never stale; deleting ``.accountability-cache/`` forgets them all.
+
+Entries are pickles of values this package made, in the project's own cache folder (loading
+one is as trusted as the project's config); the newest ``KEEP`` are kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from generator.config import Project
+from generator.engine import Aggregates
+from generator.ingest import IngestSummary
+
+log = logging.getLogger(__name__)
+
+SUBDIR = "aggregates"
+KEEP = 4  # a few report dates (quarterly snapshots) without growing without bound
+LIBRARIES = ("pandas", "pyarrow", "duckdb", "ibis-framework", "pyspark")
+
+
+@dataclass(frozen=True)
+class Cached:
+    """What a build needs of the data once it is aggregated: no learner rows."""
+
+    ingested: IngestSummary
+    aggregates: Aggregates
+    report_date: date
+
+
+def cache_key(
+    project: Project, engine: str, courses: pd.DataFrame, as_of: str | None, files: list[Path]
+) -> str:
+    """A digest of every input of ingest and aggregation."""
+    settings = project.settings
+    parts = {
+        "code": _code_digest(),
+        "libraries": {name: _version(name) for name in LIBRARIES},
+        "engine": engine,
+        "spark": settings.spark.model_dump(mode="json") if engine == "spark" else None,
+        "sources": [source.model_dump(mode="json") for source in settings.sources],
+        "files": [_file_stamp(path) for path in files],
+        "courses": courses.to_json(orient="split"),
+        "fiscal_year_start_month": settings.fiscal_year_start_month,
+        "report_date": str(settings.report_date),
+        "as_of": as_of,
+    }
+    text = json.dumps(parts, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def load(cache: Path, key: str) -> Cached | None:
+    path = cache / SUBDIR / f"{key}.pickle"
+    try:
+        with path.open("rb") as handle:
+            found = pickle.load(handle)
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # a damaged entry is rebuilt, not an error
+        log.warning("ignoring the unreadable cache entry %s (%s)", path, exc)
+        return None
+    if not isinstance(found, Cached):
+        return None
+    os.utime(path)  # recently used: kept longest
+    return found
+
+
+def store(cache: Path, key: str, entry: Cached) -> None:
+    """Atomically (a concurrent build never reads half an entry); the oldest beyond KEEP go."""
+    folder = cache / SUBDIR
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=folder)
+    with os.fdopen(fd, "wb") as handle:
+        pickle.dump(entry, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, folder / f"{key}.pickle")
+    entries = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in entries[KEEP:]:
+        old.unlink(missing_ok=True)
+
+
+def _file_stamp(path: Path) -> list[Any]:
+    """Path, size and modification time of a file, or of every file under a folder."""
+    if path.is_dir():
+        inside = sorted(p for p in path.rglob("*") if p.is_file())
+        return [str(path.resolve()), [_file_stamp(p) for p in inside]]
+    stat = path.stat()
+    return [str(path.resolve()), stat.st_size, stat.st_mtime_ns]
+
+
+_code: list[str] = []
+
+
+def _code_digest() -> str:
+    """Of every module of this package, so a change to any rule gives new aggregates."""
+    if not _code:
+        digest = hashlib.sha256()
+        package = Path(__file__).resolve().parent
+        for path in sorted(package.rglob("*.py")):
+            digest.update(str(path.relative_to(package)).encode("utf-8") + b"\0")
+            digest.update(path.read_bytes())
+        _code.append(digest.hexdigest())
+    return _code[0]
+
+
+def _version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return ""

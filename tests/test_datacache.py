@@ -1,0 +1,130 @@
+"""A rebuild with unchanged LMS data reads its aggregates from the cache (no ingest, no
+aggregation); any change to the data, the courses, the engine or the report date is a miss."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from generator import datacache, report
+from generator.report import Report, build_report
+
+TINY = Path(__file__).parent / "fixtures" / "tiny"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    copy = tmp_path / "tiny"
+    shutil.copytree(TINY, copy)
+    return copy
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Path:
+    return tmp_path / "cache"
+
+
+class Reads:
+    """Counts the times the LMS data is read."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch):
+        self.count = 0
+        real = report.read_data
+
+        def counted(*args: object, **kwargs: object) -> object:
+            self.count += 1
+            return real(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(report, "read_data", counted)
+
+
+def _same(a: Report, b: Report) -> None:
+    for name in ("table", "breakdown", "modules", "distributions"):
+        pd.testing.assert_frame_equal(getattr(a.metrics, name), getattr(b.metrics, name))
+    assert a.goals == b.goals
+    assert a.ingested == b.ingested
+    assert a.report_date == b.report_date
+
+
+def test_a_second_build_reads_no_data_and_gives_the_same_report(
+    project: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads = Reads(monkeypatch)
+    first = build_report(project, cache=cache)
+    second = build_report(project, cache=cache)
+    assert reads.count == 1
+    _same(first, second)
+    assert second.ingested.report.rows_read == first.ingested.report.rows_read > 0
+    _same(build_report(project), second)  # and the same as a build without the cache
+    assert reads.count == 2
+
+
+def test_a_goal_change_is_a_hit_with_new_goal_results(
+    project: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads = Reads(monkeypatch)
+    before = build_report(project, cache=cache)
+    goals = project / "config" / "goals.yaml"
+    goals.write_text(goals.read_text().replace('target: ">= 0.6"', 'target: ">= 0.99"'))
+    after = build_report(project, cache=cache)
+    assert reads.count == 1
+    statuses = {(r.goal_id, r.period): r.status for r in after.goals}
+    assert statuses != {(r.goal_id, r.period): r.status for r in before.goals}
+    _same(after, build_report(project))
+
+
+@pytest.mark.parametrize("change", ["data", "courses", "as_of", "engine_rules"])
+def test_what_the_aggregates_depend_on_is_a_miss(
+    project: Path, cache: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    reads = Reads(monkeypatch)
+    as_of = None
+    build_report(project, cache=cache)
+    if change == "data":
+        lms = project / "data" / "lms.csv"
+        lms.write_text(lms.read_text() + "L4,C1,Ops,2025-03-01,2025-03-05,,Done,90,20\n")
+    elif change == "courses":
+        courses = project / "config" / "courses.yaml"
+        courses.write_text(courses.read_text().replace("pass_mark: 70", "pass_mark: 75", 1))
+    elif change == "as_of":
+        as_of = "2025-Q1"
+    else:  # another version of the code: its digest differs
+        monkeypatch.setattr(datacache, "_code", ["another version"])
+    changed = build_report(project, as_of=as_of, cache=cache)
+    assert reads.count == 2
+    _same(changed, build_report(project, as_of=as_of))
+    if change == "data":
+        assert changed.ingested.report.rows_read == build_report(TINY).ingested.report.rows_read + 1
+
+
+def test_the_report_keeps_no_learner_rows(project: Path, cache: Path) -> None:
+    built = build_report(project, cache=cache)
+    assert not hasattr(built.ingested, "tables")
+    entry = next((cache / datacache.SUBDIR).glob("*.pickle")).read_bytes()
+    assert b"L1" not in entry and b"L3" not in entry  # learner ids of the fixture
+
+
+def test_a_damaged_entry_is_read_again_from_the_data(
+    project: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads = Reads(monkeypatch)
+    build_report(project, cache=cache)
+    (entry,) = (cache / datacache.SUBDIR).glob("*.pickle")
+    entry.write_bytes(pickle.dumps({"not": "an entry"})[:5])
+    build_report(project, cache=cache)
+    assert reads.count == 2
+    build_report(project, cache=cache)
+    assert reads.count == 2  # stored again
+
+
+def test_only_the_newest_entries_are_kept(project: Path, cache: Path) -> None:
+    for i, as_of in enumerate(["2025-Q1", "2025-Q2", "2025-03-31", "2025-02-28", "2025-01-31"]):
+        build_report(project, as_of=as_of, cache=cache)
+        newest = max((cache / datacache.SUBDIR).glob("*.pickle"), key=os.path.getmtime)
+        assert datacache.load(cache, newest.stem) is not None, i
+    assert len(list((cache / datacache.SUBDIR).glob("*.pickle"))) == datacache.KEEP

@@ -547,8 +547,10 @@ def goal_section(
     statuses: Sequence[str] = NOT_MET,
 ) -> GoalSection:
     """``results`` are goal results, or (what the role is, goal result) pairs for a role that
-    is responsible, consulted or informed. The complete list is ``downloads/{name}.csv``
-    when rows are left out."""
+    is responsible, consulted or informed. The complete list is ``downloads/{name}.csv``,
+    linked below the table. It is written even when every row shows (or there is none): the
+    site's set of files then stays the same when a goal's target moves a table across the
+    cap, so the next build can still be incremental."""
     depth = page.count("/")
     pairs = [r if isinstance(r, tuple) else ("", r) for r in results]
     role_is = any(kind for kind, _ in pairs)
@@ -572,9 +574,8 @@ def goal_section(
         table = results_table(ctx, [r for _, r in shown], depth)
     if len(ranked) > 1:
         table.order = _importance_text(statuses)
-    if len(ranked) > ROW_CAP:
-        table.more = len(ranked) - ROW_CAP
-        table.download = ctx.download(page, name, goal_results_frame(ctx, ranked))
+    table.more = max(0, len(ranked) - ROW_CAP)
+    table.download = ctx.download(page, name, goal_results_frame(ctx, ranked))
     return GoalSection(_goal_summary(ctx, pairs, depth, statuses, role_is), table)
 
 

@@ -134,3 +134,26 @@ def test_a_failing_course_page_in_a_worker_fails_the_build(
     monkeypatch.setattr(pages_module, "course_page", broken)
     with pytest.raises(ValueError, match=f"cannot render {last}"):
         pages_module.course_pages(Context(report, PageSet()), report.project.courses, workers=2)
+
+
+def test_every_goal_section_writes_its_csv_whatever_its_length(
+    large: tuple[Report, PageSet],
+) -> None:
+    """A goal target that moves a table across the cap must not add or remove a file (that
+    would make the next build a clean one instead of an incremental one)."""
+    from generator.pages import goal_section, markdown_goal_section
+
+    report, _ = large
+    missed = [r for r in report.goals if r.status in NOT_MET]
+    for count in (0, 3, ROW_CAP + 1):
+        ctx = Context(report, PageSet())
+        section = goal_section(ctx, PAGE, f"cap-{count}", missed[:count])
+        csv = pd.read_csv(io.StringIO(ctx.pages.downloads[f"downloads/cap-{count}.csv"]))
+        assert len(csv) == count
+        markdown = markdown_goal_section(section)
+        if count == 0:
+            assert "_Nothing to show._" in markdown and ".csv" not in markdown
+        elif count <= ROW_CAP:
+            assert f"[Download as CSV](../downloads/cap-{count}.csv)" in markdown
+        else:
+            assert f"… and 1 more: [download all {count} as CSV]" in markdown

@@ -124,6 +124,7 @@ class Context:
         self.course_slug = slugs("course", project.course_by_id)
         self.person_slug = slugs("person", project.person_by_id)
         self.role_slug = slugs("role", [r.id for r in project.roles])
+        self.goal_slug = slugs("goal", [g.id for g in project.goals])
         departments = self.table.loc[
             (self.table["scope"] == "department") & (self.table["enrollments"] > 0), "member"
         ].unique()
@@ -854,15 +855,7 @@ def goals_page(ctx: Context) -> None:
         members = sorted({r.member for r in results})
         evaluated = {r.period for r in results}
         periods = [p for p in [*ctx.metrics.quarters[-4:], ctx.latest_year] if p in evaluated]
-        status = {(r.member, r.period): STATUS_ICON[r.status] for r in results}
-        matrix = Table(
-            ["Scope"] + [text(p) for p in periods],
-            [
-                [ctx.member_link(goal.scope.level, m, 0)]
-                + [status.get((m, p), DASH) for p in periods]
-                for m in members
-            ],
-        )
+        matrix = _goal_matrix(ctx, goal, results, members, periods)
         raci = Table(
             ["Accountable", "Responsible", "Consulted", "Informed"],
             [
@@ -899,6 +892,57 @@ def goals_page(ctx: Context) -> None:
     ctx.pages.markdown["goals.md"] = _render(
         "goals.md.j2", **_header(ctx), goals=sections, download=download
     )
+
+
+def _goal_matrix(
+    ctx: Context,
+    goal: Any,
+    results: list[GoalResult],
+    members: list[str],
+    periods: list[str],
+) -> Table:
+    """Status per scope and period. With more than ``ROW_CAP`` scopes (a goal on every course)
+    the most important show: a miss in the newest period first, then at risk, then no data;
+    the complete matrix is ``downloads/goal-<slug>-matrix.csv``, written for every goal so the
+    site's set of files does not depend on how many scopes a goal has."""
+    status = {(r.member, r.period): r.status for r in results}
+    newest_first = sorted(periods, key=chronological_key, reverse=True)
+
+    def importance(member: str) -> tuple[list[int], str]:
+        ranks = [
+            STATUS_RANK.get(status.get((member, p), ""), len(STATUS_RANK)) for p in newest_first
+        ]
+        return ranks, ctx.member_name(goal.scope.level, member)
+
+    ranked = sorted(members, key=importance) if len(members) > ROW_CAP else members
+    table = Table(
+        ["Scope"] + [text(p) for p in periods],
+        [
+            [ctx.member_link(goal.scope.level, m, 0)]
+            + [STATUS_ICON[status[(m, p)]] if (m, p) in status else DASH for p in periods]
+            for m in ranked[:ROW_CAP]
+        ],
+    )
+    frame = pd.DataFrame(
+        [
+            {
+                "scope": goal.scope.level,
+                "member": m,
+                "name": ctx.member_name(goal.scope.level, m),
+                **{p: status.get((m, p), "") for p in periods},
+            }
+            for m in members
+        ],
+        columns=["scope", "member", "name", *periods],
+    )
+    table.download = ctx.download("goals.md", f"goal-{ctx.goal_slug[goal.id]}-matrix", frame)
+    if len(members) > ROW_CAP:
+        table.more = len(members) - ROW_CAP
+        table.order = (
+            "Most important first: a miss in the newest period, then at risk, then without "
+            "data, then the older periods alike; then by name."
+        )
+    return table
 
 
 def _scope_text(goal: Any) -> str:

@@ -157,3 +157,47 @@ def test_every_goal_section_writes_its_csv_whatever_its_length(
             assert f"[Download as CSV](../downloads/cap-{count}.csv)" in markdown
         else:
             assert f"… and 1 more: [download all {count} as CSV]" in markdown
+
+
+def test_the_goals_matrix_shows_the_cap_and_links_every_scope(
+    large: tuple[Report, PageSet],
+) -> None:
+    from generator.pages import goals_page
+
+    report, _ = large
+    ctx = Context(report, PageSet())
+    goals_page(ctx)
+    markdown = ctx.pages.markdown["goals.md"]
+    goal = max(
+        (g for g in report.project.goals if g.scope.level == "course"),
+        key=lambda g: len({r.member for r in report.goals if r.goal_id == g.id}),
+    )
+    courses = {r.member for r in report.goals if r.goal_id == goal.id}
+    assert len(courses) > ROW_CAP
+    section = markdown[markdown.index(f"{{ #goal-{goal.id} }}") :]
+    section = section[: section.find("\n## ")]
+    # the matrix rows: a course, then statuses (the RACI and latest-misses tables differ)
+    rows = [
+        line
+        for line in section.splitlines()
+        if line.startswith("| [") and "(courses/" in line and "(periods/" not in line
+    ]
+    assert len(rows) == ROW_CAP
+    more = len(courses) - ROW_CAP
+    assert f"… and {more:,} more: [download all {len(courses):,} as CSV]" in section
+    matrix = pd.read_csv(
+        io.StringIO(ctx.pages.downloads[f"downloads/goal-{goal.id}-matrix.csv"]),
+        keep_default_na=False,
+    )
+    assert set(matrix["member"]) == courses
+    # The scopes shown are the most important: none left out has a worse newest status.
+    newest = matrix.columns[-1]
+    rank = {"missed": 0, "at risk": 1, "no data": 2, "met": 3, "": 4}
+    on_page = matrix["member"].map(
+        lambda member: any(f"(courses/{ctx.course_slug[member]}.md)" in row for row in rows)
+    )
+    assert on_page.sum() == ROW_CAP
+    assert (
+        sorted(rank[s] for s in matrix[newest][on_page])
+        == sorted(rank[s] for s in matrix[newest])[:ROW_CAP]
+    )

@@ -37,7 +37,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import CACHE, DEFAULT_PROJECT, REPO, megabytes, peak_rss_bytes, table
+from harness import CACHE, DEFAULT_PROJECT, measure_once, megabytes, peak_rss_bytes, table
 
 TIERS = {100: (100_000, 2_000), 1000: (1_000_000, 20_000), 5000: (10_000_000, 200_000)}
 SMOKE = (30, 6_000, 150)
@@ -186,15 +186,7 @@ def site_figures(site: Path) -> dict[str, Any]:
 
 
 def run_child(kind: str, project: Path) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--child", kind, "--project", str(project)],
-        check=True,
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-    )
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return measure_once(Path(__file__).resolve(), kind, project)
 
 
 def median_of(results: list[dict[str, Any]]) -> dict[str, Any]:

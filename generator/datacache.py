@@ -14,6 +14,7 @@ one is as trusted as the project's config); the newest ``KEEP`` are kept.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -107,19 +108,15 @@ def _file_stamp(path: Path) -> list[Any]:
     return [str(path.resolve()), stat.st_size, stat.st_mtime_ns]
 
 
-_code: list[str] = []
-
-
+@functools.cache  # read once per process
 def _code_digest() -> str:
     """Of every module of this package, so a change to any rule gives new aggregates."""
-    if not _code:
-        digest = hashlib.sha256()
-        package = Path(__file__).resolve().parent
-        for path in sorted(package.rglob("*.py")):
-            digest.update(str(path.relative_to(package)).encode("utf-8") + b"\0")
-            digest.update(path.read_bytes())
-        _code.append(digest.hexdigest())
-    return _code[0]
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode("utf-8") + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _version(name: str) -> str:

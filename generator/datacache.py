@@ -87,13 +87,25 @@ def load(cache: Path, key: str) -> Cached | None:
 
 
 def store(cache: Path, key: str, entry: Cached) -> None:
-    """Atomically (a concurrent build never reads half an entry); the oldest beyond KEEP go."""
+    """Atomically (a concurrent build never reads half an entry); the oldest beyond KEEP go.
+    A cache that cannot be written (a full disk, a read-only folder) only costs the next
+    build its shortcut: it is logged, not raised."""
+    try:
+        _write(cache, key, entry)
+    except OSError as exc:
+        log.warning("could not store the aggregates in %s (%s)", cache / SUBDIR, exc)
+
+
+def _write(cache: Path, key: str, entry: Cached) -> None:
     folder = cache / SUBDIR
     folder.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=folder)
-    with os.fdopen(fd, "wb") as handle:
-        pickle.dump(entry, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, folder / f"{key}.pickle")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(entry, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, folder / f"{key}.pickle")
+    finally:
+        Path(tmp).unlink(missing_ok=True)  # gone after the replace; a half file if not
     entries = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
     for old in entries[KEEP:]:
         old.unlink(missing_ok=True)

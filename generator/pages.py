@@ -14,6 +14,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -23,6 +24,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from generator import charts
 from generator.catalog import METRICS
 from generator.config import Course, Person, Project
+from generator.errors import BuildError
 from generator.findings import Finding
 from generator.formatting import DASH, Formatter, is_missing, link, text
 from generator.goals import AT_RISK, MET, MISSED, NO_DATA, STATUSES, Assignment, GoalResult
@@ -443,6 +445,11 @@ def course_pages(ctx: Context, courses: Sequence[Course], workers: int | None = 
                 course_page(ctx, ctx.project.course_by_id[course_id])
             for future in others:
                 ctx.pages.merge(future.result())
+    except BrokenProcessPool as exc:  # a worker killed (out of memory, a signal), not a bug
+        raise BuildError(
+            f"a course-page worker process stopped ({exc}); build again with "
+            "ACCOUNTABILITY_WORKERS=1 to render every page in one process"
+        ) from None
     finally:
         _forked_context = None
 

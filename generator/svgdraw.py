@@ -55,6 +55,7 @@ VALUE_LABEL_ROOM = 9  # more for a label above a bar than for the top tick label
 AXIS_TITLE_GAP = 4
 LEGEND_GAP = 14  # between the x axis and a legend below it
 LEGEND_ROW = 18
+BAR_PADDING = (0.1, 0.05)  # Vega-Lite's inner and outer band padding of bar charts
 BAR_TICK_COUNT = 6  # charts._bar_template sets tickCount 6 on the value axis
 BAR_LABEL_LIMIT = {True: 220, False: 120}  # label axis labelLimit: horizontal / vertical
 POINT_RADIUS = 3  # Vega's default point size (30 px²)
@@ -222,14 +223,12 @@ class Linear:
         return (value - self.low) / (self.high - self.low)
 
 
-def bands(count: int, start: float, length: float, inner: float, outer: float) -> list[float]:
-    """Start of each of ``count`` bands (d3.scaleBand); the band width is :func:`band_width`."""
+def bands(
+    count: int, start: float, length: float, inner: float, outer: float
+) -> tuple[list[float], float]:
+    """Start of each of ``count`` bands and their width (d3.scaleBand's paddings)."""
     step = length / max(1.0, count - inner + 2 * outer)
-    return [start + step * (outer + i) for i in range(count)]
-
-
-def band_width(count: int, length: float, inner: float, outer: float) -> float:
-    return length / max(1.0, count - inner + 2 * outer) * (1 - inner)
+    return [start + step * (outer + i) for i in range(count)], step * (1 - inner)
 
 
 # --- the SVG being written ----------------------------------------------------------------
@@ -591,8 +590,7 @@ def _vertical_bars(
     plot = _value_axis_left(canvas, chart, width, scale, PLOT_TOP + VALUE_LABEL_ROOM)
     if not values:
         no_figures(canvas, plot)
-    starts = bands(len(values), plot.left, plot.width, 0.1, 0.05)
-    bar = band_width(len(values), plot.width, 0.1, 0.05)
+    starts, bar = bands(len(values), plot.left, plot.width, *BAR_PADDING)
     centres = [start + bar / 2 for start in starts]
     # Each label fits its band (names are cut rather than dropped, unlike periods).
     step = plot.width / max(1, len(values))
@@ -622,8 +620,7 @@ def _horizontal_bars(
     left = left_margin(labels, title)
     room = _bar_room(width, left, scale, values, fmt, tick_labels[-1] if tick_labels else "")
     plot = Plot(left, PLOT_TOP, room, chart.height)
-    starts = bands(len(values), plot.top, plot.height, 0.1, 0.05)
-    bar = band_width(len(values), plot.height, 0.1, 0.05)
+    starts, bar = bands(len(values), plot.top, plot.height, *BAR_PADDING)
     xs = [plot.left + scale.fraction(tick) * plot.width for tick in scale.ticks]
     vertical_grid(canvas, plot, xs)
     bottom_axis(canvas, plot, xs, tick_labels, chart.axis_title("x"))
@@ -668,8 +665,8 @@ def _budget(canvas: Canvas, chart: Chart, width: int) -> float:
     if not shown:
         no_figures(canvas, plot)
     # Vega-Lite pads bands with nested offsets more (0.2 inside and out) than plain bars.
-    starts = dict(zip(periods, bands(len(periods), plot.left, plot.width, 0.2, 0.2), strict=True))
-    group = band_width(len(periods), plot.width, 0.2, 0.2)
+    group_starts, group = bands(len(periods), plot.left, plot.width, 0.2, 0.2)
+    starts = dict(zip(periods, group_starts, strict=True))
     bar = group / len(measures)
     step = plot.width / max(1, len(periods))
     labels = thinned([clean_text(p) for p in periods], step)

@@ -128,3 +128,14 @@ def test_only_the_newest_entries_are_kept(project: Path, cache: Path) -> None:
         newest = max((cache / datacache.SUBDIR).glob("*.pickle"), key=os.path.getmtime)
         assert datacache.load(cache, newest.stem) is not None, i
     assert len(list((cache / datacache.SUBDIR).glob("*.pickle"))) == datacache.KEEP
+
+
+def test_a_cache_that_cannot_be_written_does_not_fail_the_build(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads = Reads(monkeypatch)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be")
+    built = build_report(project, cache=blocked)
+    _same(built, build_report(project))
+    assert reads.count == 2  # nothing was stored, nothing is read back

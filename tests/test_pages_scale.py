@@ -201,3 +201,26 @@ def test_the_goals_matrix_shows_the_cap_and_links_every_scope(
         sorted(rank[s] for s in matrix[newest][on_page])
         == sorted(rank[s] for s in matrix[newest])[:ROW_CAP]
     )
+
+
+def test_a_worker_that_dies_is_a_clear_build_error(
+    large: tuple[Report, PageSet], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from generator import pages as pages_module
+    from generator.errors import BuildError
+
+    report, _ = large
+    last = report.project.courses[-1].id  # rendered by the forked worker
+    real = pages_module.course_page
+
+    def killed(ctx: Context, course: object) -> None:
+        if getattr(course, "id", None) == last:
+            os._exit(9)  # as the kernel's out-of-memory killer would end it
+        real(ctx, course)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pages_module, "MIN_COURSES_FOR_WORKERS", 1)
+    monkeypatch.setattr(pages_module, "course_page", killed)
+    with pytest.raises(BuildError, match="ACCOUNTABILITY_WORKERS=1"):
+        pages_module.course_pages(Context(report, PageSet()), report.project.courses, workers=2)

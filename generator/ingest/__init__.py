@@ -89,7 +89,7 @@ class Ingested:
 
     def status_counts(self) -> dict[str, int]:
         counts = self.enrollments["status"].value_counts()
-        return {str(k): int(v) for k, v in sorted(counts.items())}
+        return {str(k): int(v) for k, v in sorted(counts.items()) if v}
 
     def latest_day(self) -> date | None:
         """The latest enrolment, completion or withdrawal date in the data."""
@@ -208,7 +208,25 @@ def _concat(table: str, frames: list[pd.DataFrame]) -> pd.DataFrame:
     frames = [f for f in frames if not f.empty]
     if not frames:
         return empty_table(table)
-    return pd.concat(frames, ignore_index=True)
+    if len(frames) == 1:
+        return frames[0]
+    return pd.concat(_shared_categories(frames), ignore_index=True)
+
+
+def _shared_categories(frames: list[pd.DataFrame]) -> list[pd.DataFrame]:
+    """The frames with each text column's categories made the same in all of them, so that
+    ``concat`` keeps it categorical (differing categories would make it a column of objects)."""
+    text = [c for c in frames[0].columns if isinstance(frames[0][c].dtype, pd.CategoricalDtype)]
+    shared = {
+        column: pd.Index(pd.unique(pd.concat([f[column].cat.categories.to_series() for f in frames])))
+        for column in text
+    }
+    return [
+        frame.assign(
+            **{column: frame[column].cat.set_categories(shared[column]) for column in shared}
+        )
+        for frame in frames
+    ]
 
 
 def _shown(project: Project, path: Path) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from generator.ingest.coded import Coded, encode, missing, parallel, strings
+from generator.ingest.coded import Coded, categorical, encode, missing, parallel
 
 LINE = "_line"
 FIRST_LINES = 5
@@ -76,6 +76,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "activity": (),  # activity rows are events: never merged
     "surveys": (),
 }
+BUCKETS = 1 << 16  # _members' table: 64 kB, so each lookup stays in the CPU cache
 STATUS_ORDER = {"enrolled": 0, "in_progress": 1, "withdrawn": 2, "failed": 3, "completed": 4}
 
 
@@ -178,6 +179,7 @@ def normalise(table: str, raw: pd.DataFrame, checks: Checks, report: SourceRepor
     keep = np.ones(n, dtype=bool)
 
     def reject(rows: np.ndarray | None, reason: str) -> None:
+        """Reject the rows of a mask over all rows (None: none) that are not rejected yet."""
         if rows is None:
             return
         hit = rows & keep
@@ -185,6 +187,13 @@ def normalise(table: str, raw: pd.DataFrame, checks: Checks, report: SourceRepor
         if count:
             report.reject(reason, lines[np.flatnonzero(hit)[:FIRST_LINES]], count)
             keep[hit] = False
+
+    def reject_at(at: np.ndarray, reason: str) -> None:
+        """``reject`` for a few rows given by position (no pass over every row)."""
+        at = at[keep[at]]
+        if len(at):
+            report.reject(reason, lines[at[:FIRST_LINES]], len(at))
+            keep[at] = False
 
     if raw.attrs.get(SPREADSHEET_DATES):
         for column in present:
@@ -207,7 +216,7 @@ def normalise(table: str, raw: pd.DataFrame, checks: Checks, report: SourceRepor
                 f"missing {column.replace('_', ' ')}",
             )
     if "course_id" in kinds:
-        _reject_unknown_courses(columns["course_id"], checks.course_ids, keep, reject)
+        _reject_unknown_courses(columns["course_id"], checks.course_ids, keep, reject, reject_at)
     typed: dict[str, np.ndarray] = {}  # per distinct value
     for column, kind in kinds.items():
         col = columns[column]
@@ -233,7 +242,8 @@ def normalise(table: str, raw: pd.DataFrame, checks: Checks, report: SourceRepor
             typed[column] = parsed.to_numpy(dtype="float64")
     dates: dict[str, np.ndarray] = {}
     if table == "enrollments":
-        dates = {c: columns[c].rows(typed[c]) for c in kinds if kinds[c] == "date"}
+        names = [c for c in kinds if kinds[c] == "date"]
+        dates = dict(zip(names, parallel(lambda c: columns[c].rows(typed[c]), names), strict=True))
         columns["status"] = _map_status(columns["status"], dates, checks.status_values)
         reject(columns["status"].where(columns["status"].values.isna()), "unknown status")
         reject(dates["completed_on"] < dates["enrolled_on"], "completed before enrolled")
@@ -260,7 +270,7 @@ def normalise(table: str, raw: pd.DataFrame, checks: Checks, report: SourceRepor
                 col.rows(typed[column]) if selected is None else typed[column][col.codes[selected]],
                 copy=False,
             )
-        return strings(col, selected)
+        return categorical(col, selected)
 
     return pd.DataFrame(dict(zip(kinds, parallel(output, kinds), strict=True)), copy=False)
 
@@ -270,18 +280,17 @@ def _reject_unknown_courses(
     known: set[str],
     keep: np.ndarray,
     reject: Callable[[np.ndarray | None, str], None],
+    reject_at: Callable[[np.ndarray, str], None],
 ) -> None:
     """The first 20 unknown course ids each get a reason of their own; the rest share one."""
     unknown_values = course.values.notna() & ~course.values.isin(known)
     unknown = course.where(unknown_values)
     if unknown is None:
         return
-    seen = np.unique(course.codes[unknown & keep])
-    for name in sorted(course.values.iloc[seen].unique())[:20]:
-        reject(
-            course.where(unknown_values & (course.values == name).fillna(False)),
-            f"unknown course '{name}' (not in config/courses.yaml)",
-        )
+    at = np.flatnonzero(unknown & keep)
+    names = course.values.to_numpy(dtype=object)[course.codes[at]]
+    for name in sorted(set(names))[:20]:
+        reject_at(at[names == name], f"unknown course '{name}' (not in config/courses.yaml)")
     reject(unknown, "unknown course (not in config/courses.yaml)")
 
 
@@ -347,7 +356,7 @@ def _merge_duplicates(
     ordered = np.sort(key)
     repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
     del ordered
-    kept_lines = lines[rows]
+    kept_lines = lines if len(rows) == len(lines) else lines[rows]
     increasing = bool(np.all(kept_lines[1:] > kept_lines[:-1]))
     if len(repeated) == 0 and increasing:
         return rows
@@ -391,10 +400,16 @@ def _row_keys(parts: list[Coded], rows: np.ndarray) -> np.ndarray:
 
 
 def _members(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
-    """``np.isin(values, sorted_set)`` by binary search: a few repeated keys among 10 million
-    rows cost one pass, where ``isin`` compares every row with every key."""
+    """``np.isin(values, sorted_set)`` for a few repeated keys among 10 million rows: a lookup
+    in a table of hashed buckets rules out nearly every row, and only the rest are searched
+    for (``isin`` would compare every row with every key)."""
     if len(sorted_set) == 0:
         return np.zeros(len(values), dtype=bool)
-    at = np.searchsorted(sorted_set, values)
+    buckets = np.zeros(BUCKETS, dtype=bool)
+    buckets[sorted_set % BUCKETS] = True
+    member = buckets[values % BUCKETS]
+    maybe = np.flatnonzero(member)
+    at = np.searchsorted(sorted_set, values[maybe])
     at[at == len(sorted_set)] = 0
-    return sorted_set[at] == values
+    member[maybe] = sorted_set[at] == values[maybe]
+    return member

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import mmap
+import os
 from pathlib import Path
 from typing import IO
 
@@ -14,8 +15,10 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from generator.errors import Problem, ProblemsFound
+from generator.ingest.coded import narrowest_codes
 
 SNIFF_BYTES = 64 * 1024
+MIN_BLOCK, MAX_BLOCK = 1 << 20, 32 << 20  # pyarrow's default block is 1 MB
 DELIMITERS = ",;\t|"
 
 
@@ -144,7 +147,7 @@ def read_arrow(source: Path | IO[bytes], head: str, sep: str) -> pd.DataFrame | 
     try:
         table = pacsv.read_csv(
             str(source) if isinstance(source, Path) else source,
-            read_options=pacsv.ReadOptions(use_threads=True),
+            read_options=pacsv.ReadOptions(use_threads=True, block_size=block_size(source)),
             parse_options=pacsv.ParseOptions(
                 delimiter=sep, newlines_in_values=may_quote_line_breaks(source)
             ),
@@ -179,9 +182,24 @@ def _categorical(column: pa.ChunkedArray) -> pd.Series:
     half the time of ``to_pandas``, which re-checks every code and narrows their type."""
     if column.num_chunks == 0:
         return column.to_pandas()
-    codes = np.concatenate([chunk.indices.to_numpy() for chunk in column.chunks])
-    categories = pd.CategoricalDtype(column.chunk(0).dictionary.to_pandas())
+    dictionary = column.chunk(0).dictionary
+    # Concatenated straight into the integer type pandas keeps (else from_codes copies them).
+    codes = np.concatenate(
+        [chunk.indices.to_numpy() for chunk in column.chunks],
+        dtype=narrowest_codes(len(dictionary)),
+        casting="same_kind",
+    )
+    categories = pd.CategoricalDtype(dictionary.to_pandas())
     return pd.Series(pd.Categorical.from_codes(codes, dtype=categories, validate=False), copy=False)
+
+
+def block_size(source: Path | IO[bytes]) -> int:
+    """pyarrow's unit of work: at least four blocks a core, and no more than 32 MB each.
+    Each block has its own dictionary per column, merged afterwards; pyarrow's 1 MB default
+    makes 800 of them for a 10-million-row export (0.3 s of merging, against 0.1 s)."""
+    size = source.stat().st_size if isinstance(source, Path) else 0
+    per_block = size // (4 * (os.cpu_count() or 1))
+    return int(min(max(per_block, MIN_BLOCK), MAX_BLOCK))
 
 
 def may_quote_line_breaks(source: Path | IO[bytes]) -> bool:

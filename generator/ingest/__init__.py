@@ -218,7 +218,9 @@ def _shared_categories(frames: list[pd.DataFrame]) -> list[pd.DataFrame]:
     ``concat`` keeps it categorical (differing categories would make it a column of objects)."""
     text = [c for c in frames[0].columns if isinstance(frames[0][c].dtype, pd.CategoricalDtype)]
     shared = {
-        column: pd.Index(pd.unique(pd.concat([f[column].cat.categories.to_series() for f in frames])))
+        column: pd.Index(
+            pd.unique(pd.concat([f[column].cat.categories.to_series() for f in frames]))
+        )
         for column in text
     }
     return [

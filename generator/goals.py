@@ -237,13 +237,15 @@ def filtered_table(
 
 def _index(table: pd.DataFrame, metric: str) -> dict[tuple[str, str], tuple[int, float | None]]:
     """(member, period) -> (learners, value of the metric), for constant-time lookups."""
-    values = table[metric] if metric in table else pd.Series(float("nan"), index=table.index)
-    return {
-        (str(member), str(period)): (int(learners), _number(value))
-        for member, period, learners, value in zip(
-            table["member"], table["period"], table["learners"], values, strict=True
-        )
-    }
+    if metric in table:
+        numbers = pd.to_numeric(table[metric], errors="coerce").astype("float64")
+    else:
+        numbers = pd.Series(float("nan"), index=table.index)
+    values = [None if math.isnan(v) else v for v in numbers.tolist()]
+    members = table["member"].astype(str).tolist()
+    keys = zip(members, table["period"].astype(str).tolist(), strict=True)
+    learners = table["learners"].astype("int64").tolist()
+    return dict(zip(keys, zip(learners, values, strict=True), strict=True))
 
 
 def _evaluate(
@@ -288,16 +290,6 @@ def _evaluate(
         informed=tuple(resolve(r) for r in goal.raci.informed),
         note=note if status == NO_DATA else "",
     )
-
-
-def _number(value: object) -> float | None:
-    if value is None:
-        return None
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
 
 
 # ---------------------------------------------------------------- roles to people

@@ -157,9 +157,7 @@ def _grid(
         for fy, q in periods
     ]
     grid = pd.DataFrame(rows, columns=["scope", "member", "fiscal_year", "quarter"])
-    grid["period"] = [
-        period_label(fy, q) for fy, q in zip(grid["fiscal_year"], grid["quarter"], strict=True)
-    ]
+    grid["period"] = period_labels(grid)
     grid["period_kind"] = np.where(grid["quarter"] == 0, "year", "quarter")
     return grid
 
@@ -310,10 +308,7 @@ def _dropoff(modules: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     if modules.empty:
         return pd.DataFrame(columns=columns), pd.DataFrame(columns=["department", *columns])
     frame = modules.copy()
-    frame["period"] = [
-        period_label(int(fy), int(q))
-        for fy, q in zip(frame["fiscal_year"], frame["quarter"], strict=True)
-    ]
+    frame["period"] = period_labels(frame)
     by_course = frame.groupby(["course_id", "period", "module_order", "module"], as_index=False)[
         "learners"
     ].sum()
@@ -356,19 +351,20 @@ def _attach_dropoff(table: pd.DataFrame, modules: pd.DataFrame, project: Project
 
 def _with_period_labels(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
-    frame["period"] = [
-        period_label(int(fy), int(q))
-        for fy, q in zip(frame["fiscal_year"], frame["quarter"], strict=True)
-    ]
+    frame["period"] = period_labels(frame)
     return frame
+
+
+def period_labels(frame: pd.DataFrame) -> list[str]:
+    """The period label of each row (fiscal_year, quarter), each distinct label made once."""
+    pairs = list(zip(frame["fiscal_year"].tolist(), frame["quarter"].tolist(), strict=True))
+    labels = {pair: period_label(int(pair[0]), int(pair[1])) for pair in set(pairs)}
+    return [labels[pair] for pair in pairs]
 
 
 def _breakdown(breakdown: pd.DataFrame) -> pd.DataFrame:
     frame = breakdown.copy()
-    frame["period"] = [
-        period_label(int(fy), int(q))
-        for fy, q in zip(frame["fiscal_year"], frame["quarter"], strict=True)
-    ]
+    frame["period"] = period_labels(frame)
     frame["completion_rate"] = _ratio(frame["completed"], frame["enrollments"])
     frame["average_score"] = _ratio(frame["score_sum"], frame["scored"])
     return frame

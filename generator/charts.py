@@ -26,12 +26,14 @@ import re
 import urllib.parse
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
 import altair as alt
 import pandas as pd
 
 Spec = dict[str, Any]
+# What a chart is drawn from: a frame, or columns as lists (a page's few rows need no frame).
+Columns: TypeAlias = pd.DataFrame | Mapping[str, Sequence[Any]]
 
 DEFAULT_HEIGHT = 260
 SVG_WIDTH = 680  # the static SVG has no container to size against
@@ -84,19 +86,33 @@ def _slot(name: str) -> str:
     return f"@@{name}@@"
 
 
-def _fill(node: Any, values: Mapping[str, Any]) -> Any:
-    """A deep copy of ``node`` with every placeholder string replaced by its value."""
-    if isinstance(node, dict):
-        return {key: _fill(value, values) for key, value in node.items()}
-    if isinstance(node, list):
-        return [_fill(item, values) for item in node]
-    if isinstance(node, str) and node.startswith("@@"):
-        return values[node]
-    return node
+# Each template as JSON text, made once: a chart is that text with its placeholders replaced,
+# parsed by the json module (a tenth of the time of copying the template node by node).
+_TEMPLATE_TEXT: dict[int, tuple[Spec, str]] = {}
+
+
+def _template_text(template: Spec) -> str:
+    cached = _TEMPLATE_TEXT.get(id(template))
+    if cached is None or cached[0] is not template:  # the template is kept: its id stays its own
+        cached = (template, json.dumps(template))
+        _TEMPLATE_TEXT[id(template)] = cached
+    return cached[1]
+
+
+def _fill(template: Spec, values: Mapping[str, Any]) -> Spec:
+    """A fresh copy of ``template`` with every placeholder string replaced by its value."""
+    text = _template_text(template)
+    for slot, value in values.items():
+        text = text.replace(json.dumps(slot), json.dumps(value))
+    if '"@@' in text:
+        left = text[text.index('"@@') + 1 :].split('"', 1)[0]
+        raise KeyError(f"no value for the chart template's placeholder {left}")
+    filled: Spec = json.loads(text)
+    return filled
 
 
 def _finish(template: Spec, slots: Mapping[str, Any], rows: list[dict[str, Any]]) -> Spec:
-    spec: Spec = _fill(template, {_slot(k): v for k, v in slots.items()})
+    spec = _fill(template, {_slot(k): v for k, v in slots.items()})
     spec["data"] = {"values": rows}
     return spec
 
@@ -133,21 +149,26 @@ def _clean(value: Any, digits: int = 6) -> Any:
     return value
 
 
-def _require(frame: pd.DataFrame, columns: Sequence[str], chart: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
+def _require(frame: Columns, columns: Sequence[str], chart: str) -> None:
+    have = list(frame.columns if isinstance(frame, pd.DataFrame) else frame)
+    missing = [c for c in columns if c not in have]
     if missing:
         raise ValueError(
             f"{chart}: frame lacks column(s) {', '.join(missing)}; "
-            f"it has: {', '.join(map(str, frame.columns)) or 'none'}"
+            f"it has: {', '.join(map(str, have)) or 'none'}"
         )
 
 
-def _records(frame: pd.DataFrame, columns: Mapping[str, str]) -> list[dict[str, Any]]:
+def _records(frame: Columns, columns: Mapping[str, str]) -> list[dict[str, Any]]:
     """Rows as dicts renamed source→target, values cleaned, in frame order."""
     # Column-wise tolist() hands back Python scalars; much faster than row iteration.
     names = list(columns.values())
-    values = [[_clean(v) for v in frame[source].tolist()] for source in columns]
+    values = [[_clean(v) for v in _column_list(frame[source])] for source in columns]
     return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
+
+
+def _column_list(column: Any) -> list[Any]:
+    return column.tolist() if hasattr(column, "tolist") else list(column)
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:
@@ -297,7 +318,7 @@ def _budget_template(unit: Unit) -> Spec:
 
 
 def trend_chart(
-    frame: pd.DataFrame,
+    frame: Columns,
     *,
     title: str,
     value_title: str,
@@ -329,7 +350,7 @@ def trend_chart(
 
 
 def funnel_chart(
-    frame: pd.DataFrame,
+    frame: Columns,
     *,
     title: str,
     stage: str = "stage",
@@ -349,7 +370,7 @@ def funnel_chart(
 
 
 def distribution_chart(
-    frame: pd.DataFrame,
+    frame: Columns,
     *,
     title: str,
     value_title: str = "Learners",
@@ -371,7 +392,7 @@ def distribution_chart(
 
 
 def dropoff_chart(
-    frame: pd.DataFrame,
+    frame: Columns,
     *,
     title: str,
     module: str = "module",
@@ -390,7 +411,7 @@ def dropoff_chart(
 
 
 def budget_chart(
-    frame: pd.DataFrame,
+    frame: Columns,
     *,
     title: str,
     currency: str,
@@ -422,7 +443,7 @@ def budget_chart(
 
 
 def comparison_chart(
-    frame: pd.DataFrame,
+    frame: Columns,
     *,
     title: str,
     value_title: str,
@@ -502,12 +523,12 @@ def markdown_text(text: str) -> str:
     return "".join(out)
 
 
-_ATTRIBUTE_JSON_TABLE = str.maketrans(_ATTRIBUTE_JSON_ESCAPES)
-
-
 def attribute_json(spec: Spec) -> str:
     """:func:`spec_json` safe inside a single-quoted HTML attribute."""
-    return spec_json(spec).translate(_ATTRIBUTE_JSON_TABLE)
+    text = spec_json(spec)
+    for char, escaped in _ATTRIBUTE_JSON_ESCAPES.items():  # str.replace: C speed, per character
+        text = text.replace(char, escaped)
+    return text
 
 
 def chart_block(spec_id: str, spec: Spec, svg_relpath: str, title: str) -> str:

@@ -488,13 +488,13 @@ def kpi_table(
     return Table(headers, rows)
 
 
-def _trend_frame(ctx: Context, scope: str, member: str, metric: str) -> pd.DataFrame:
+def _trend_columns(ctx: Context, scope: str, member: str, metric: str) -> dict[str, list[Any]]:
     series = ctx.metrics.series(scope, member, ["period", metric, "learners"])
     values = [
         None if ctx.fmt.hidden(metric, n) or is_missing(v) else float(v)
         for v, n in zip(series[metric].tolist(), series["learners"].tolist(), strict=True)
     ]
-    return pd.DataFrame({"period": series["period"], "value": values})
+    return {"period": series["period"].tolist(), "value": values}
 
 
 def trend(
@@ -507,8 +507,8 @@ def trend(
     title: str,
     target: float | None = None,
 ) -> str:
-    frame = _trend_frame(ctx, scope, member, metric)
-    if frame["value"].isna().all():
+    columns = _trend_columns(ctx, scope, member, metric)
+    if all(v is None for v in columns["value"]):
         return ""
     m = METRICS[metric]
     unit = (
@@ -519,7 +519,7 @@ def trend(
         )
     )
     spec = charts.trend_chart(
-        frame,
+        columns,
         title=title,
         value_title=m.label,
         unit=unit,
@@ -1077,19 +1077,16 @@ def _funnel(ctx: Context, page: str, row: Row | None) -> str:
     ]
     if int(row["scored"]) > 0:
         stages.append(("Passed", row["passed"]))
-    frame = pd.DataFrame(
-        {
-            "stage": [s for s, _ in stages],
-            "count": [
-                int(v) if int(v) >= ctx.fmt.min_group_size or int(v) == 0 else None
-                for _, v in stages
-            ],
-        }
-    )
+    columns = {
+        "stage": [s for s, _ in stages],
+        "count": [
+            int(v) if int(v) >= ctx.fmt.min_group_size or int(v) == 0 else None for _, v in stages
+        ],
+    }
     return ctx.chart(
         page,
         "funnel",
-        charts.funnel_chart(frame, title=f"Enrolment to completion, {row['period']}"),
+        charts.funnel_chart(columns, title=f"Enrolment to completion, {row['period']}"),
         "Enrolment funnel",
     )
 
@@ -1106,15 +1103,13 @@ def _distribution(
     width = 10.0 if measure == "score" else 0.25
     bins = rows["bin"].tolist()
     hidden = suppressed_cells(learners, ctx.fmt.min_group_size)
-    frame = pd.DataFrame(
-        {
-            "bin_start": bins,
-            "bin_end": [b + width for b in bins],
-            "count": [None if hide else n for n, hide in zip(learners, hidden, strict=True)],
-        }
-    )
+    columns = {
+        "bin_start": bins,
+        "bin_end": [b + width for b in bins],
+        "count": [None if hide else n for n, hide in zip(learners, hidden, strict=True)],
+    }
     bin_title = "Score" if measure == "score" else "Minutes ÷ expected minutes"
-    spec = charts.distribution_chart(frame, title=f"{title}, {period}", bin_title=bin_title)
+    spec = charts.distribution_chart(columns, title=f"{title}, {period}", bin_title=bin_title)
     return ctx.chart(page, measure.replace("_", "-"), spec, title)
 
 

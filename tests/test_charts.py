@@ -89,6 +89,26 @@ def test_a_filled_template_does_not_leak_into_the_next_chart() -> None:
     assert three["encoding"]["x"]["title"] is None and len(three["data"]["values"]) == 6
 
 
+def test_columns_as_lists_draw_the_same_chart_as_a_frame() -> None:
+    columns = {
+        "period": PERIODS * 2,
+        "value": [0.7, 0.5, None, 0.4, 0.6, 0.65],
+        "course": ["B"] * 3 + ["A"] * 3,
+    }
+    options = {"title": "Completion", "value_title": "Completion rate", "series": "course"}
+    assert charts.trend_chart(columns, **options) == trend()  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="lacks column"):
+        charts.funnel_chart({"stage": ["Enrolled"]}, title="Funnel")
+
+
+def test_a_template_placeholder_without_a_value_is_an_error() -> None:
+    template = {"title": charts._slot("title"), "mark": charts._slot("mark")}
+    with pytest.raises(KeyError, match="@@mark@@"):
+        charts._fill(template, {charts._slot("title"): "T"})
+    filled = charts._fill(template, {charts._slot("title"): "It's <b>", charts._slot("mark"): 1.5})
+    assert filled == {"title": "It's <b>", "mark": 1.5}
+
+
 def test_funnel_keeps_stage_order_and_adds_share_of_first_stage() -> None:
     frame = pd.DataFrame({"stage": ["Enrolled", "Started", "Completed"], "count": [200, 150, 90]})
     spec = charts.funnel_chart(frame, title="Funnel")

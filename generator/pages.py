@@ -138,8 +138,8 @@ class Context:
         self.goals_of = _grouped(report.goals, lambda r: (r.scope, r.member))
         self.findings_of = _grouped(report.findings, lambda f: (f.scope, f.member))
         self._breakdowns: dict[str, dict[tuple[str, str], list[dict[str, Any]]]] = {}
-        self.modules_of = _frames_by(self.metrics.modules, "course_id")
-        self.distributions_of = _frames_by(
+        self.modules_of = ColumnsBy(self.metrics.modules, ["course_id", "period"])
+        self.distributions_of = ColumnsBy(
             self.metrics.distributions, ["scope", "member", "measure", "period"]
         )
         self.latest_quarter = self.metrics.quarters[-1] if self.metrics.quarters else ""
@@ -293,10 +293,20 @@ def _breakdown_index(
     return index
 
 
-def _frames_by(frame: pd.DataFrame, key: str | list[str]) -> dict[Any, pd.DataFrame]:
-    if frame.empty:
-        return {}
-    return {name: group for name, group in frame.groupby(key, sort=False)}
+class ColumnsBy:
+    """The rows of a frame that share a key, as column lists, in frame order: one grouping of
+    the whole frame, then a take per lookup (a page needs a few rows; a DataFrame filter or a
+    frame per group costs far more than the rows)."""
+
+    def __init__(self, frame: pd.DataFrame, keys: list[str]):
+        self._at = frame.groupby(keys, sort=False).indices if not frame.empty else {}
+        self._arrays = {c: frame[c].to_numpy() for c in frame.columns}
+
+    def get(self, key: tuple[Any, ...]) -> dict[str, list[Any]] | None:
+        at = self._at.get(key)
+        if at is None:
+            return None
+        return {c: values[at].tolist() for c, values in self._arrays.items()}
 
 
 def _int(value: object) -> int | None:
@@ -996,25 +1006,21 @@ def course_page(ctx: Context, course: Course) -> None:
     year, quarter = ctx.latest_year, ctx.latest_quarter
     row = ctx.row("course", course.id, year)
     funnel = _funnel(ctx, page, row)
-    modules = ctx.modules_of.get(course.id, ctx.metrics.modules.iloc[:0])
-    module_rows = modules[modules["period"] == year]
+    modules = ctx.modules_of.get((course.id, year))
     dropoff = ""
-    if not module_rows.empty and module_rows["reached"].max() >= ctx.fmt.min_group_size:
-        frame = pd.DataFrame(
-            {
-                "module": module_rows["module"],
-                "order": module_rows["module_order"],
-                # a share of fewer than min_group_size learners is not drawn
-                "share_lost": module_rows["dropoff"].where(
-                    module_rows["reached"] >= ctx.fmt.min_group_size
-                ),
-            }
-        )
+    if modules and max(modules["reached"]) >= ctx.fmt.min_group_size:
+        columns = {
+            "module": modules["module"],
+            "order": modules["module_order"],
+            # a share of fewer than min_group_size learners is not drawn
+            "share_lost": [
+                share if reached >= ctx.fmt.min_group_size else None
+                for share, reached in zip(modules["dropoff"], modules["reached"], strict=True)
+            ],
+        }
+        title = f"Share of learners lost after each module, {year}"
         dropoff = ctx.chart(
-            page,
-            "dropoff",
-            charts.dropoff_chart(frame, title=f"Share of learners lost after each module, {year}"),
-            "Drop-off by module",
+            page, "dropoff", charts.dropoff_chart(columns, title=title), "Drop-off by module"
         )
     md = _render(
         "course.md.j2",
@@ -1094,14 +1100,14 @@ def _funnel(ctx: Context, page: str, row: Row | None) -> str:
 def _distribution(
     ctx: Context, page: str, scope: str, member: str, measure: str, title: str, period: str
 ) -> str:
-    rows = ctx.distributions_of.get(
-        (scope, member, measure, period), ctx.metrics.distributions.iloc[:0]
-    )
-    learners = [int(n) for n in rows["learners"].tolist()]
+    rows = ctx.distributions_of.get((scope, member, measure, period))
+    if rows is None:
+        return ""
+    learners = [int(n) for n in rows["learners"]]
     if not learners or sum(learners) < ctx.fmt.min_group_size:
         return ""
     width = 10.0 if measure == "score" else 0.25
-    bins = rows["bin"].tolist()
+    bins = rows["bin"]
     hidden = suppressed_cells(learners, ctx.fmt.min_group_size)
     columns = {
         "bin_start": bins,

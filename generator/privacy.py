@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 
@@ -33,14 +34,19 @@ def hidden_rows(table: pd.DataFrame, min_size: int) -> list[bool]:
     """Rows of a metric table (scope, member, period, fiscal_year, period_kind, learners,
     enrollments) whose learner figures must be hidden. The quarters of a fiscal year add up
     to the year, so a year with one small quarter hides its next-smallest quarter too."""
-    hidden = [0 < int(n) < min_size for n in table["learners"]]
-    position = {index: i for i, index in enumerate(table.index)}
-    quarters = table[table["period_kind"] == "quarter"]
-    for _, group in quarters.groupby(["scope", "member", "fiscal_year"], sort=False):
-        rows = [position[i] for i in group.index]
-        if sum(hidden[r] for r in rows) != 1:
-            continue
-        flags = suppressed_cells([int(n) for n in group["enrollments"]], min_size)
-        for r, flag in zip(rows, flags, strict=True):
-            hidden[r] = hidden[r] or flag
-    return hidden
+    learners = table["learners"].to_numpy(dtype="int64")
+    hidden = (learners > 0) & (learners < min_size)
+    quarter = (table["period_kind"] == "quarter").to_numpy()
+    keys = [table[k].to_numpy()[quarter] for k in ("scope", "member", "fiscal_year")]
+    positions = np.flatnonzero(quarter)
+    # Only a year with exactly one hidden quarter needs a second one hidden.
+    hidden_in_year = pd.Series(hidden[quarter]).groupby(keys, sort=False).transform("sum")
+    single = (hidden_in_year == 1).to_numpy()
+    if single.any():
+        enrollments = table["enrollments"].to_numpy(dtype="int64")
+        years = pd.Series(positions[single]).groupby([k[single] for k in keys], sort=False)
+        for rows in years.indices.values():
+            at = positions[single][rows]
+            flags = suppressed_cells(enrollments[at].tolist(), min_size)
+            hidden[at] |= np.array(flags, dtype=bool)
+    return hidden.tolist()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -36,3 +37,29 @@ def test_no_hidden_cell_can_be_recovered_from_the_total(counts: list[int], min_s
         nonzero_hidden = [n for n, h in zip(counts, hidden, strict=True) if h and n > 0]
         others = [n for n, h in zip(counts, hidden, strict=True) if not h and n > 0]
         assert len(nonzero_hidden) >= 2 or not others
+
+
+def test_hidden_rows_hide_a_second_quarter_only_where_one_quarter_of_a_year_is_small() -> None:
+    from generator.privacy import hidden_rows
+
+    rows = [
+        # scope, member, fiscal_year, period_kind, learners, enrollments
+        ("course", "A", 2025, "quarter", 3, 3),  # small: hidden
+        ("course", "A", 2025, "quarter", 40, 40),
+        ("course", "A", 2025, "quarter", 12, 12),  # next-smallest: hidden with it
+        ("course", "A", 2025, "year", 55, 55),
+        ("course", "B", 2025, "quarter", 2, 2),  # two small quarters: nothing more
+        ("course", "B", 2025, "quarter", 4, 4),
+        ("course", "B", 2025, "quarter", 30, 30),
+        ("course", "B", 2025, "year", 4, 4),  # a small year row is hidden itself
+        ("course", "A", 2026, "quarter", 20, 20),  # another year of A: untouched
+        ("course", "A", 2026, "quarter", 0, 0),  # nobody: nothing to hide
+    ]
+    table = pd.DataFrame(
+        rows,
+        columns=["scope", "member", "fiscal_year", "period_kind", "learners", "enrollments"],
+        index=range(100, 100 + len(rows)),  # positions, not index labels, count
+    )
+    assert hidden_rows(table, 5) == [
+        True, False, True, False, True, True, False, True, False, False,
+    ]  # fmt: skip

@@ -1,13 +1,15 @@
 """Pages: the report as ``{relative path: Markdown}``, chart specs and CSV downloads.
 
 Pure: takes a ``Report`` and returns a ``PageSet``; the site stage writes it. At scale the
-course pages are rendered by forked copies of this process too (``course_pages``). Every text
+course pages are rendered by forked copies of this process while it renders the other pages
+(``course_pages``). Every text
 that comes from YAML or an export passes through ``formatting.text`` (or Jinja's ``md`` filter)
 so it shows as text, never as Markdown or HTML.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import multiprocessing
@@ -404,28 +406,32 @@ _env.globals["goal_section"] = markdown_goal_section
 
 def render_pages(report: Report, workers: int | None = None) -> PageSet:
     """Every page of the report; course pages on ``workers`` processes (default: one per core
-    from MIN_COURSES_FOR_WORKERS courses up)."""
-    pages = PageSet()
-    ctx = Context(report, pages)
+    from MIN_COURSES_FOR_WORKERS courses up) while this process renders the other pages."""
+    ctx = Context(report, PageSet())
+    first = ctx.pages
     overview(ctx)
     goals_page(ctx)
-    course_pages(ctx, report.project.courses, workers)
-    index_courses(ctx)
-    developers = sorted({c.developer for c in report.project.courses})
-    for developer in developers:
-        developer_page(ctx, developer)
-    index_developers(ctx, developers)
-    for period in ctx.metrics.quarters + ctx.metrics.years:
-        period_page(ctx, period)
-    index_periods(ctx)
-    for role in report.project.roles:
-        role_page(ctx, role.id)
-    index_roles(ctx)
-    for department in ctx.departments:
-        department_page(ctx, department)
-    index_departments(ctx)
-    data_quality(ctx)
-    methodology(ctx)
+    with course_pages(ctx, report.project.courses, workers) as courses:
+        ctx.pages = rest = PageSet()
+        index_courses(ctx)
+        developers = sorted({c.developer for c in report.project.courses})
+        for developer in developers:
+            developer_page(ctx, developer)
+        index_developers(ctx, developers)
+        for period in ctx.metrics.quarters + ctx.metrics.years:
+            period_page(ctx, period)
+        index_periods(ctx)
+        for role in report.project.roles:
+            role_page(ctx, role.id)
+        index_roles(ctx)
+        for department in ctx.departments:
+            department_page(ctx, department)
+        index_departments(ctx)
+        data_quality(ctx)
+        methodology(ctx)
+    pages = PageSet()
+    for part in (first, courses, rest):  # the same order however the course pages were made
+        pages.merge(part)
     pages.nav = navigation(ctx)
     return pages
 
@@ -443,16 +449,23 @@ def page_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def course_pages(ctx: Context, courses: Sequence[Course], workers: int | None = None) -> None:
-    """One page per course: the bulk of the site. From MIN_COURSES_FOR_WORKERS courses up, the
-    courses are cut into one contiguous share per worker; this process renders the first and
-    forked processes the others (they inherit the report, so nothing large is pickled, and
-    only their pages come back). Merged in course order, the pages are those of one process."""
+@contextlib.contextmanager
+def course_pages(
+    ctx: Context, courses: Sequence[Course], workers: int | None = None
+) -> Iterator[PageSet]:
+    """One page per course, the bulk of the site, in the PageSet this yields (complete when the
+    ``with`` block ends). From MIN_COURSES_FOR_WORKERS courses up, the courses are cut into one
+    contiguous share per worker, each rendered by a forked process (it inherits the report, so
+    nothing large is pickled, and only its pages come back) while the ``with`` block renders
+    the other pages here; merged in course order, the pages are those of one process."""
+    rendered = PageSet()
     workers = min(workers or page_workers(), len(courses))
     can_fork = "fork" in multiprocessing.get_all_start_methods()  # not on Windows
     if workers <= 1 or len(courses) < MIN_COURSES_FOR_WORKERS or not can_fork:
+        ctx.pages = rendered
         for course in courses:
             course_page(ctx, course)
+        yield rendered
         return
     size = -(-len(courses) // workers)
     shares = [[c.id for c in courses[i : i + size]] for i in range(0, len(courses), size)]
@@ -460,12 +473,11 @@ def course_pages(ctx: Context, courses: Sequence[Course], workers: int | None = 
     _forked_context = ctx
     try:
         fork = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(len(shares) - 1, mp_context=fork) as pool:
-            others = [pool.submit(_render_course_share, share) for share in shares[1:]]
-            for course_id in shares[0]:
-                course_page(ctx, ctx.project.course_by_id[course_id])
-            for future in others:
-                ctx.pages.merge(future.result())
+        with ProcessPoolExecutor(len(shares), mp_context=fork) as pool:
+            futures = [pool.submit(_render_course_share, share) for share in shares]
+            yield rendered
+            for future in futures:
+                rendered.merge(future.result())
     except BrokenProcessPool as exc:  # a worker killed (out of memory, a signal), not a bug
         raise BuildError(
             f"a course-page worker process stopped ({exc}); build again with "

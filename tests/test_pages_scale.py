@@ -100,20 +100,21 @@ def test_the_role_page_does_not_grow_with_the_courses(
 def test_course_pages_rendered_by_forked_workers_equal_one_process(
     large: tuple[Report, PageSet], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Three workers (this process and two forks) give the pages, charts and downloads of one
-    process, in the same order."""
+    """Three forked workers rendering the course pages while this process renders the others
+    give the pages, charts, downloads and nav of one process, in the same order."""
     from generator import pages as pages_module
 
     report, _ = large
     monkeypatch.setattr(pages_module, "MIN_COURSES_FOR_WORKERS", 1)
     courses = report.project.courses
-    one, three = PageSet(), PageSet()
-    pages_module.course_pages(Context(report, one), courses, workers=1)
-    pages_module.course_pages(Context(report, three), courses, workers=3)
-    assert len(one.markdown) == len(courses) and len(one.charts) > len(courses)
+    one = pages_module.render_pages(report, workers=1)
+    three = pages_module.render_pages(report, workers=3)
+    course_pages = [p for p in one.markdown if p.startswith("courses/") and p != "courses/index.md"]
+    assert len(course_pages) == len(courses) and len(one.charts) > len(courses)
     assert list(three.markdown.items()) == list(one.markdown.items())
     assert list(three.charts.items()) == list(one.charts.items())
-    assert three.downloads == one.downloads
+    assert list(three.downloads.items()) == list(one.downloads.items())
+    assert three.nav == one.nav
 
 
 def test_a_failing_course_page_in_a_worker_fails_the_build(
@@ -133,7 +134,7 @@ def test_a_failing_course_page_in_a_worker_fails_the_build(
     monkeypatch.setattr(pages_module, "MIN_COURSES_FOR_WORKERS", 1)
     monkeypatch.setattr(pages_module, "course_page", broken)
     with pytest.raises(ValueError, match=f"cannot render {last}"):
-        pages_module.course_pages(Context(report, PageSet()), report.project.courses, workers=2)
+        pages_module.render_pages(report, workers=2)
 
 
 def test_every_goal_section_writes_its_csv_whatever_its_length(
@@ -223,4 +224,4 @@ def test_a_worker_that_dies_is_a_clear_build_error(
     monkeypatch.setattr(pages_module, "MIN_COURSES_FOR_WORKERS", 1)
     monkeypatch.setattr(pages_module, "course_page", killed)
     with pytest.raises(BuildError, match="ACCOUNTABILITY_WORKERS=1"):
-        pages_module.course_pages(Context(report, PageSet()), report.project.courses, workers=2)
+        pages_module.render_pages(report, workers=2)

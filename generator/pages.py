@@ -2,9 +2,8 @@
 
 Pure: takes a ``Report`` and returns a ``PageSet``; the site stage writes it. At scale the
 course pages are rendered by forked copies of this process while it renders the other pages
-(``course_pages``). Every text
-that comes from YAML or an export passes through ``formatting.text`` (or Jinja's ``md`` filter)
-so it shows as text, never as Markdown or HTML.
+(``course_pages``). Every text that comes from YAML or an export passes through
+``formatting.text`` (or Jinja's ``md`` filter) so it shows as text, never as Markdown or HTML.
 """
 
 from __future__ import annotations

@@ -55,7 +55,7 @@ def cache_key(
     """A digest of every input of ingest and aggregation."""
     settings = project.settings
     parts = {
-        "code": _code_digest(),
+        "code": code_digest(),
         "libraries": {name: _version(name) for name in LIBRARIES},
         "engine": engine,
         "spark": settings.spark.model_dump(mode="json") if engine == "spark" else None,
@@ -121,7 +121,7 @@ def _file_stamp(path: Path) -> list[Any]:
 
 
 @functools.cache  # read once per process
-def _code_digest() -> str:
+def code_digest() -> str:
     """Of every module of this package, so a change to any rule gives new aggregates."""
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
 import io
 import multiprocessing
 import os
@@ -105,6 +106,9 @@ class Table:
 class PageSet:
     markdown: dict[str, str] = field(default_factory=dict)
     charts: dict[str, charts.Spec] = field(default_factory=dict)  # svg path -> spec
+    # svg path -> digest of the chart's Markdown block (its spec, image and title): the SVG
+    # of an unchanged block need not be drawn again (generator/svgreuse.py)
+    chart_keys: dict[str, str] = field(default_factory=dict)
     downloads: dict[str, str] = field(default_factory=dict)  # csv path -> text
     nav: list[Any] = field(default_factory=list)
 
@@ -112,6 +116,7 @@ class PageSet:
         """Add the pages, charts and downloads another process rendered."""
         self.markdown.update(other.markdown)
         self.charts.update(other.charts)
+        self.chart_keys.update(other.chart_keys)
         self.downloads.update(other.downloads)
 
 
@@ -259,7 +264,9 @@ class Context:
         stem = page.rsplit("/", 1)[-1].removesuffix(".md")
         svg_path = f"{folder}charts/{stem}-{name}.svg"
         self.pages.charts[svg_path] = spec
-        return charts.chart_block(f"{stem}-{name}", spec, f"charts/{stem}-{name}.svg", title)
+        block = charts.chart_block(f"{stem}-{name}", spec, f"charts/{stem}-{name}.svg", title)
+        self.pages.chart_keys[svg_path] = hashlib.sha256(block.encode("utf-8")).hexdigest()
+        return block
 
     def download(self, page: str, name: str, frame: pd.DataFrame) -> str:
         depth = page.count("/")

@@ -94,7 +94,7 @@ def test_what_the_aggregates_depend_on_is_a_miss(
     elif change == "as_of":
         as_of = "2025-Q1"
     else:  # another version of the code: its digest differs
-        monkeypatch.setattr(datacache, "_code_digest", lambda: "another version")
+        monkeypatch.setattr(datacache, "code_digest", lambda: "another version")
     changed = build_report(project, as_of=as_of, cache=cache)
     assert reads.count == 2
     _same(changed, build_report(project, as_of=as_of))

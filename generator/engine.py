@@ -71,11 +71,12 @@ class Engine:
 
     def __init__(self, backend: Any | None = None):
         self.backend = backend if backend is not None else ibis.duckdb.connect()
+        self._on_duckdb = getattr(self.backend, "name", None) == "duckdb"
 
     def table(self, frame: pd.DataFrame, name: str) -> ir.Table:
         """A pandas frame as a table. DuckDB scans it in place through Arrow (the canonical
         columns are Arrow-backed already), where ``create_table`` would copy every row."""
-        if getattr(self.backend, "name", None) == "duckdb":
+        if self._on_duckdb:
             arrow = pa.Table.from_pandas(frame, preserve_index=False)
             self.backend.con.register(name, arrow)
             return self.backend.table(name)
@@ -89,7 +90,7 @@ class Engine:
 
     def materialise(self, expr: ir.Table, name: str) -> ir.Table:
         """Compute ``expr`` once into a temporary table that later queries read."""
-        if getattr(self.backend, "name", None) == "duckdb":
+        if self._on_duckdb:
             # One CREATE ... AS: Ibis' create_table creates the table, then INSERTs the rows
             # (twice the time on a million rows).
             sql = self.backend.compile(expr)

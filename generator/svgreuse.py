@@ -12,13 +12,12 @@ deleted SVG never matches, so it is drawn and written as before.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections.abc import Mapping
 from pathlib import Path
 
-from generator import charts, svgdraw
+from generator import charts, site, svgdraw
 from generator.datacache import code_digest
 
 log = logging.getLogger(__name__)
@@ -48,7 +47,7 @@ def draw_svgs(
             reused += 1
         drawn[path] = data
         if key:
-            kept[key] = _digest(data)
+            kept[key] = site.digest(data)
     if cache is not None:
         _store(cache, kept)
         log.info("static charts: %d drawn, %d unchanged and read back", len(drawn) - reused, reused)
@@ -63,11 +62,7 @@ def _previous(path: Path, expected: str | None) -> bytes | None:
         data = path.read_bytes()
     except OSError:
         return None
-    return data if _digest(data) == expected else None
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    return data if site.digest(data) == expected else None
 
 
 def _load(cache: Path) -> dict[str, str]:
@@ -82,15 +77,11 @@ def _load(cache: Path) -> dict[str, str]:
 
 
 def _store(cache: Path, kept: Mapping[str, str]) -> None:
-    """Written whole through a temporary file; a memo that cannot be written costs only the
-    next build's time."""
+    """Written atomically; a memo that cannot be written costs only the next build's time."""
     body = json.dumps({"code": code_digest(), "charts": dict(kept)}, separators=(",", ":"))
-    tmp = cache / f".{MEMO}.tmp"
     try:
-        tmp.write_text(body, "utf-8")
-        tmp.replace(cache / MEMO)
+        site.write_text_atomically(cache / MEMO, body)
     except OSError as exc:
         log.warning(
             "%s: cannot store the chart memo (%s); the next build draws every chart", cache, exc
         )
-        tmp.unlink(missing_ok=True)

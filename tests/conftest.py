@@ -4,11 +4,13 @@ without it, mandatory (failing instead of skipping) when REQUIRE_SHARED_DATA=1, 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+TINY = Path(__file__).resolve().parent / "fixtures" / "tiny"
 SHARED_DATA = Path(os.environ.get("ACCOUNTABILITY_SHARED_DATA", REPO.parent / "shared" / "data"))
 
 
@@ -24,3 +26,11 @@ def shared_data() -> Path:
 @pytest.fixture
 def repo() -> Path:
     return REPO
+
+
+@pytest.fixture
+def tiny_project(tmp_path: Path) -> Path:
+    """A fresh copy of the tiny fixture project (tests/fixtures/tiny), free to edit."""
+    project = tmp_path / "tiny"
+    shutil.copytree(TINY, project)
+    return project

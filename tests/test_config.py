@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,14 +10,10 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 
-TINY = Path(__file__).parent / "fixtures" / "tiny"
-
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    target = tmp_path / "org"
-    shutil.copytree(TINY, target)
-    return target
+def project(tiny_project: Path) -> Path:
+    return tiny_project
 
 
 def edit(project: Path, name: str, old: str, new: str) -> None:

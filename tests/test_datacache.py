@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -18,10 +17,8 @@ TINY = Path(__file__).parent / "fixtures" / "tiny"
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    copy = tmp_path / "tiny"
-    shutil.copytree(TINY, copy)
-    return copy
+def project(tiny_project: Path) -> Path:
+    return tiny_project
 
 
 @pytest.fixture

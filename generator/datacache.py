@@ -2,7 +2,7 @@
 and aggregation (at 10 million rows, most of the time outside MkDocs).
 
 An entry is keyed by everything the aggregates are computed from: this package's code, the
-pandas / pyarrow / DuckDB / Ibis versions, the engine, the sources in project.yaml with the
+pandas / pyarrow / DuckDB / PySpark versions, the engine, the sources in project.yaml with the
 size and modification time of every file they name, the course list, the fiscal year start and
 the report date asked for. Goals, people, roles, budgets and titles are not in the key:
 changing them changes the pages, not the aggregates. A changed export, course or engine is a
@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 
 SUBDIR = "aggregates"
 KEEP = 4  # a few report dates (quarterly snapshots) without growing without bound
-LIBRARIES = ("pandas", "pyarrow", "duckdb", "ibis-framework", "pyspark")
+LIBRARIES = ("pandas", "pyarrow", "duckdb", "pyspark")
 
 
 @dataclass(frozen=True)

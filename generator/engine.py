@@ -1,8 +1,16 @@
 """The one place where raw learner rows become aggregates.
 
-Written once against Ibis, so the same expressions run on embedded DuckDB (the default) or on
-a Spark cluster. Everything downstream (metrics, goals, findings, charts, pages) works on the
-small pandas frames of aggregates this module returns; learner rows never leave it.
+Written once in SQL that both embedded DuckDB (the default) and Spark SQL run: the input frames
+are registered as tables under fixed names (courses, enrollments, activity, assessments,
+surveys), the queries below read them, and only the small pandas frames of aggregates they
+return leave this module. Everything downstream (metrics, goals, findings, charts, pages) works
+on those frames; learner rows never leave it.
+
+Each aggregate is one query: GROUPING SETS give every scope and period in one pass. The SQL
+keeps to what both dialects share: no quoted identifiers, ``count_if``, ``median`` (exact in
+both), decimals only through ``CAST(.. AS DOUBLE)`` (Spark reads ``0.25`` as a DECIMAL). It was
+Ibis until 2026-11: importing Ibis and building and compiling its expressions took longer than
+DuckDB took to run them on 100k rows (benchmarks/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -12,8 +20,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeAlias
 
-import ibis
-import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
 
@@ -28,22 +34,8 @@ SCOPE_KEYS: dict[str, str | None] = {
 OPEN_STATUSES = ("enrolled", "in_progress")
 # An input table: a pandas frame, or a frame the backend holds already (a Spark DataFrame).
 Frame: TypeAlias = Any
-# What the aggregates read of a row (with its course's attributes and enrolment period).
-COHORT_COLUMNS = (
-    "learner_id",
-    "course_id",
-    "department",
-    "developer",
-    "training_manager",
-    "completed_on",
-    "status",
-    "score",
-    "pass_mark",
-    "minutes",
-    "expected_minutes",
-    "fiscal_year",
-    "quarter",
-)
+# SQL: a query, or the name of a table a query can read FROM.
+Sql: TypeAlias = str
 
 
 @dataclass(frozen=True)
@@ -65,22 +57,19 @@ class Aggregates:
 
 
 class Engine:
-    """Runs Ibis expressions on a backend; ``duckdb`` in-process by default. A backend whose
-    input tables are not pandas frames overrides ``table``, ``count`` and ``has_values``
-    (generator/spark.py)."""
+    """Runs the SQL on embedded DuckDB (in-process, both cores, spilling to disk when the
+    data outgrows memory). ``generator.spark.SparkEngine`` runs the same SQL on Spark."""
 
-    def __init__(self, backend: Any | None = None):
-        self.backend = backend if backend is not None else ibis.duckdb.connect()
-        self._on_duckdb = getattr(self.backend, "name", None) == "duckdb"
+    def __init__(self, connection: Any | None = None):
+        import duckdb
 
-    def table(self, frame: pd.DataFrame, name: str) -> ir.Table:
-        """A pandas frame as a table. DuckDB scans it in place through Arrow (the canonical
-        columns are Arrow-backed already), where ``create_table`` would copy every row."""
-        if self._on_duckdb:
-            arrow = pa.Table.from_pandas(frame, preserve_index=False)
-            self.backend.con.register(name, arrow)
-            return self.backend.table(name)
-        return self.backend.create_table(name, frame, overwrite=True)
+        self.con = connection if connection is not None else duckdb.connect()
+        self.materialised: list[str] = []
+
+    def register(self, frame: Frame, name: str) -> None:
+        """A pandas frame as table ``name``. DuckDB scans it in place through Arrow (the
+        canonical columns are Arrow-backed already) instead of copying every row."""
+        self.con.register(name, pa.Table.from_pandas(frame, preserve_index=False))
 
     def count(self, frame: Frame) -> int:
         return len(frame)
@@ -88,112 +77,172 @@ class Engine:
     def has_values(self, frame: Frame, column: str) -> bool:
         return bool(frame[column].notna().any())
 
-    def materialise(self, expr: ir.Table, name: str) -> ir.Table:
-        """Compute ``expr`` once into a temporary table that later queries read."""
-        if self._on_duckdb:
-            # One CREATE ... AS: Ibis' create_table creates the table, then INSERTs the rows
-            # (twice the time on a million rows).
-            sql = self.backend.compile(expr)
-            self.backend.con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {sql}')
-            return self.backend.table(name)
-        return self.backend.create_table(name, expr, temp=True, overwrite=True)
+    def materialise(self, query: Sql, name: str) -> None:
+        """Compute ``query`` once into table ``name`` that later queries read."""
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {query}")
+        self.materialised.append(name)
 
-    def run(self, expr: ir.Table) -> pd.DataFrame:
-        return self.backend.execute(expr)
+    def run(self, query: Sql) -> pd.DataFrame:
+        return self.con.execute(query).df()
 
     def release(self) -> None:
         """Drop what the aggregation kept in memory (the aggregates are pandas frames by now)."""
+        for name in self.materialised:
+            self.con.execute(f"DROP TABLE IF EXISTS {name}")
+        self.materialised.clear()
 
 
-def fiscal_year(day: ir.DateValue, start_month: int) -> ir.IntegerValue:
-    year = day.year()
+# --- SQL both dialects run ----------------------------------------------------------------------
+
+
+def _day(column: str) -> Sql:
+    return f"CAST({column} AS DATE)"
+
+
+def _date(day: date) -> Sql:
+    return f"DATE '{day.isoformat()}'"
+
+
+def _double(value: float) -> Sql:
+    return f"CAST({value!r} AS DOUBLE)"
+
+
+def fiscal_year(day: Sql, start_month: int) -> Sql:
     if start_month == 1:
-        return year
-    return year + (day.month() >= start_month).cast("int64")
-
-
-def fiscal_quarter(day: ir.DateValue, start_month: int) -> ir.IntegerValue:
-    return ((day.month() - start_month + 12) % 12) // 3 + 1
-
-
-def as_of(rows: ir.Table, report_date: date) -> ir.Table:
-    """The rows as they stood on ``report_date``: later enrolments dropped, later outcomes undone."""
-    cutoff = ibis.literal(report_date)
-    rows = rows.filter(rows.enrolled_on.cast("date") <= cutoff)
-    completed_late = rows.completed_on.notnull() & (rows.completed_on.cast("date") > cutoff)
-    withdrawn_late = rows.withdrawn_on.notnull() & (rows.withdrawn_on.cast("date") > cutoff)
-    undone = completed_late | withdrawn_late
-    return rows.mutate(
-        status=ibis.ifelse(undone, "in_progress", rows.status),
-        completed_on=ibis.ifelse(completed_late, ibis.null("date"), rows.completed_on.cast("date")),
-        withdrawn_on=ibis.ifelse(withdrawn_late, ibis.null("date"), rows.withdrawn_on.cast("date")),
-        score=ibis.ifelse(undone, ibis.null("float64"), rows.score),
-    )
-
-
-def _with_periods(rows: ir.Table, column: str, start_month: int) -> ir.Table:
-    day = rows[column].cast("date")
-    return rows.mutate(
-        fiscal_year=fiscal_year(day, start_month), quarter=fiscal_quarter(day, start_month)
-    )
-
-
-def _additive_measures(rows: ir.Table) -> dict[str, ir.Value]:
-    """Counts and sums: a group's are the totals of its parts' (what breakdowns need)."""
-    return {
-        "enrollments": rows.count(),
-        "completed": (rows.status == "completed").sum(),
-        "failed": (rows.status == "failed").sum(),
-        "withdrawn": (rows.status == "withdrawn").sum(),
-        "open": rows.status.isin(OPEN_STATUSES).sum(),
-        "scored": rows.score.count(),
-        "score_sum": rows.score.sum(),
-        "passed": (rows.score >= rows.pass_mark).sum(),
-    }
-
-
-def _cohort_measures(rows: ir.Table) -> dict[str, ir.Value]:
-    completed = rows.status == "completed"
-    return {
-        **_additive_measures(rows),
-        "learners": rows.learner_id.nunique(),
-        "median_minutes": _median_of(rows.minutes, completed),
-        "minutes_ratio": _median_of(rows.minutes / rows.expected_minutes, completed),
-    }
-
-
-def _median_of(values: ir.NumericColumn, where: ir.BooleanColumn) -> ir.NumericScalar:
-    # Nulls outside ``where`` rather than median(where=...): Ibis compiles that filter into the
-    # quantile argument on Spark, which must be a constant.
-    return ibis.ifelse(where, values, ibis.null("float64")).median()
-
-
-def _grouped(rows: ir.Table, scope: str, by_quarter: bool, measures: dict[str, Any]) -> ir.Table:
-    key = SCOPE_KEYS[scope]
-    keys: list[Any] = [rows.fiscal_year] + ([rows.quarter] if by_quarter else [])
-    member = rows[key].cast("string") if key else ibis.literal("org")
+        return f"CAST(year({day}) AS BIGINT)"
     return (
-        rows.group_by([member.name("member"), *keys])
-        .aggregate(**measures)
-        .mutate(scope=ibis.literal(scope))
+        f"CAST(year({day}) + CASE WHEN month({day}) >= {start_month} THEN 1 ELSE 0 END AS BIGINT)"
     )
 
 
-def _all_scopes(
-    rows: ir.Table, measures_of: Any, scopes: tuple[str, ...] = tuple(SCOPE_KEYS)
-) -> ir.Table:
-    parts = []
+def fiscal_quarter(day: Sql, start_month: int) -> Sql:
+    return f"CAST(FLOOR(((month({day}) - {start_month} + 12) % 12) / 3) AS BIGINT) + 1"
+
+
+def _periods(day: Sql, start_month: int) -> Sql:
+    """The fiscal_year and quarter columns of the period ``day`` falls in."""
+    return (
+        f"{fiscal_year(day, start_month)} AS fiscal_year, "
+        f"{fiscal_quarter(day, start_month)} AS quarter"
+    )
+
+
+def cohort_rows(report_date: date, start_month: int) -> Sql:
+    """The enrolments as they stood on ``report_date`` (later enrolments dropped, later outcomes
+    undone), joined to their course and given their enrolment period: what every aggregate
+    below reads."""
+    cutoff = _date(report_date)
+    return f"""
+WITH as_of AS (
+  SELECT *,
+    completed_on IS NOT NULL AND {_day("completed_on")} > {cutoff} AS completed_late,
+    withdrawn_on IS NOT NULL AND {_day("withdrawn_on")} > {cutoff} AS withdrawn_late
+  FROM enrollments
+  WHERE {_day("enrolled_on")} <= {cutoff}
+)
+SELECT e.learner_id, e.course_id, COALESCE(e.department, '(not given)') AS department,
+  c.developer, c.training_manager,
+  CASE WHEN e.completed_late THEN NULL ELSE {_day("e.completed_on")} END AS completed_on,
+  CASE WHEN e.completed_late OR e.withdrawn_late THEN 'in_progress' ELSE e.status END AS status,
+  CASE WHEN e.completed_late OR e.withdrawn_late THEN NULL ELSE e.score END AS score,
+  c.pass_mark, e.minutes, c.expected_minutes, {_periods("e.enrolled_on", start_month)}
+FROM as_of e JOIN courses c ON e.course_id = c.course_id"""
+
+
+def _additive_measures() -> dict[str, Sql]:
+    """Counts and sums: a group's are the totals of its parts' (what breakdowns need)."""
+    statuses = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
+    return {
+        "enrollments": "COUNT(*)",
+        "completed": "count_if(status = 'completed')",
+        "failed": "count_if(status = 'failed')",
+        "withdrawn": "count_if(status = 'withdrawn')",
+        "open": f"count_if(status IN ({statuses}))",
+        "scored": "COUNT(score)",
+        "score_sum": "SUM(score)",
+        "passed": "count_if(score >= pass_mark)",
+    }
+
+
+def _cohort_measures() -> dict[str, Sql]:
+    return {
+        **_additive_measures(),
+        "learners": "COUNT(DISTINCT learner_id)",
+        "median_minutes": _median_of_completed("CAST(minutes AS DOUBLE)"),
+        "minutes_ratio": _median_of_completed("minutes / expected_minutes"),
+    }
+
+
+def _median_of_completed(value: Sql) -> Sql:
+    return f"median(CASE WHEN status = 'completed' THEN {value} END)"
+
+
+# Quarter 0 stands for the whole fiscal year.
+QUARTER_OR_YEAR = "CASE WHEN grouping(quarter) = 0 THEN quarter ELSE 0 END"
+
+
+def _grouping_sets(
+    rows: Sql,
+    key_sets: list[tuple[str, ...]],
+    columns: Mapping[str, Sql],
+    measures: Mapping[str, Sql],
+) -> Sql:
+    """One query: ``measures`` of ``rows`` (a table, or a subquery with an alias) per each
+    set of keys. One query, not a UNION ALL of one per set: DuckDB 1.5 can stall for good on
+    a union of several grouped DISTINCT and median aggregates (seen on the 1M-row tier), and
+    every DuckDB query has a fixed cost (10-30 ms on these 2-core machines)."""
+    sets = ", ".join(f"({', '.join(keys)})" for keys in key_sets)
+    selected = ", ".join(f"{sql} AS {name}" for name, sql in {**columns, **measures}.items())
+    return f"SELECT {selected} FROM {rows} GROUP BY GROUPING SETS ({sets})"
+
+
+def _per_period(keys: tuple[str, ...], then_by: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """``keys`` (and ``then_by``) per quarter and per whole fiscal year."""
+    return [(*keys, "fiscal_year", "quarter", *then_by), (*keys, "fiscal_year", *then_by)]
+
+
+def _by_scope(
+    rows: Sql,
+    measures: Mapping[str, Sql],
+    scopes: tuple[str, ...] = tuple(SCOPE_KEYS),
+    *,
+    quarters: bool = True,
+    then_by: tuple[str, ...] = (),
+) -> Sql:
+    """``measures`` of ``rows`` per member of each scope and per period (quarters, and
+    quarter 0: the whole year; only the year without ``quarters``), as columns scope, member,
+    fiscal_year, quarter, then_by..., measures..."""
+    key_sets: list[tuple[str, ...]] = []
     for scope in scopes:
-        for by_quarter in (True, False):
-            grouped = _grouped(rows, scope, by_quarter, measures_of(rows))
-            if not by_quarter:
-                grouped = grouped.mutate(quarter=ibis.literal(0, "int64"))
-            parts.append(
-                grouped.select(
-                    "scope", "member", "fiscal_year", "quarter", *measures_of(rows).keys()
-                )
-            )
-    return ibis.union(*parts)
+        key = SCOPE_KEYS[scope]
+        keys = (key,) if key else ()
+        key_sets += _per_period(keys, then_by) if quarters else [(*keys, "fiscal_year", *then_by)]
+    keyed = [(scope, key) for scope in scopes if (key := SCOPE_KEYS[scope])]
+    scope = "".join(f"WHEN grouping({key}) = 0 THEN '{name}' " for name, key in keyed)
+    member = "".join(f"WHEN grouping({key}) = 0 THEN CAST({key} AS STRING) " for _, key in keyed)
+    columns = {
+        "scope": f"CASE {scope}ELSE 'org' END",
+        "member": f"CASE {member}ELSE 'org' END",
+        "fiscal_year": "fiscal_year",
+        "quarter": QUARTER_OR_YEAR if quarters else "CAST(0 AS BIGINT)",
+        **{key: key for key in then_by},
+    }
+    return _grouping_sets(rows, key_sets, columns, measures)
+
+
+def _per_course_and_department(
+    rows: Sql, measures: Mapping[str, Sql], then_by: tuple[str, ...] = ()
+) -> Sql:
+    """``measures`` per course, department, period and ``then_by`` keys, as columns course_id,
+    department, fiscal_year, quarter, then_by..., measures..."""
+    keys = ("course_id", "department")
+    columns = {
+        **{key: key for key in keys},
+        "fiscal_year": "fiscal_year",
+        "quarter": QUARTER_OR_YEAR,
+        **{key: key for key in then_by},
+    }
+    return _grouping_sets(rows, _per_period(keys, then_by), columns, measures)
 
 
 def aggregate(
@@ -209,36 +258,31 @@ def aggregate(
     ``courses`` has one row per course: course_id, developer, training_manager, mandatory,
     pass_mark, expected_minutes.
     """
-    course_table = engine.table(courses, "courses")
-    raw = engine.table(tables["enrollments"], "enrollments")
+    engine.register(courses, "courses")
+    engine.register(tables["enrollments"], "enrollments")
     total_rows = engine.count(tables["enrollments"])
-    rows = as_of(raw, report_date).join(course_table, "course_id")
-    rows = rows.mutate(department=rows.department.fill_null("(not given)"))
-    # The rows as of the report date, joined to their course and given their enrolment period,
-    # computed once: every aggregate below reads this narrow table instead of the raw rows.
-    cohort_rows = engine.materialise(
-        _with_periods(rows, "enrolled_on", start_month).select(*COHORT_COLUMNS), "cohort_rows"
+    engine.materialise(cohort_rows(report_date, start_month), "cohort_rows")
+    completed = (
+        "(SELECT course_id, developer, training_manager, department, "
+        f"{_periods('completed_on', start_month)} "
+        "FROM cohort_rows WHERE completed_on IS NOT NULL) AS r"
     )
-    cohorts = engine.run(_all_scopes(cohort_rows, _cohort_measures))
-    done = cohort_rows.filter(cohort_rows.completed_on.notnull())
-    completion_rows = _with_periods(done, "completed_on", start_month)
-    completions = engine.run(_all_scopes(completion_rows, lambda r: {"completions": r.count()}))
-    included = int(engine.backend.execute(as_of(raw, report_date).count()))
+    included = engine.run(
+        f"SELECT COUNT(*) AS n FROM enrollments WHERE {_day('enrolled_on')} <= {_date(report_date)}"
+    )
     return Aggregates(
-        cohorts=_tidy(cohorts),
-        completions=_tidy(completions),
-        modules=_modules(engine, tables, cohort_rows, report_date),
-        gains=_gains(engine, tables, cohort_rows),
-        ratings=_ratings(engine, tables, course_table, report_date, start_month),
-        breakdown=_breakdown(engine, cohort_rows),
-        distributions=_distributions(engine, cohort_rows),
-        excluded_after_report_date=total_rows - included,
+        cohorts=_tidy(engine.run(_by_scope("cohort_rows", _cohort_measures()))),
+        completions=_tidy(engine.run(_by_scope(completed, {"completions": "COUNT(*)"}))),
+        modules=_modules(engine, tables, report_date),
+        gains=_gains(engine, tables),
+        ratings=_ratings(engine, tables, report_date, start_month),
+        breakdown=_breakdown(engine),
+        distributions=_distributions(engine),
+        excluded_after_report_date=total_rows - int(included["n"].iloc[0]),
     )
 
 
-def _modules(
-    engine: Engine, tables: Mapping[str, Frame], cohort_rows: ir.Table, report_date: date
-) -> pd.DataFrame:
+def _modules(engine: Engine, tables: Mapping[str, Frame], report_date: date) -> pd.DataFrame:
     """Distinct learners reaching each module, per course, department and enrolment period."""
     activity = tables.get("activity")
     columns = [
@@ -252,51 +296,44 @@ def _modules(
     ]
     if activity is None or not engine.count(activity):
         return pd.DataFrame(columns=columns)
-    events = engine.table(activity, "activity")
+    engine.register(activity, "activity")
+    active_by_then = ""
     if engine.has_values(activity, "active_on"):
-        events = events.filter(
-            events.active_on.isnull() | (events.active_on.cast("date") <= ibis.literal(report_date))
+        active_by_then = (
+            f"WHERE a.active_on IS NULL OR {_day('a.active_on')} <= {_date(report_date)}"
         )
-    cohort = cohort_rows.select("learner_id", "course_id", "department", "fiscal_year", "quarter")
-    joined = events.select("learner_id", "course_id", "module", "module_order").join(
-        cohort, ["learner_id", "course_id"]
+    reached = f"""(
+  SELECT a.learner_id, a.course_id, a.module, a.module_order, c.department, c.fiscal_year, c.quarter
+  FROM activity a JOIN cohort_rows c ON a.learner_id = c.learner_id AND a.course_id = c.course_id
+  {active_by_then}) AS r"""
+    query = _per_course_and_department(
+        reached, {"learners": "COUNT(DISTINCT learner_id)"}, then_by=("module_order", "module")
     )
-    parts = []
-    for by_quarter in (True, False):
-        keys = ["course_id", "department", "fiscal_year"] + (["quarter"] if by_quarter else [])
-        grouped = joined.group_by([*keys, "module_order", "module"]).aggregate(
-            learners=joined.learner_id.nunique()
-        )
-        if not by_quarter:
-            grouped = grouped.mutate(quarter=ibis.literal(0, "int64"))
-        parts.append(grouped.select(*columns))
-    return _sorted(_as_ints(engine.run(ibis.union(*parts))), columns[:-1])
+    return _sorted(_as_ints(engine.run(query)), columns[:-1])
 
 
-def _gains(engine: Engine, tables: Mapping[str, Frame], cohort_rows: ir.Table) -> pd.DataFrame:
+def _gains(engine: Engine, tables: Mapping[str, Frame]) -> pd.DataFrame:
     """Post minus pre score per learner and course, summed per scope and enrolment period."""
     assessments = tables.get("assessments")
     columns = ["scope", "member", "fiscal_year", "quarter", "gain_learners", "gain_sum"]
     if assessments is None or not engine.count(assessments):
         return pd.DataFrame(columns=columns)
-    scores = engine.table(assessments, "assessments")
-    kind = scores.kind.lower()
-    per_learner = scores.group_by(["learner_id", "course_id"]).aggregate(
-        pre=scores.score.mean(where=kind == "pre"), post=scores.score.mean(where=kind == "post")
-    )
-    paired = per_learner.filter(per_learner.pre.notnull() & per_learner.post.notnull())
-    joined = cohort_rows.join(paired, ["learner_id", "course_id"])
-    joined = joined.mutate(gain=joined.post - joined.pre)
-    expr = _all_scopes(joined, lambda r: {"gain_learners": r.count(), "gain_sum": r.gain.sum()})
-    return _tidy(engine.run(expr))
+    engine.register(assessments, "assessments")
+    paired = """(
+  SELECT c.*, p.post - p.pre AS gain
+  FROM cohort_rows c JOIN (
+    SELECT learner_id, course_id,
+      AVG(CASE WHEN lower(kind) = 'pre' THEN score END) AS pre,
+      AVG(CASE WHEN lower(kind) = 'post' THEN score END) AS post
+    FROM assessments GROUP BY learner_id, course_id
+  ) p ON c.learner_id = p.learner_id AND c.course_id = p.course_id
+  WHERE p.pre IS NOT NULL AND p.post IS NOT NULL) AS r"""
+    query = _by_scope(paired, {"gain_learners": "COUNT(*)", "gain_sum": "SUM(gain)"})
+    return _tidy(engine.run(query))
 
 
 def _ratings(
-    engine: Engine,
-    tables: Mapping[str, Frame],
-    course_table: ir.Table,
-    report_date: date,
-    start_month: int,
+    engine: Engine, tables: Mapping[str, Frame], report_date: date, start_month: int
 ) -> pd.DataFrame:
     """Survey ratings per scope and the period they were given in."""
     surveys = tables.get("surveys")
@@ -304,34 +341,23 @@ def _ratings(
         return pd.DataFrame(
             columns=["scope", "member", "fiscal_year", "quarter", "responses", "rating_sum"]
         )
-    answers = engine.table(surveys, "surveys")
-    answers = answers.filter(
-        answers.answered_on.notnull()
-        & (answers.answered_on.cast("date") <= ibis.literal(report_date))
-    )
-    joined = _with_periods(answers.join(course_table, "course_id"), "answered_on", start_month)
-    joined = joined.mutate(department=ibis.literal("(not given)"))
-    expr = _all_scopes(
-        joined,
-        lambda r: {"responses": r.count(), "rating_sum": r.rating.sum()},
+    engine.register(surveys, "surveys")
+    answers = f"""(
+  SELECT s.rating, c.course_id, c.developer, c.training_manager,
+    {_periods("s.answered_on", start_month)}
+  FROM surveys s JOIN courses c ON s.course_id = c.course_id
+  WHERE s.answered_on IS NOT NULL AND {_day("s.answered_on")} <= {_date(report_date)}) AS r"""
+    query = _by_scope(
+        answers,
+        {"responses": "COUNT(*)", "rating_sum": "SUM(rating)"},
         scopes=("org", "course", "developer", "training_manager"),
     )
-    return _tidy(engine.run(expr))
+    return _tidy(engine.run(query))
 
 
-def _breakdown(engine: Engine, cohort_rows: ir.Table) -> pd.DataFrame:
+def _breakdown(engine: Engine) -> pd.DataFrame:
     """Course x department cohorts per fiscal year (quarter 0) and quarter."""
-    parts = []
-    for by_quarter in (True, False):
-        keys = ["course_id", "department", "fiscal_year"] + (["quarter"] if by_quarter else [])
-        measures = _additive_measures(cohort_rows)
-        grouped = cohort_rows.group_by(keys).aggregate(**measures)
-        if not by_quarter:
-            grouped = grouped.mutate(quarter=ibis.literal(0, "int64"))
-        parts.append(
-            grouped.select("course_id", "department", "fiscal_year", "quarter", *measures.keys())
-        )
-    frame = engine.run(ibis.union(*parts))
+    frame = engine.run(_per_course_and_department("cohort_rows", _additive_measures()))
     return _sorted(_as_ints(frame), ["course_id", "department", "fiscal_year", "quarter"])
 
 
@@ -340,33 +366,28 @@ RATIO_BIN = 0.25  # of the expected minutes
 RATIO_CAP = 3.0  # the last bin holds everything at or above 3x the expected time
 
 
-def _distributions(engine: Engine, cohort_rows: ir.Table) -> pd.DataFrame:
-    """Histogram counts of final scores and of completers' time relative to the expected time."""
-    scored = cohort_rows.filter(cohort_rows.score.notnull())
-    scored = scored.mutate(
-        measure=ibis.literal("score"),
-        bin=ibis.least((scored.score / SCORE_BIN).floor() * SCORE_BIN, 90.0),
+def _distributions(engine: Engine) -> pd.DataFrame:
+    """Histogram counts of final scores and of completers' time relative to the expected time,
+    per fiscal year."""
+    score_bin = f"LEAST(FLOOR(score / {SCORE_BIN}) * {_double(SCORE_BIN)}, {_double(90.0)})"
+    ratio = "minutes / expected_minutes"
+    ratio_bin = (
+        f"LEAST(FLOOR({ratio} / {_double(RATIO_BIN)}) * {_double(RATIO_BIN)}, {_double(RATIO_CAP)})"
     )
-    timed = cohort_rows.filter((cohort_rows.status == "completed") & cohort_rows.minutes.notnull())
-    ratio = timed.minutes / timed.expected_minutes
-    timed = timed.mutate(
-        measure=ibis.literal("minutes_ratio"),
-        bin=ibis.least((ratio / RATIO_BIN).floor() * RATIO_BIN, RATIO_CAP),
+    binned = f"""(
+  SELECT course_id, developer, fiscal_year, 'score' AS measure, {score_bin} AS bin
+  FROM cohort_rows WHERE score IS NOT NULL
+  UNION ALL
+  SELECT course_id, developer, fiscal_year, 'minutes_ratio' AS measure, {ratio_bin} AS bin
+  FROM cohort_rows WHERE status = 'completed' AND minutes IS NOT NULL) AS r"""
+    query = _by_scope(
+        binned,
+        {"learners": "COUNT(*)"},
+        ("org", "course", "developer"),
+        quarters=False,
+        then_by=("measure", "bin"),
     )
-    parts = []
-    for rows in (scored, timed):
-        for scope in ("org", "course", "developer"):
-            key = SCOPE_KEYS[scope]
-            member = rows[key].cast("string") if key else ibis.literal("org")
-            grouped = rows.group_by(
-                [member.name("member"), "fiscal_year", "measure", "bin"]
-            ).aggregate(learners=rows.count())
-            parts.append(
-                grouped.mutate(scope=ibis.literal(scope), quarter=ibis.literal(0, "int64")).select(
-                    "scope", "member", "fiscal_year", "quarter", "measure", "bin", "learners"
-                )
-            )
-    frame = _as_ints(engine.run(ibis.union(*parts)))
+    frame = _as_ints(engine.run(query))
     return _sorted(frame, ["scope", "member", "fiscal_year", "measure", "bin"])
 
 

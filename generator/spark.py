@@ -1,4 +1,4 @@
-"""The ``spark`` engine: a SparkSession, and the engine.py expressions run on it through Ibis.
+"""The ``spark`` engine: a SparkSession, and the SQL of engine.py run on it by Spark SQL.
 
 Only this module knows about Spark. The session comes from the usual configuration (see
 ``session``); ``SparkEngine`` lets generator/engine.py read Spark DataFrames as it reads pandas
@@ -20,14 +20,13 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import pyarrow as pa
 
-from generator.engine import Engine, Frame
+from generator.engine import Engine, Frame, Sql
 from generator.errors import AccountabilityError
 from generator.ingest import Ingested, IngestReport, read_source, read_sources
 from generator.ingest.canonical import Checks, SourceReport, empty_table
 from generator.ingest.generic import EXCEL_SUFFIXES
 
 if TYPE_CHECKING:
-    import ibis.expr.types as ir
     from pyspark.sql import DataFrame, SparkSession
 
     from generator.config import Project, Source, SparkSettings
@@ -116,23 +115,19 @@ def session(settings: SparkSettings | None = None) -> SparkSession:
 
 
 class SparkEngine(Engine):
-    """engine.py's expressions on Spark: tables are temporary views, never written to the
-    warehouse, and the one materialised table is cached on the executors."""
+    """engine.py's SQL on Spark: tables are temporary views, never written to the warehouse,
+    and the one materialised table is cached on the executors."""
 
     def __init__(self, spark: SparkSession):
-        import ibis
-
-        super().__init__(ibis.pyspark.connect(spark))
         self.spark = spark
 
-    def table(self, frame: Frame, name: str) -> ir.Table:
+    def register(self, frame: Frame, name: str) -> None:
         dataframe = self.dataframe(frame)
         if isinstance(frame, pd.DataFrame):
             # Cached: otherwise every query that scans the table ships the driver's rows to
             # the executors again (OULAD's module drop-off query took 69 s instead of 19 s).
             dataframe = dataframe.cache()
         dataframe.createOrReplaceTempView(name)
-        return self.backend.table(name)
 
     def dataframe(self, frame: Frame) -> DataFrame:
         """A Spark DataFrame as it is; a pandas frame (small tables, fallback adapters)
@@ -154,10 +149,12 @@ class SparkEngine(Engine):
             return super().has_values(frame, column)
         return bool(frame.filter(frame[column].isNotNull()).limit(1).count())
 
-    def materialise(self, expr: ir.Table, name: str) -> ir.Table:
-        table = self.backend.create_view(name, expr, overwrite=True)
+    def materialise(self, query: Sql, name: str) -> None:
+        self.spark.sql(query).createOrReplaceTempView(name)
         self.spark.catalog.cacheTable(name)
-        return table
+
+    def run(self, query: Sql) -> pd.DataFrame:
+        return self.spark.sql(query).toPandas()
 
     def release(self) -> None:
         # The session outlives the build (a notebook, the tests), its cached tables need not.

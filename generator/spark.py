@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import pyarrow as pa
 
-from generator.engine import Engine, Frame, Sql
+from generator.engine import Engine, Frame, Sql, T
 from generator.errors import AccountabilityError
 from generator.ingest import Ingested, IngestReport, read_source, read_sources
 from generator.ingest.canonical import Checks, SourceReport, empty_table
@@ -155,6 +156,10 @@ class SparkEngine(Engine):
 
     def run(self, query: Sql) -> pd.DataFrame:
         return self.spark.sql(query).toPandas()
+
+    def run_jobs(self, jobs: Mapping[str, Callable[[Engine], T]], rows: int) -> dict[str, T]:
+        """One after the other: the cluster runs each query's tasks in parallel already."""
+        return {name: job(self) for name, job in jobs.items()}
 
     def release(self) -> None:
         # The session outlives the build (a notebook, the tests), its cached tables need not.

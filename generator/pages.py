@@ -343,9 +343,14 @@ def _csv_column(column: pd.Series) -> list[object]:
     return [_csv_cell(v) for v in column.tolist()]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet would run
+
+
 def _csv_cell(value: object) -> object:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
+    if isinstance(value, str):  # most cells; is_missing only for text that could read "nan"
+        if value[:1] in FORMULA_STARTS:
+            return "'" + value
+        return "" if len(value.strip()) <= 4 and is_missing(value) else value  # "+nan" at most
     if is_missing(value):
         return ""
     if isinstance(value, float):

@@ -33,3 +33,25 @@ def test_is_missing_agrees_with_float(value: object) -> None:
 def test_is_missing_cases_that_matter() -> None:
     assert is_missing(None) and is_missing(float("nan")) and is_missing(np.nan)
     assert not is_missing(0) and not is_missing("course-1") and not is_missing(0.0)
+
+
+def test_csv_cells_are_safe_and_blank_where_missing() -> None:
+    from generator.pages import csv_text
+
+    frame = pd.DataFrame(
+        {
+            "text": ["=SUM(A1)", "-1", "nan", " NaN ", "banana", "Nancy", None],
+            "mixed": [1.23456789, float("nan"), "fewer than 5", 3, np.str_("@x"), "", "-nan"],
+        }
+    )
+    lines = csv_text(frame).splitlines()
+    assert lines == [
+        "text,mixed",
+        "'=SUM(A1),1.234568",
+        "'-1,",
+        ",fewer than 5",
+        ",3",
+        "banana,'@x",
+        "Nancy,",
+        ",'-nan",
+    ]

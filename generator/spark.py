@@ -120,6 +120,7 @@ class SparkEngine(Engine):
     and the one materialised table is cached on the executors."""
 
     def __init__(self, spark: SparkSession):
+        # No DuckDB connection: every Engine method that would use one is overridden here.
         self.spark = spark
 
     def register(self, frame: Frame, name: str) -> None:

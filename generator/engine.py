@@ -6,7 +6,8 @@ surveys), the queries below read them, and only the small pandas frames of aggre
 return leave this module. Everything downstream (metrics, goals, findings, charts, pages) works
 on those frames; learner rows never leave it.
 
-Each aggregate is one query: GROUPING SETS give every scope and period in one pass. The SQL
+Each aggregate is one query (the cohort measures one per scope): GROUPING SETS give every
+scope and period in one pass. Below CONCURRENT_BELOW_ROWS two run at a time. The SQL
 keeps to what both dialects share: no quoted identifiers, ``count_if``, ``median`` (exact in
 both), decimals only through ``CAST(.. AS DOUBLE)`` (Spark reads ``0.25`` as a DECIMAL). It was
 Ibis until 2026-11: importing Ibis and building and compiling its expressions took longer than
@@ -39,7 +40,7 @@ Frame: TypeAlias = Any
 # SQL: a query, or the name of a table a query can read FROM.
 Sql: TypeAlias = str
 T = TypeVar("T")
-# Below this many cohort rows the aggregates are computed two at a time. DuckDB runs a query on
+# Below this many enrolment rows the aggregates are computed two at a time. DuckDB runs a query on
 # one core per 122,880-row row group, so at 100k rows each query has one core (100 courses:
 # 1.2 s -> 0.9 s; 1M rows: 4.7 s -> 3.5-4.2 s); at 10M rows one at a time bounds the memory
 # their groups hold (peak 5.1 GB).

@@ -236,9 +236,19 @@ def _grouping_sets(
     return f"SELECT {selected} FROM {rows} GROUP BY GROUPING SETS ({sets})"
 
 
-def _per_period(keys: tuple[str, ...], then_by: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    """``keys`` (and ``then_by``) per quarter and per whole fiscal year."""
-    return [(*keys, "fiscal_year", "quarter", *then_by), (*keys, "fiscal_year", *then_by)]
+def _per_period(
+    keys: tuple[str, ...], then_by: tuple[str, ...], quarters: bool = True
+) -> list[tuple[str, ...]]:
+    """``keys`` (and ``then_by``) per whole fiscal year, and per quarter with ``quarters``."""
+    by_year = (*keys, "fiscal_year", *then_by)
+    return [(*keys, "fiscal_year", "quarter", *then_by), by_year] if quarters else [by_year]
+
+
+def _period_columns(quarters: bool, then_by: tuple[str, ...]) -> dict[str, Sql]:
+    """The columns after a grouping's keys: fiscal_year, quarter (0 for the whole year),
+    then_by..."""
+    quarter = QUARTER_OR_YEAR if quarters else "CAST(0 AS BIGINT)"
+    return {"fiscal_year": "fiscal_year", "quarter": quarter, **{key: key for key in then_by}}
 
 
 def _by_scope(
@@ -255,17 +265,14 @@ def _by_scope(
     key_sets: list[tuple[str, ...]] = []
     for scope in scopes:
         key = SCOPE_KEYS[scope]
-        keys = (key,) if key else ()
-        key_sets += _per_period(keys, then_by) if quarters else [(*keys, "fiscal_year", *then_by)]
+        key_sets += _per_period((key,) if key else (), then_by, quarters)
     keyed = [(scope, key) for scope in scopes if (key := SCOPE_KEYS[scope])]
     scope = "".join(f"WHEN grouping({key}) = 0 THEN '{name}' " for name, key in keyed)
     member = "".join(f"WHEN grouping({key}) = 0 THEN CAST({key} AS STRING) " for _, key in keyed)
     columns = {
         "scope": f"CASE {scope}ELSE 'org' END" if keyed else "'org'",
         "member": f"CASE {member}ELSE 'org' END" if keyed else "'org'",
-        "fiscal_year": "fiscal_year",
-        "quarter": QUARTER_OR_YEAR if quarters else "CAST(0 AS BIGINT)",
-        **{key: key for key in then_by},
+        **_period_columns(quarters, then_by),
     }
     return _grouping_sets(rows, key_sets, columns, measures)
 
@@ -276,12 +283,7 @@ def _per_course_and_department(
     """``measures`` per course, department, period and ``then_by`` keys, as columns course_id,
     department, fiscal_year, quarter, then_by..., measures..."""
     keys = ("course_id", "department")
-    columns = {
-        **{key: key for key in keys},
-        "fiscal_year": "fiscal_year",
-        "quarter": QUARTER_OR_YEAR,
-        **{key: key for key in then_by},
-    }
+    columns = {**{key: key for key in keys}, **_period_columns(True, then_by)}
     return _grouping_sets(rows, _per_period(keys, then_by), columns, measures)
 
 

@@ -145,6 +145,8 @@ class Context:
         self.goals_of = _grouped(report.goals, lambda r: (r.scope, r.member))
         self.findings_of = _grouped(report.findings, lambda f: (f.scope, f.member))
         self._breakdowns: dict[str, dict[tuple[str, str], list[dict[str, Any]]]] = {}
+        self._scope_rows: dict[str, pd.DataFrame] = {}
+        self._scope_period_rows: dict[str, dict[str, pd.DataFrame]] = {}
         self.modules_of = ColumnsBy(self.metrics.modules, ["course_id", "period"])
         self.distributions_of = ColumnsBy(
             self.metrics.distributions, ["scope", "member", "measure", "period"]
@@ -165,6 +167,17 @@ class Context:
     # -- lookups
     def row(self, scope: str, member: str, period: str) -> Row | None:
         return self.metrics.row(scope, member, period)
+
+    def scope_rows(self, scope: str, period: str | None = None) -> pd.DataFrame:
+        """The metrics table's rows of one scope (and period): each scope is split out of the
+        whole table once, as every period page asks again."""
+        if scope not in self._scope_rows:
+            rows = self.table[self.table["scope"] == scope]
+            self._scope_rows[scope] = rows
+            by_period = rows.groupby("period", sort=False, observed=True)
+            self._scope_period_rows[scope] = {str(p): group for p, group in by_period}
+        rows = self._scope_rows[scope]
+        return rows if period is None else self._scope_period_rows[scope].get(period, rows[:0])
 
     def breakdown_rows(self, by: str, member: str, period: str, order: str) -> list[dict[str, Any]]:
         """One course's departments (``by="course_id"``) or one department's courses in a
@@ -268,10 +281,10 @@ class Context:
         self.pages.chart_keys[svg_path] = hashlib.sha256(block.encode("utf-8")).hexdigest()
         return block
 
-    def download(self, page: str, name: str, frame: pd.DataFrame) -> str:
+    def download(self, page: str, name: str, table: pd.DataFrame | Records) -> str:
         depth = page.count("/")
         path = f"downloads/{name}.csv"
-        self.pages.downloads[path] = csv_text(frame)
+        self.pages.downloads[path] = csv_text(table)
         return f"{self.up(depth)}{path}"
 
 
@@ -322,13 +335,25 @@ def _int(value: object) -> int | None:
     return None if is_missing(value) else int(float(value))  # type: ignore[arg-type]
 
 
-def csv_text(frame: pd.DataFrame) -> str:
+@dataclass(frozen=True)
+class Records:
+    """Rows for a download that never were a frame (goal results, findings): building a
+    DataFrame only to write it out again cost more than the rest of such a page."""
+
+    columns: list[str]
+    rows: list[dict[str, Any]]
+
+
+def csv_text(table: pd.DataFrame | Records) -> str:
     """CSV a spreadsheet opens safely: formula-like text cells are prefixed with an apostrophe."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(frame.columns)
+    writer.writerow(table.columns)
+    if isinstance(table, Records):
+        writer.writerows([_csv_cell(row.get(c)) for c in table.columns] for row in table.rows)
+        return buffer.getvalue()
     # Column by column through tolist(): iterating rows of Arrow-backed columns is ~10x slower.
-    columns = [_csv_column(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    columns = [_csv_column(table.iloc[:, i]) for i in range(table.shape[1])]
     writer.writerows(zip(*columns, strict=True))
     return buffer.getvalue()
 
@@ -650,7 +675,7 @@ def goal_section(
     if len(ranked) > 1:
         table.order = _importance_text(statuses)
     table.more = max(0, len(ranked) - ROW_CAP)
-    table.download = ctx.download(page, name, goal_results_frame(ctx, ranked))
+    table.download = ctx.download(page, name, goal_results_records(ctx, ranked))
     return GoalSection(_goal_summary(ctx, pairs, depth, statuses, role_is), table)
 
 
@@ -717,7 +742,7 @@ def _goal_summary(
     return Table(headers, rows)
 
 
-# goals.md's download of every goal result: goal_results_frame's columns without the names, notes
+# goals.md's download of every goal result: goal_results_records' columns without the names, notes
 # and responsible people, which the role, period and developer downloads add.
 GOALS_CSV_COLUMNS = [
     "goal",
@@ -732,14 +757,16 @@ GOALS_CSV_COLUMNS = [
 ]
 
 
-def goal_results_frame(
-    ctx: Context, results: Iterable[GoalResult | tuple[str, GoalResult]]
-) -> pd.DataFrame:
+def goal_results_records(
+    ctx: Context,
+    results: Iterable[GoalResult | tuple[str, GoalResult]],
+    columns: list[str] | None = None,
+) -> Records:
     """Goal results for a spreadsheet, with what the role is when given as pairs: the values
     the pages show (a value about fewer than min_group_size learners is never evaluated; its
     status is "no data"), text cells defused by ``csv_text``."""
     pairs = [r if isinstance(r, tuple) else ("", r) for r in results]
-    columns = [
+    default = [
         "goal",
         "title",
         "scope",
@@ -754,8 +781,9 @@ def goal_results_frame(
         "responsible",
     ]
     if any(kind for kind, _ in pairs):
-        columns.insert(columns.index("status") + 1, "this_role_is")
-    return pd.DataFrame(
+        default.insert(default.index("status") + 1, "this_role_is")
+    return Records(
+        columns or default,
         [
             {
                 "goal": r.goal_id,
@@ -774,7 +802,6 @@ def goal_results_frame(
             }
             for kind, r in pairs
         ],
-        columns=columns,
     )
 
 
@@ -860,7 +887,7 @@ def overview(ctx: Context) -> None:
         missed=results_table(ctx, missed, 0),
         findings=_with_download(
             findings_table(ctx, _recent_findings(ctx), 0),
-            ctx.download(page, "findings", findings_frame(ctx)),
+            ctx.download(page, "findings", findings_records(ctx)),
         ),
         completion_chart=trend(
             ctx,
@@ -881,9 +908,10 @@ def _with_download(table: Table, download: str) -> Table:
     return table
 
 
-def findings_frame(ctx: Context) -> pd.DataFrame:
+def findings_records(ctx: Context) -> Records:
     """Every finding, for a spreadsheet."""
-    return pd.DataFrame(
+    return Records(
+        ["kind", "title", "scope", "member", "period", "points_at", "evidence", "why"],
         [
             {
                 "kind": f.kind,
@@ -899,7 +927,6 @@ def findings_frame(ctx: Context) -> pd.DataFrame:
             }
             for f in ctx.report.findings
         ],
-        columns=["kind", "title", "scope", "member", "period", "points_at", "evidence", "why"],
     )
 
 
@@ -909,12 +936,13 @@ def _recent_findings(ctx: Context) -> list[Finding]:
 
 
 def _budget_chart(ctx: Context, page: str, periods: Sequence[str]) -> str:
-    org = ctx.table[(ctx.table["scope"] == "org") & ctx.table["period"].isin(periods)]
-    frame = org[["period", "budget", "spend"]].dropna(subset=["budget"])
-    if frame.empty:
+    rows = [ctx.row("org", "org", p) for p in periods]
+    budgeted = [r for r in rows if r is not None and not is_missing(r["budget"])]
+    if not budgeted:
         return ""
+    columns = {k: [r[k] for r in budgeted] for k in ("period", "budget", "spend")}
     spec = charts.budget_chart(
-        frame, title="Budget and spend by quarter", currency=ctx.project.settings.currency
+        columns, title="Budget and spend by quarter", currency=ctx.project.settings.currency
     )
     return ctx.chart(page, "budget", spec, "Budget and spend by quarter")
 
@@ -961,8 +989,8 @@ def goals_page(ctx: Context) -> None:
                 "missed": len(misses),
             }
         )
-    frame = goal_results_frame(ctx, ctx.report.goals)[GOALS_CSV_COLUMNS]
-    download = ctx.download("goals.md", "goal-results", frame)
+    records = goal_results_records(ctx, ctx.report.goals, GOALS_CSV_COLUMNS)
+    download = ctx.download("goals.md", "goal-results", records)
     ctx.pages.markdown["goals.md"] = _render(
         "goals.md.j2", **_header(ctx), goals=sections, download=download
     )
@@ -997,7 +1025,8 @@ def _goal_matrix(
             for m in ranked[:ROW_CAP]
         ],
     )
-    frame = pd.DataFrame(
+    records = Records(
+        ["scope", "member", "name", *periods],
         [
             {
                 "scope": goal.scope.level,
@@ -1007,9 +1036,8 @@ def _goal_matrix(
             }
             for m in members
         ],
-        columns=["scope", "member", "name", *periods],
     )
-    table.download = ctx.download("goals.md", f"goal-{ctx.goal_slug[goal.id]}-matrix", frame)
+    table.download = ctx.download("goals.md", f"goal-{ctx.goal_slug[goal.id]}-matrix", records)
     if len(members) > ROW_CAP:
         table.more = len(members) - ROW_CAP
         table.order = (
@@ -1252,7 +1280,7 @@ def metrics_frame(ctx: Context, scope: str) -> pd.DataFrame:
     the suppression text where a figure is about too few learners. The quarters of a fiscal
     year add up to it, so a hidden quarter takes the next-smallest quarter of that year with
     it (complementary suppression)."""
-    rows = ctx.table[ctx.table["scope"] == scope].reset_index(drop=True)
+    rows = ctx.scope_rows(scope).reset_index(drop=True)
     small = hidden_rows(rows, ctx.fmt.min_group_size)
     frame = pd.DataFrame({"member": rows["member"], "period": rows["period"]})
     if scope in ("developer", "training_manager"):
@@ -1394,7 +1422,7 @@ def index_developers(ctx: Context, developers: list[str]) -> None:
 
 def _developer_chart(ctx: Context, page: str, period: str) -> str:
     """Cost per completion of every developer in ``period``, side by side."""
-    rows = ctx.table[(ctx.table["scope"] == "developer") & (ctx.table["period"] == period)]
+    rows = ctx.scope_rows("developer", period)
     if not rows["cost_per_completion"].notna().any():
         return ""
     frame = pd.DataFrame(
@@ -1420,7 +1448,7 @@ def period_page(ctx: Context, period: str) -> None:
     quarters = [q for q in ctx.metrics.quarters if f"FY{q.split('-')[0]}" == year]
     spend_lines = _spend_lines(ctx, quarters if is_year else [period])
     results = [r for r in ctx.report.goals if r.period == period]
-    dev_rows = ctx.table[(ctx.table["scope"] == "developer") & (ctx.table["period"] == period)]
+    dev_rows = ctx.scope_rows("developer", period)
     developers = Table(
         ["Developer", "Spend", "Completions", "Cost per completion"],
         [
@@ -1430,7 +1458,9 @@ def period_page(ctx: Context, period: str) -> None:
                 f"{int(r['completions']):,}",
                 ctx.fmt.value("cost_per_completion", r["cost_per_completion"]),
             ]
-            for _, r in dev_rows.iterrows()
+            for r in dev_rows[["member", "spend", "completions", "cost_per_completion"]].to_dict(
+                "records"
+            )
         ],
     )
     md = _render(
@@ -1510,7 +1540,7 @@ def index_periods(ctx: Context) -> None:
         ],
         rows,
     )
-    frame = ctx.table[(ctx.table["scope"] == "org")][
+    frame = ctx.scope_rows("org")[
         [
             "period",
             "budget",

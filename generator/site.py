@@ -519,12 +519,14 @@ def build_site(
     site_dir: Path | None = None,
     config: Path | None = None,
     incremental: bool = False,
+    shards: int = 1,
 ) -> Path:
     """``mkdocs build`` into a temp dir beside site/, then swap it in: a failed build leaves
     the previous site/ whole. Raises BuildError with mkdocs' warnings on failure. ``config``
     replaces the project's mkdocs.yml (a staged configuration, see :func:`staged_config`).
     ``incremental``: re-render only pages whose source changed since the previous site was
-    built; only for a site built from the same config and set of files (:func:`build_stamp`)."""
+    built, in ``shards`` processes at once; only for a site built from the same config and set
+    of files (:func:`build_stamp`)."""
     project_dir = project_dir.resolve()
     config = config or project_dir / "mkdocs.yml"
     if not config.exists():
@@ -532,33 +534,78 @@ def build_site(
     target = site_dir or project_dir / "site"
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.build-", dir=target.parent))
-    if incremental and strict and target.is_dir():
-        # Start from the previous site; generator.incremental re-renders changed pages only.
-        tmp.rmdir()
-        _link_tree(target, tmp)
-        command = [sys.executable, "-m", "generator.incremental", str(config), str(tmp)]
-    else:
-        command = _mkdocs("build", "--clean", "--config-file", str(config), "--site-dir", str(tmp))
-        command.append("--strict" if strict else "--no-strict")
-    log.info("running %s", " ".join(command[2:]))
     try:
-        done = subprocess.run(command, cwd=project_dir, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            messages = build_messages(done.stderr + done.stdout) or [
-                (done.stderr or done.stdout).strip()
-            ]
-            raise BuildError(
-                f"{config}: mkdocs build failed"
-                + (" in strict mode" if strict else "")
-                + ":\n  "
-                + "\n  ".join(messages)
+        if incremental and strict and target.is_dir():
+            _dirty_build(project_dir, config, target, tmp, shards)
+        else:
+            command = _mkdocs(
+                "build", "--clean", "--config-file", str(config), "--site-dir", str(tmp)
             )
-        for message in build_messages(done.stderr):
-            log.warning("mkdocs: %s", message)
+            command.append("--strict" if strict else "--no-strict")
+            _run_mkdocs(project_dir, config, [command], strict)
         _swap_in(tmp, target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return target
+
+
+def _dirty_build(project_dir: Path, config: Path, target: Path, tmp: Path, shards: int) -> None:
+    """generator.incremental in ``shards`` processes, each on a hard-linked copy of the
+    previous site (shard 0's in ``tmp``), then combined into ``tmp``."""
+    from generator import incremental
+
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.shards-", dir=target.parent))
+    try:
+        tmp.rmdir()
+        dirs = [tmp] + [work / f"shard-{k}" for k in range(1, shards)]
+        commands = []
+        for k, directory in enumerate(dirs):
+            _link_tree(target, directory)
+            result = work / f"result-{k}.json"
+            module = [sys.executable, "-m", "generator.incremental"]
+            commands.append(
+                [*module, str(config), str(directory), str(result), str(k), str(shards)]
+            )
+        _run_mkdocs(project_dir, config, commands, strict=True)
+        results = [
+            json.loads((work / f"result-{k}.json").read_text("utf-8")) for k in range(shards)
+        ]
+        index = target / incremental.SEARCH_INDEX
+        previous = json.loads(index.read_text("utf-8")) if index.exists() else None
+        rebuilt = incremental.combine(tmp, previous, dirs, results)
+        log.info("re-rendered %d pages in %d process(es)", rebuilt, shards)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _run_mkdocs(project_dir: Path, config: Path, commands: list[list[str]], strict: bool) -> None:
+    """Run the commands at the same time; BuildError with mkdocs' warnings if any fails."""
+    for command in commands:
+        log.info("running %s", " ".join(command[2:]))
+    running = [
+        subprocess.Popen(
+            command, cwd=project_dir, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for command in commands
+    ]
+    outputs = [process.communicate() for process in running]
+    failed = [
+        (err, out)
+        for process, (out, err) in zip(running, outputs, strict=True)
+        if process.returncode
+    ]
+    if failed:
+        err, out = failed[0]
+        messages = build_messages(err + out) or [(err or out).strip()]
+        raise BuildError(
+            f"{config}: mkdocs build failed"
+            + (" in strict mode" if strict else "")
+            + ":\n  "
+            + "\n  ".join(messages)
+        )
+    for _, err in outputs:
+        for message in build_messages(err):
+            log.warning("mkdocs: %s", message)
 
 
 # --- what the previous site was built from (for incremental builds) ------------------------

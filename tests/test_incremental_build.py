@@ -4,13 +4,15 @@ and re-rendered, and the site equals a clean build."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import shutil
 from pathlib import Path
 
 import pytest
 
-from generator.build import build
-from generator.incremental import merge_search_index
+import generator.build
+from generator.build import build, dirty_shards
+from generator.incremental import merge_search_index, share
 
 TINY = Path(__file__).parent / "fixtures" / "tiny"
 
@@ -48,16 +50,26 @@ def copy_of(built: Path, destination: Path) -> Path:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("shards", [1, 3])
 def test_rebuild_after_a_goal_change_renders_only_changed_pages_and_equals_a_clean_build(
-    built: Path, tmp_path: Path
+    built: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    shards: int,
 ) -> None:
+    # Three processes share the changed pages out when each gets at least one.
+    monkeypatch.setattr(generator.build, "PAGES_PER_SHARD", 1 if shards > 1 else 1000)
+    monkeypatch.setenv("ACCOUNTABILITY_WORKERS", str(shards))
     incremental, clean = copy_of(built, tmp_path / "inc"), copy_of(built, tmp_path / "clean")
     before = mtimes(incremental / "site")
     change_a_goal(incremental)
     change_a_goal(clean)
 
-    rebuilt = build(incremental)
+    with caplog.at_level(logging.INFO, logger="generator.site"):
+        rebuilt = build(incremental)
     full = build(clean, incremental=False)
+    assert f"in {shards} process(es)" in caplog.text
 
     assert rebuilt.incremental and not full.incremental
     assert rebuilt.written.written == full.written.written
@@ -100,3 +112,20 @@ def test_search_index_merge_keeps_clean_build_order() -> None:
     built = {"config": {"lang": ["en"]}, "docs": [entry("a.html"), entry("a.html#y")]}
     merged = merge_search_index(previous, built, ["index.html", "a.html", "b.html"], {"a.html"})
     assert [e["location"] for e in merged["docs"]] == ["index.html", "a.html", "a.html#y", "b.html"]
+
+
+def test_pages_are_shared_out_by_size_and_each_goes_to_one_shard() -> None:
+    sizes = {"goals.md": 100, "index.md": 40, "a.md": 30, "b.md": 20, "c.md": 10}
+    shares = [share(sizes, k, 2) for k in range(2)]
+    assert shares[0] | shares[1] == set(sizes) and not shares[0] & shares[1]
+    assert shares[0] == {"goals.md"}  # 100 bytes against 40 + 30 + 20 + 10
+    assert share(sizes, 0, 1) == set(sizes)
+
+
+def test_a_second_process_only_from_enough_changed_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ACCOUNTABILITY_WORKERS", "2")
+    per_shard = generator.build.PAGES_PER_SHARD
+    assert dirty_shards(0) == 1
+    assert dirty_shards(2 * per_shard - 1) == 1
+    assert dirty_shards(2 * per_shard) == 2
+    assert dirty_shards(100 * per_shard) == 2  # never more than the cores allowed

@@ -6,6 +6,7 @@ import html as htmllib
 import json
 import re
 import time
+from typing import Any
 
 import markdown
 import pandas as pd
@@ -253,3 +254,35 @@ def test_chart_block_markdown_shows_the_image_in_a_diff() -> None:
 def test_chart_block_refuses_unsafe_ids_and_paths(spec_id: str, path: str) -> None:
     with pytest.raises(ValueError):
         charts.chart_block(spec_id, {}, path, "t")
+
+
+def every_template_shape() -> list[dict[str, Any]]:
+    """Every template a build can ask for: each kind in each unit, with and without series
+    and target."""
+    shapes = []
+    for name in charts.UNITS:
+        unit = charts.unit_of(name, "EUR")
+        shapes += [
+            charts._trend_template(unit, series, target)
+            for series in (False, True)
+            for target in (False, True)
+        ]
+        shapes += [
+            charts._bar_template(kind, unit, horizontal)
+            for kind in ("funnel", "distribution", "dropoff", "comparison")
+            for horizontal in (False, True)
+        ]
+        shapes.append(charts._budget_template(unit))
+    return shapes
+
+
+def test_every_template_shape_is_valid_vega_lite() -> None:
+    from altair.vegalite.v6.schema.core import TopLevelSpec
+
+    shapes = every_template_shape()
+    assert len(shapes) == len(charts.UNITS) * 13
+    for spec in shapes:
+        TopLevelSpec.validate(spec)  # raises on the first schema error
+    broken = {**shapes[0], "mark": {"type": "no-such-mark"}}
+    with pytest.raises(Exception, match="no-such-mark"):
+        TopLevelSpec.validate(broken)

@@ -8,6 +8,10 @@ the report date asked for. Goals, people, roles, budgets and titles are not in t
 changing them changes the pages, not the aggregates. A changed export, course or engine is a
 different key, so an entry is never stale; deleting ``.accountability-cache/`` forgets them all.
 
+The metrics and findings computed from those aggregates are kept too (:class:`Derived`),
+keyed by the aggregates' key and everything else in config/ but the goals: a rebuild after a
+goal's target changed only evaluates the goals again.
+
 Entries are pickles of values this package made, in the project's own cache folder (loading
 one is as trusted as the project's config); the newest ``KEEP`` are kept.
 """
@@ -31,11 +35,14 @@ import pandas as pd
 
 from generator.config import Project
 from generator.engine import Aggregates
+from generator.findings import Finding
 from generator.ingest import IngestSummary
+from generator.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
 SUBDIR = "aggregates"
+DERIVED_SUBDIR = "metrics"
 KEEP = 4  # a few report dates (quarterly snapshots) without growing without bound
 LIBRARIES = ("pandas", "pyarrow", "duckdb", "pyspark")
 
@@ -47,6 +54,28 @@ class Cached:
     ingested: IngestSummary
     aggregates: Aggregates
     report_date: date
+
+
+@dataclass(frozen=True)
+class Derived:
+    """The metrics and findings of one set of aggregates: neither depends on the goals."""
+
+    metrics: Metrics
+    findings: list[Finding]
+
+
+def derived_key(data_key: str, project: Project) -> str:
+    """A digest of the aggregates' key and of config/ without goals.yaml."""
+    parts = {
+        "data": data_key,
+        "settings": project.settings.model_dump(mode="json"),
+        **{
+            name: [item.model_dump(mode="json") for item in getattr(project, name)]
+            for name in ("roles", "people", "courses", "budgets")
+        },
+    }
+    text = json.dumps(parts, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def cache_key(
@@ -70,8 +99,9 @@ def cache_key(
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def load(cache: Path, key: str) -> Cached | None:
-    path = cache / SUBDIR / f"{key}.pickle"
+def load(cache: Path, key: str, kind: type[Any] = Cached, subdir: str = SUBDIR) -> Any:
+    """The entry of type ``kind`` stored under ``key``, or None."""
+    path = cache / subdir / f"{key}.pickle"
     try:
         with path.open("rb") as handle:
             found = pickle.load(handle)
@@ -80,24 +110,23 @@ def load(cache: Path, key: str) -> Cached | None:
     except Exception as exc:  # a damaged entry is rebuilt, not an error
         log.warning("ignoring the unreadable cache entry %s (%s)", path, exc)
         return None
-    if not isinstance(found, Cached):
+    if not isinstance(found, kind):
         return None
     os.utime(path)  # recently used: kept longest
     return found
 
 
-def store(cache: Path, key: str, entry: Cached) -> None:
+def store(cache: Path, key: str, entry: Cached | Derived, subdir: str = SUBDIR) -> None:
     """Atomically (a concurrent build never reads half an entry); the oldest beyond KEEP go.
     A cache that cannot be written (a full disk, a read-only folder) only costs the next
     build its shortcut: it is logged, not raised."""
     try:
-        _write(cache, key, entry)
+        _write(cache / subdir, key, entry)
     except OSError as exc:
-        log.warning("could not store the aggregates in %s (%s)", cache / SUBDIR, exc)
+        log.warning("could not store a cache entry in %s (%s)", cache / subdir, exc)
 
 
-def _write(cache: Path, key: str, entry: Cached) -> None:
-    folder = cache / SUBDIR
+def _write(folder: Path, key: str, entry: Cached | Derived) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=folder)
     try:

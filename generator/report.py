@@ -124,20 +124,42 @@ def build_report(
     """The report; ``engine`` is an Engine, or the name of one to use instead of project.yaml's.
     With a ``cache`` folder, the aggregates of unchanged data are read from it (datacache)."""
     project = load_project(project_dir)
-    summary, aggregates, report_date = _aggregated(project, as_of, engine, cache)
-    metrics = compute_metrics(project, aggregates, report_date)
+    summary, aggregates, report_date, key = _aggregated(project, as_of, engine, cache)
+    metrics, findings = _metrics_and_findings(project, aggregates, report_date, cache, key)
     results = evaluate_goals(project, metrics)
     people, roles = scorecards(results, metrics.quarters)
-    return Report(
-        project, summary, metrics, results, find_deficiencies(project, metrics), people, roles
-    )
+    return Report(project, summary, metrics, results, findings, people, roles)
+
+
+def _metrics_and_findings(
+    project: Project,
+    aggregates: Aggregates,
+    report_date: date,
+    cache: Path | None,
+    data_key: str | None,
+) -> tuple[Metrics, list[Finding]]:
+    """Computed, or from the cache when the aggregates and config/ but goals.yaml are those
+    of an earlier build."""
+    key = None if cache is None or data_key is None else datacache.derived_key(data_key, project)
+    if cache is not None and key is not None:
+        found = datacache.load(cache, key, datacache.Derived, datacache.DERIVED_SUBDIR)
+        if found is not None:
+            log.info("config unchanged but for the goals: metrics and findings from the cache")
+            return found.metrics, found.findings
+    metrics = compute_metrics(project, aggregates, report_date)
+    findings = find_deficiencies(project, metrics)
+    if cache is not None and key is not None:
+        entry = datacache.Derived(metrics, findings)
+        datacache.store(cache, key, entry, datacache.DERIVED_SUBDIR)
+    return metrics, findings
 
 
 def _aggregated(
     project: Project, as_of: str | None, engine: Engine | EngineName | None, cache: Path | None
-) -> tuple[IngestSummary, Aggregates, date]:
+) -> tuple[IngestSummary, Aggregates, date, str | None]:
     """The data read and aggregated, or the same from the cache when nothing it depends on
-    changed. The learner rows are dropped as soon as they are aggregated."""
+    changed, and the cache key (None without a cache). The learner rows are dropped as soon
+    as they are aggregated."""
     key = None
     if cache is not None and not isinstance(engine, Engine):
         name = engine or project.settings.engine
@@ -148,7 +170,7 @@ def _aggregated(
         found = datacache.load(cache, key)
         if found is not None:
             log.info("LMS data unchanged: aggregates from the cache")
-            return found.ingested, found.aggregates, found.report_date
+            return found.ingested, found.aggregates, found.report_date, key
     if isinstance(engine, Engine):
         ingested, chosen = ingest(project), engine
     else:
@@ -169,4 +191,4 @@ def _aggregated(
     del ingested
     if key is not None and cache is not None:
         datacache.store(cache, key, datacache.Cached(summary, aggregates, report_date))
-    return summary, aggregates, report_date
+    return summary, aggregates, report_date, key

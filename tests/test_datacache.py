@@ -40,10 +40,25 @@ class Reads:
         monkeypatch.setattr(report, "read_data", counted)
 
 
+class Computes:
+    """Counts the times metrics are computed from the aggregates."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch):
+        self.count = 0
+        real = report.compute_metrics
+
+        def counted(*args: object, **kwargs: object) -> object:
+            self.count += 1
+            return real(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(report, "compute_metrics", counted)
+
+
 def _same(a: Report, b: Report) -> None:
     for name in ("table", "breakdown", "modules", "distributions"):
         pd.testing.assert_frame_equal(getattr(a.metrics, name), getattr(b.metrics, name))
     assert a.goals == b.goals
+    assert a.findings == b.findings
     assert a.ingested == b.ingested
     assert a.report_date == b.report_date
 
@@ -64,12 +79,13 @@ def test_a_second_build_reads_no_data_and_gives_the_same_report(
 def test_a_goal_change_is_a_hit_with_new_goal_results(
     project: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reads = Reads(monkeypatch)
+    reads, computes = Reads(monkeypatch), Computes(monkeypatch)
     before = build_report(project, cache=cache)
     goals = project / "config" / "goals.yaml"
     goals.write_text(goals.read_text().replace('target: ">= 0.6"', 'target: ">= 0.99"'))
     after = build_report(project, cache=cache)
     assert reads.count == 1
+    assert computes.count == 1  # metrics and findings do not depend on the goals
     statuses = {(r.goal_id, r.period): r.status for r in after.goals}
     assert statuses != {(r.goal_id, r.period): r.status for r in before.goals}
     _same(after, build_report(project))
@@ -136,3 +152,24 @@ def test_a_cache_that_cannot_be_written_does_not_fail_the_build(
     built = build_report(project, cache=blocked)
     _same(built, build_report(project))
     assert reads.count == 2  # nothing was stored, nothing is read back
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "new"),
+    [
+        ("budgets.yaml", "amount: ", "amount: 1"),  # spend and budget figures
+        ("roles.yaml", "name: Tom Tran", "name: Tom Tan"),  # people and their roles
+        ("project.yaml", "organisation:", "thresholds: {dropoff_share: 0.9}\norganisation:"),
+    ],
+)
+def test_what_metrics_and_findings_depend_on_computes_them_again(
+    project: Path, cache: Path, monkeypatch: pytest.MonkeyPatch, path: str, old: str, new: str
+) -> None:
+    reads, computes = Reads(monkeypatch), Computes(monkeypatch)
+    build_report(project, cache=cache)
+    config = project / "config" / path
+    assert old in config.read_text()
+    config.write_text(config.read_text().replace(old, new, 1))
+    changed = build_report(project, cache=cache)
+    assert (reads.count, computes.count) == (1, 2)  # the aggregates still come from the cache
+    _same(changed, build_report(project))

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import charts, site, svgdraw, svgreuse
+from generator import charts, datacache, site, svgdraw, svgreuse
 from generator.pages import PageSet, page_workers, render_pages
 from generator.report import Report, build_report, engine_name
 
@@ -96,7 +96,15 @@ def build(
         _fail_on_rejections(report)
     with timings.stage("pages"):
         progress(f"Writing pages as of {report.report_date}")
-        pages = render_pages(report)
+        # Course pages made from unchanged inputs are kept from the last build.
+        previous = datacache.load_course_pages(data_cache) if data_cache else None
+        pages = render_pages(report, previous=previous)
+        if data_cache and previous is not None:
+            datacache.store_course_pages(data_cache, pages.course_cache)
+            kept = _kept_pages(previous, pages)
+            log.info(
+                "course pages: %d of %d kept from the last build", kept, len(pages.course_cache)
+            )
     with timings.stage("svgs"):
         progress(f"Drawing {len(pages.charts)} static charts")
         # On a rebuild, the SVG of a chart whose spec is unchanged is read back, not drawn.
@@ -164,6 +172,12 @@ def _mkdocs(
         )
     site.save_stamp(project_dir, stamp)
     return site_dir, reuse
+
+
+def _kept_pages(previous: Mapping[str, tuple[str, PageSet]], pages: PageSet) -> int:
+    return sum(
+        1 for c, (_, page) in pages.course_cache.items() if page is previous.get(c, ("", None))[1]
+    )
 
 
 def _fail_on_rejections(report: Report) -> None:

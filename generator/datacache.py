@@ -12,6 +12,9 @@ The metrics and findings computed from those aggregates are kept too (:class:`De
 keyed by the aggregates' key and everything else in config/ but the goals: a rebuild after a
 goal's target changed only evaluates the goals again.
 
+So are the course pages of the last build, each with a digest of what it was made from
+(generator.pages.course_page_keys): a page whose digest is unchanged is not rendered again.
+
 Entries are pickles of values this package made, in the project's own cache folder (loading
 one is as trusted as the project's config); the newest ``KEEP`` are kept.
 """
@@ -43,6 +46,8 @@ log = logging.getLogger(__name__)
 
 SUBDIR = "aggregates"
 DERIVED_SUBDIR = "metrics"
+PAGES_SUBDIR = "pages"
+COURSE_PAGES = "course-pages"
 KEEP = 4  # a few report dates (quarterly snapshots) without growing without bound
 LIBRARIES = ("pandas", "pyarrow", "duckdb", "pyspark")
 
@@ -85,7 +90,7 @@ def cache_key(
     settings = project.settings
     parts = {
         "code": code_digest(),
-        "libraries": {name: _version(name) for name in LIBRARIES},
+        "libraries": {name: library_version(name) for name in LIBRARIES},
         "engine": engine,
         "spark": settings.spark.model_dump(mode="json") if engine == "spark" else None,
         "sources": [source.model_dump(mode="json") for source in settings.sources],
@@ -116,7 +121,7 @@ def load(cache: Path, key: str, kind: type[Any] = Cached, subdir: str = SUBDIR) 
     return found
 
 
-def store(cache: Path, key: str, entry: Cached | Derived, subdir: str = SUBDIR) -> None:
+def store(cache: Path, key: str, entry: object, subdir: str = SUBDIR) -> None:
     """Atomically (a concurrent build never reads half an entry); the oldest beyond KEEP go.
     A cache that cannot be written (a full disk, a read-only folder) only costs the next
     build its shortcut: it is logged, not raised."""
@@ -126,7 +131,7 @@ def store(cache: Path, key: str, entry: Cached | Derived, subdir: str = SUBDIR) 
         log.warning("could not store a cache entry in %s (%s)", cache / subdir, exc)
 
 
-def _write(folder: Path, key: str, entry: Cached | Derived) -> None:
+def _write(folder: Path, key: str, entry: object) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=folder)
     try:
@@ -140,6 +145,16 @@ def _write(folder: Path, key: str, entry: Cached | Derived) -> None:
         old.unlink(missing_ok=True)
 
 
+def load_course_pages(cache: Path) -> dict[str, Any]:
+    """``PageSet.course_cache`` of the last build; empty when there is none."""
+    found: dict[str, Any] | None = load(cache, COURSE_PAGES, dict, PAGES_SUBDIR)
+    return found or {}
+
+
+def store_course_pages(cache: Path, course_cache: dict[str, Any]) -> None:
+    store(cache, COURSE_PAGES, course_cache, PAGES_SUBDIR)
+
+
 def _file_stamp(path: Path) -> list[Any]:
     """Path, size and modification time of a file, or of every file under a folder."""
     if path.is_dir():
@@ -147,6 +162,18 @@ def _file_stamp(path: Path) -> list[Any]:
         return [str(path.resolve()), [_file_stamp(p) for p in inside]]
     stat = path.stat()
     return [str(path.resolve()), stat.st_size, stat.st_mtime_ns]
+
+
+@functools.cache  # read once per process
+def package_digest() -> str:
+    """Of every file of this package (code, templates, assets): what a page is made with."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(package)).encode("utf-8") + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 @functools.cache  # read once per process
@@ -160,7 +187,7 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def _version(name: str) -> str:
+def library_version(name: str) -> str:
     try:
         return version(name)
     except PackageNotFoundError:

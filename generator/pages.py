@@ -14,7 +14,8 @@ import hashlib
 import io
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import pickle
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ import numpy as np
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from generator import charts
+from generator import charts, datacache
 from generator.catalog import METRICS
 from generator.config import Course, Person, Project
 from generator.errors import BuildError
@@ -111,6 +112,9 @@ class PageSet:
     chart_keys: dict[str, str] = field(default_factory=dict)
     downloads: dict[str, str] = field(default_factory=dict)  # csv path -> text
     nav: list[Any] = field(default_factory=list)
+    # course id -> (digest of what its page is made from, its page and charts), for the next
+    # build to keep (course_pages); empty when render_pages was given no previous pages
+    course_cache: dict[str, tuple[str, PageSet]] = field(default_factory=dict)
 
     def merge(self, other: PageSet) -> None:
         """Add the pages, charts and downloads another process rendered."""
@@ -172,12 +176,14 @@ class Context:
         """The metrics table's rows of one scope (and period): each scope is split out of the
         whole table once, as every period page asks again."""
         if scope not in self._scope_rows:
-            rows = self.table[self.table["scope"] == scope]
-            self._scope_rows[scope] = rows
+            self._scope_rows[scope] = self.table[self.table["scope"] == scope]
+        rows = self._scope_rows[scope]
+        if period is None:
+            return rows
+        if scope not in self._scope_period_rows:
             by_period = rows.groupby("period", sort=False, observed=True)
             self._scope_period_rows[scope] = {str(p): group for p, group in by_period}
-        rows = self._scope_rows[scope]
-        return rows if period is None else self._scope_period_rows[scope].get(period, rows[:0])
+        return self._scope_period_rows[scope].get(period, rows[:0])
 
     def breakdown_rows(self, by: str, member: str, period: str, order: str) -> list[dict[str, Any]]:
         """One course's departments (``by="course_id"``) or one department's courses in a
@@ -440,14 +446,20 @@ _env.globals["goal_section"] = markdown_goal_section
 # ---------------------------------------------------------------- the pages
 
 
-def render_pages(report: Report, workers: int | None = None) -> PageSet:
+def render_pages(
+    report: Report,
+    workers: int | None = None,
+    previous: Mapping[str, tuple[str, PageSet]] | None = None,
+) -> PageSet:
     """Every page of the report; course pages on ``workers`` processes (default: one per core
-    from MIN_COURSES_FOR_WORKERS courses up) while this process renders the other pages."""
+    from MIN_COURSES_FOR_WORKERS courses up) while this process renders the other pages.
+    ``previous``: the ``course_cache`` of an earlier build, whose course pages are kept where
+    nothing they are made from changed."""
     ctx = Context(report, PageSet())
     first = ctx.pages
     overview(ctx)
     goals_page(ctx)
-    with course_pages(ctx, report.project.courses, workers) as courses:
+    with course_pages(ctx, report.project.courses, workers, previous) as courses:
         ctx.pages = rest = PageSet()
         index_courses(ctx)
         developers = sorted({c.developer for c in report.project.courses})
@@ -469,6 +481,7 @@ def render_pages(report: Report, workers: int | None = None) -> PageSet:
     for part in (first, courses, rest):  # the same order however the course pages were made
         pages.merge(part)
     pages.nav = navigation(ctx)
+    pages.course_cache = courses.course_cache
     return pages
 
 
@@ -487,24 +500,47 @@ def page_workers() -> int:
 
 @contextlib.contextmanager
 def course_pages(
-    ctx: Context, courses: Sequence[Course], workers: int | None = None
+    ctx: Context,
+    courses: Sequence[Course],
+    workers: int | None = None,
+    previous: Mapping[str, tuple[str, PageSet]] | None = None,
 ) -> Iterator[PageSet]:
     """One page per course, the bulk of the site, in the PageSet this yields (complete when the
-    ``with`` block ends). From MIN_COURSES_FOR_WORKERS courses up, the courses are cut into one
-    contiguous share per worker, each rendered by a forked process (it inherits the report, so
-    nothing large is pickled, and only its pages come back) while the ``with`` block renders
-    the other pages here; merged in course order, the pages are those of one process."""
+    ``with`` block ends). With ``previous`` pages, a course whose :func:`course_page_keys`
+    digest is the one its previous page was made with keeps that page. From
+    MIN_COURSES_FOR_WORKERS courses up, the courses to render are cut into one contiguous share
+    per worker, each rendered by a forked process (it inherits the report, so nothing large is
+    pickled, and only its pages come back) while the ``with`` block renders the other pages
+    here; merged in course order, the pages are those of one process."""
     rendered = PageSet()
-    workers = min(workers or page_workers(), len(courses))
+    keys = course_page_keys(ctx, courses) if previous is not None else {}
+    kept = {
+        c.id: previous[c.id][1]
+        for c in courses
+        if previous is not None and c.id in previous and previous[c.id][0] == keys[c.id]
+    }
+    todo = [c for c in courses if c.id not in kept]
+    made: dict[str, PageSet] = {}
+    workers = min(workers or page_workers(), len(todo))
     can_fork = "fork" in multiprocessing.get_all_start_methods()  # not on Windows
-    if workers <= 1 or len(courses) < MIN_COURSES_FOR_WORKERS or not can_fork:
-        ctx.pages = rendered
-        for course in courses:
-            course_page(ctx, course)
+    if workers <= 1 or len(todo) < MIN_COURSES_FOR_WORKERS or not can_fork:
+        made.update(_render_courses(ctx, [c.id for c in todo]))
         yield rendered
-        return
-    size = -(-len(courses) // workers)
-    shares = [[c.id for c in courses[i : i + size]] for i in range(0, len(courses), size)]
+    else:
+        yield from _forked(ctx, todo, workers, rendered, made)
+    for course in courses:
+        part = kept.get(course.id) or made[course.id]
+        rendered.merge(part)
+        if keys:
+            rendered.course_cache[course.id] = (keys[course.id], part)
+
+
+def _forked(
+    ctx: Context, todo: list[Course], workers: int, rendered: PageSet, made: dict[str, PageSet]
+) -> Iterator[PageSet]:
+    """course_pages' forked workers: yields while they render, then adds their pages."""
+    size = -(-len(todo) // workers)
+    shares = [[c.id for c in todo[i : i + size]] for i in range(0, len(todo), size)]
     global _forked_context
     _forked_context = ctx
     try:
@@ -513,7 +549,7 @@ def course_pages(
             futures = [pool.submit(_render_course_share, share) for share in shares]
             yield rendered
             for future in futures:
-                rendered.merge(future.result())
+                made.update(future.result())
     except BrokenProcessPool as exc:  # a worker killed (out of memory, a signal), not a bug
         raise BuildError(
             f"a course-page worker process stopped ({exc}); build again with "
@@ -523,14 +559,77 @@ def course_pages(
         _forked_context = None
 
 
-def _render_course_share(course_ids: list[str]) -> PageSet:
+def _render_courses(ctx: Context, course_ids: list[str]) -> dict[str, PageSet]:
+    """Each course's page and charts, a PageSet per course."""
+    made = {}
+    for course_id in course_ids:
+        ctx.pages = made[course_id] = PageSet()
+        course_page(ctx, ctx.project.course_by_id[course_id])
+    return made
+
+
+def _render_course_share(course_ids: list[str]) -> dict[str, PageSet]:
     """In a forked worker: the pages of these courses only."""
     assert _forked_context is not None, "a course-page worker must be forked by course_pages"
-    ctx = _forked_context
-    ctx.pages = PageSet()
-    for course_id in course_ids:
-        course_page(ctx, ctx.project.course_by_id[course_id])
-    return ctx.pages
+    return _render_courses(_forked_context, course_ids)
+
+
+def course_page_keys(ctx: Context, courses: Sequence[Course]) -> dict[str, str]:
+    """A digest per course of everything its page is made from: this package's files and the
+    libraries that shape the Markdown and charts; config/ but goals.yaml (names, titles,
+    slugs and settings show on the page); the report date, periods and departments; and the
+    course's own rows of every metric frame, goal results and findings. A goal's new target
+    changes the digest of the courses it applies to, not the others'."""
+    project = ctx.project
+    common = (
+        datacache.package_digest(),
+        {name: datacache.library_version(name) for name in PAGE_LIBRARIES},
+        project.settings.model_dump(mode="json"),
+        [
+            item.model_dump(mode="json")
+            for name in ("roles", "people", "courses", "budgets")
+            for item in getattr(project, name)
+        ],
+        ctx.metrics.report_date,
+        ctx.metrics.quarters,
+        ctx.metrics.years,
+        ctx.departments,
+    )
+    common_digest = hashlib.sha256(repr(common).encode("utf-8")).hexdigest()
+    rows = [
+        _row_hashes(ctx.metrics.table, "member", course_scope=True),
+        _row_hashes(ctx.metrics.distributions, "member", course_scope=True),
+        _row_hashes(ctx.metrics.modules, "course_id"),
+        _row_hashes(ctx.metrics.breakdown, "course_id"),
+    ]
+    keys = {}
+    for course in courses:
+        parts = (
+            common_digest,
+            [by_course.get(course.id, []) for by_course in rows],
+            ctx.goals_of.get(("course", course.id), []),
+            ctx.findings_of.get(("course", course.id), []),
+        )
+        # Pickled, not repr'd (a tenth of the time): equal parts can pickle apart (shared
+        # objects), which only renders a page again; different parts never pickle alike.
+        keys[course.id] = hashlib.sha256(pickle.dumps(parts, protocol=5)).hexdigest()
+    return keys
+
+
+PAGE_LIBRARIES = ("altair", "jinja2", "numpy", "pandas")
+
+
+def _row_hashes(
+    frame: pd.DataFrame, course_column: str, course_scope: bool = False
+) -> dict[str, list[int]]:
+    """A hash of every row (all its columns), grouped by course, in frame order."""
+    if course_scope:
+        frame = frame[frame["scope"] == "course"]
+    hashes = pd.util.hash_pandas_object(frame, index=False).tolist()
+    by_course: dict[str, list[int]] = {}
+    for course, row_hash in zip(frame[course_column].tolist(), hashes, strict=True):
+        by_course.setdefault(str(course), []).append(row_hash)
+    return by_course
 
 
 def _header(ctx: Context) -> dict[str, Any]:

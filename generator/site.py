@@ -588,7 +588,13 @@ def _run_mkdocs(project_dir: Path, config: Path, commands: list[list[str]], stri
         )
         for command in commands
     ]
-    outputs = [process.communicate() for process in running]
+    try:
+        outputs = [process.communicate() for process in running]
+    finally:  # interrupted: stop the others rather than leave them writing a site
+        for process in running:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
     failed = [
         (err, out)
         for process, (out, err) in zip(running, outputs, strict=True)

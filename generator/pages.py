@@ -529,7 +529,7 @@ def course_pages(
     else:
         yield from _forked(ctx, todo, workers, rendered, made)
     for course in courses:
-        part = kept.get(course.id) or made[course.id]
+        part = kept[course.id] if course.id in kept else made[course.id]
         rendered.merge(part)
         if keys:
             rendered.course_cache[course.id] = (keys[course.id], part)
@@ -574,6 +574,10 @@ def _render_course_share(course_ids: list[str]) -> dict[str, PageSet]:
     return _render_courses(_forked_context, course_ids)
 
 
+# What shapes a page besides this package: its Markdown tables, numbers and chart specs.
+PAGE_LIBRARIES = ("altair", "jinja2", "numpy", "pandas")
+
+
 def course_page_keys(ctx: Context, courses: Sequence[Course]) -> dict[str, str]:
     """A digest per course of everything its page is made from: this package's files and the
     libraries that shape the Markdown and charts; config/ but goals.yaml (names, titles,
@@ -614,9 +618,6 @@ def course_page_keys(ctx: Context, courses: Sequence[Course]) -> dict[str, str]:
         # objects), which only renders a page again; different parts never pickle alike.
         keys[course.id] = hashlib.sha256(pickle.dumps(parts, protocol=5)).hexdigest()
     return keys
-
-
-PAGE_LIBRARIES = ("altair", "jinja2", "numpy", "pandas")
 
 
 def _row_hashes(

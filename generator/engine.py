@@ -17,7 +17,7 @@ DuckDB took to run them on 100k rows (benchmarks/RESULTS.md).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -81,6 +81,11 @@ class Engine:
         canonical columns are Arrow-backed already) instead of copying every row."""
         self.registered[name] = pa.Table.from_pandas(frame, preserve_index=False)
         self.con.register(name, self.registered[name])
+
+    def forget(self, name: str) -> None:
+        """Stop scanning a registered frame, so its rows can be freed."""
+        self.con.unregister(name)
+        del self.registered[name]
 
     def count(self, frame: Frame) -> int:
         return len(frame)
@@ -289,16 +294,19 @@ def _per_course_and_department(
 
 def aggregate(
     engine: Engine,
-    tables: Mapping[str, Frame],
+    tables: MutableMapping[str, Frame],
     courses: pd.DataFrame,
     *,
     report_date: date,
     start_month: int,
+    release_enrollments: bool = False,
 ) -> Aggregates:
     """All aggregates for every scope and period, as of ``report_date``.
 
     ``courses`` has one row per course: course_id, developer, training_manager, mandatory,
-    pass_mark, expected_minutes.
+    pass_mark, expected_minutes. With ``release_enrollments`` the enrollment rows are taken
+    out of ``tables`` once the cohort rows are materialised from them: nothing reads them
+    after, and at 10M rows they are the largest thing a build holds.
     """
     engine.register(courses, "courses")
     engine.register(tables["enrollments"], "enrollments")
@@ -307,6 +315,9 @@ def aggregate(
     included = engine.run(
         f"SELECT COUNT(*) AS n FROM enrollments WHERE {_day('enrolled_on')} <= {_date(report_date)}"
     )
+    if release_enrollments:
+        engine.forget("enrollments")
+        del tables["enrollments"]
     # The heaviest two (distinct learners and medians; modules reached) first.
     jobs: dict[str, Callable[[Engine], pd.DataFrame]] = {
         "cohorts": _cohorts,

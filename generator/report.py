@@ -177,18 +177,21 @@ def _aggregated(
         ingested, chosen = read_data(project, engine)
     report_date = resolve_as_of(project, ingested, as_of)
     log.info("report date %s", report_date)
+    summary = ingested.summary()
+    tables = ingested.tables
+    del ingested  # ``tables`` is the only reference: aggregate frees the enrollments early
     try:
         aggregates = aggregate(
             chosen,
-            ingested.tables,
+            tables,
             course_frame(project),
             report_date=report_date,
             start_month=project.settings.fiscal_year_start_month,
+            release_enrollments=True,
         )
     finally:
         chosen.release()
-    summary = ingested.summary()
-    del ingested
+    del tables
     if key is not None and cache is not None:
         datacache.store(cache, key, datacache.Cached(summary, aggregates, report_date))
     return summary, aggregates, report_date, key

@@ -143,6 +143,10 @@ class SparkEngine(Engine):
         )
         return self.spark.createDataFrame(arrow)
 
+    def forget(self, name: str) -> None:
+        """Kept: the materialised cohort rows are cached lazily, computed from this view by
+        the first query that reads them."""
+
     def count(self, frame: Frame) -> int:
         return len(frame) if isinstance(frame, pd.DataFrame) else int(frame.count())
 

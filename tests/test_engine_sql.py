@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -93,26 +94,41 @@ def test_release_drops_what_was_materialised(duckdb_engine: engine.Engine) -> No
     assert "done_rows" not in set(tables["table_name"])
 
 
-def test_two_at_a_time_gives_what_one_at_a_time_gives(monkeypatch: pytest.MonkeyPatch) -> None:
-    project = load_project(REPO)  # the demo organisation: every kind of LMS table
-    ingested = ingest(project)
-
-    def aggregates() -> engine.Aggregates:
-        return engine.aggregate(
-            engine.Engine(),
-            ingested.tables,
-            course_frame(project),
-            report_date=default_report_date(project, ingested),
-            start_month=project.settings.fiscal_year_start_month,
-        )
-
-    two_at_a_time = aggregates()
-    monkeypatch.setattr(engine, "CONCURRENT_BELOW_ROWS", 0)
-    one_at_a_time = aggregates()
+def same_aggregates(left_side: engine.Aggregates, right_side: engine.Aggregates) -> None:
     for field in dataclasses.fields(engine.Aggregates):
-        left, right = getattr(two_at_a_time, field.name), getattr(one_at_a_time, field.name)
+        left, right = getattr(left_side, field.name), getattr(right_side, field.name)
         if isinstance(left, pd.DataFrame):
             assert not left.empty, field.name
             pd.testing.assert_frame_equal(left, right, obj=field.name)
         else:
             assert left == right
+
+
+def demo_aggregates(
+    tables: dict[str, Any] | None = None, on: engine.Engine | None = None, release: bool = False
+) -> engine.Aggregates:
+    project = load_project(REPO)  # the demo organisation: every kind of LMS table
+    ingested = ingest(project)
+    return engine.aggregate(
+        on or engine.Engine(),
+        ingested.tables if tables is None else tables,
+        course_frame(project),
+        report_date=default_report_date(project, ingested),
+        start_month=project.settings.fiscal_year_start_month,
+        release_enrollments=release,
+    )
+
+
+def test_two_at_a_time_gives_what_one_at_a_time_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    two_at_a_time = demo_aggregates()
+    monkeypatch.setattr(engine, "CONCURRENT_BELOW_ROWS", 0)
+    same_aggregates(two_at_a_time, demo_aggregates())
+
+
+def test_released_enrollments_are_gone_and_change_nothing() -> None:
+    tables = dict(ingest(load_project(REPO)).tables)
+    duckdb = engine.Engine()
+    released = demo_aggregates(tables, duckdb, release=True)
+    assert "enrollments" not in tables and "enrollments" not in duckdb.registered
+    assert "courses" in duckdb.registered  # the rest stay until release()
+    same_aggregates(released, demo_aggregates())

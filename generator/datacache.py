@@ -69,16 +69,21 @@ class Derived:
     findings: list[Finding]
 
 
-def derived_key(data_key: str, project: Project) -> str:
-    """A digest of the aggregates' key and of config/ without goals.yaml."""
-    parts = {
-        "data": data_key,
+def config_but_goals(project: Project) -> dict[str, Any]:
+    """config/ as JSON values, without goals.yaml: what metrics, findings and course pages are
+    made from besides the data (a goal's result is a separate input of its own)."""
+    return {
         "settings": project.settings.model_dump(mode="json"),
         **{
             name: [item.model_dump(mode="json") for item in getattr(project, name)]
             for name in ("roles", "people", "courses", "budgets")
         },
     }
+
+
+def derived_key(data_key: str, project: Project) -> str:
+    """A digest of the aggregates' key and of config/ without goals.yaml."""
+    parts = {"data": data_key, **config_but_goals(project)}
     text = json.dumps(parts, sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -584,16 +584,10 @@ def course_page_keys(ctx: Context, courses: Sequence[Course]) -> dict[str, str]:
     slugs and settings show on the page); the report date, periods and departments; and the
     course's own rows of every metric frame, goal results and findings. A goal's new target
     changes the digest of the courses it applies to, not the others'."""
-    project = ctx.project
     common = (
         datacache.package_digest(),
         {name: datacache.library_version(name) for name in PAGE_LIBRARIES},
-        project.settings.model_dump(mode="json"),
-        [
-            item.model_dump(mode="json")
-            for name in ("roles", "people", "courses", "budgets")
-            for item in getattr(project, name)
-        ],
+        datacache.config_but_goals(ctx.project),
         ctx.metrics.report_date,
         ctx.metrics.quarters,
         ctx.metrics.years,

@@ -26,32 +26,18 @@ def cache(tmp_path: Path) -> Path:
     return tmp_path / "cache"
 
 
-class Reads:
-    """Counts the times the LMS data is read."""
+class Calls:
+    """Counts the calls of one function of generator.report."""
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch):
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, name: str):
         self.count = 0
-        real = report.read_data
+        real = getattr(report, name)
 
         def counted(*args: object, **kwargs: object) -> object:
             self.count += 1
-            return real(*args, **kwargs)  # type: ignore[arg-type]
+            return real(*args, **kwargs)
 
-        monkeypatch.setattr(report, "read_data", counted)
-
-
-class Computes:
-    """Counts the times metrics are computed from the aggregates."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch):
-        self.count = 0
-        real = report.compute_metrics
-
-        def counted(*args: object, **kwargs: object) -> object:
-            self.count += 1
-            return real(*args, **kwargs)  # type: ignore[arg-type]
-
-        monkeypatch.setattr(report, "compute_metrics", counted)
+        monkeypatch.setattr(report, name, counted)
 
 
 def _same(a: Report, b: Report) -> None:
@@ -66,7 +52,7 @@ def _same(a: Report, b: Report) -> None:
 def test_a_second_build_reads_no_data_and_gives_the_same_report(
     project: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reads = Reads(monkeypatch)
+    reads = Calls(monkeypatch, "read_data")
     first = build_report(project, cache=cache)
     second = build_report(project, cache=cache)
     assert reads.count == 1
@@ -79,7 +65,7 @@ def test_a_second_build_reads_no_data_and_gives_the_same_report(
 def test_a_goal_change_is_a_hit_with_new_goal_results(
     project: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reads, computes = Reads(monkeypatch), Computes(monkeypatch)
+    reads, computes = Calls(monkeypatch, "read_data"), Calls(monkeypatch, "compute_metrics")
     before = build_report(project, cache=cache)
     goals = project / "config" / "goals.yaml"
     goals.write_text(goals.read_text().replace('target: ">= 0.6"', 'target: ">= 0.99"'))
@@ -95,7 +81,7 @@ def test_a_goal_change_is_a_hit_with_new_goal_results(
 def test_what_the_aggregates_depend_on_is_a_miss(
     project: Path, cache: Path, monkeypatch: pytest.MonkeyPatch, change: str
 ) -> None:
-    reads = Reads(monkeypatch)
+    reads = Calls(monkeypatch, "read_data")
     as_of = None
     build_report(project, cache=cache)
     if change == "data":
@@ -125,7 +111,7 @@ def test_the_report_keeps_no_learner_rows(project: Path, cache: Path) -> None:
 def test_a_damaged_entry_is_read_again_from_the_data(
     project: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reads = Reads(monkeypatch)
+    reads = Calls(monkeypatch, "read_data")
     build_report(project, cache=cache)
     (entry,) = (cache / datacache.SUBDIR).glob("*.pickle")
     entry.write_bytes(pickle.dumps({"not": "an entry"})[:5])
@@ -146,7 +132,7 @@ def test_only_the_newest_entries_are_kept(project: Path, cache: Path) -> None:
 def test_a_cache_that_cannot_be_written_does_not_fail_the_build(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reads = Reads(monkeypatch)
+    reads = Calls(monkeypatch, "read_data")
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the cache folder should be")
     built = build_report(project, cache=blocked)
@@ -165,7 +151,7 @@ def test_a_cache_that_cannot_be_written_does_not_fail_the_build(
 def test_what_metrics_and_findings_depend_on_computes_them_again(
     project: Path, cache: Path, monkeypatch: pytest.MonkeyPatch, path: str, old: str, new: str
 ) -> None:
-    reads, computes = Reads(monkeypatch), Computes(monkeypatch)
+    reads, computes = Calls(monkeypatch, "read_data"), Calls(monkeypatch, "compute_metrics")
     build_report(project, cache=cache)
     config = project / "config" / path
     assert old in config.read_text()

@@ -129,10 +129,11 @@ def combine(
     index_path = site_dir / SEARCH_INDEX
     # No index when a project's mkdocs.yml turns search off.
     if previous_index is not None and index_path.exists():
-        built: dict[str, Any] = {"config": None, "docs": []}
-        for shard_dir in shard_dirs:
-            index = json.loads((shard_dir / SEARCH_INDEX).read_text("utf-8"))
-            built = {"config": index["config"], "docs": built["docs"] + index["docs"]}
+        shard_indexes = [json.loads((d / SEARCH_INDEX).read_text("utf-8")) for d in shard_dirs]
+        built = {
+            "config": shard_indexes[0]["config"],
+            "docs": [entry for index in shard_indexes for entry in index["docs"]],
+        }
         merged = merge_search_index(previous_index, built, results[0]["pages"], rebuilt)
         # The same serialisation as Material's search plugin.
         index_path.write_text(json.dumps(merged, separators=(",", ":"), default=str), "utf-8")

@@ -188,8 +188,7 @@ def _fail_on_rejections(report: Report) -> None:
 
     problems = [
         Problem(
-            source.path,
-            detail.lines[0] if detail.lines else 0,
+            *detail.first_place(source.path),
             f"{detail.count} row(s) rejected: {reason} (--strict makes this an error)",
         )
         for source in report.ingested.report.sources

@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 LEARNER_SCOPES = ("org", "course", "developer", "training_manager", "department")
+# The source's own result of an attempt, where it has one (OULAD's final_result, a mapped csv
+# column), lower case.
+OUTCOMES = ("pass", "merit", "distinction", "fail")
 COST_SCOPES = ("org", "course", "developer")
 
 

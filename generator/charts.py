@@ -332,13 +332,20 @@ def trend_chart(
     series_title: str = "Series",
     target: float | None = None,
     target_title: str = "Target",
+    in_given_order: bool = False,
 ) -> Spec:
-    """A line per series over periods (quarter labels sort as strings), optional target rule."""
+    """A line per series over periods (quarter labels sort as strings; ``in_given_order``
+    keeps the frame's order, for labels that do not sort, such as course runs), optional
+    target rule."""
     columns = [period, value] + ([series] if series else [])
     _require(frame, columns, "trend_chart")
     rename = {period: "period", value: "value"} | ({series: "series"} if series else {})
     rows = _records(frame, rename)
-    rows.sort(key=lambda r: (_sort_key(r.get("series")), _sort_key(r["period"])))
+    if in_given_order:
+        series_order = {s: i for i, s in enumerate(dict.fromkeys(r.get("series") for r in rows))}
+        rows.sort(key=lambda r: series_order[r.get("series")])
+    else:
+        rows.sort(key=lambda r: (_sort_key(r.get("series")), _sort_key(r["period"])))
     fmt = unit_of(unit, currency)
     template = _trend_template(fmt, series is not None, target is not None)
     slots = {

@@ -163,6 +163,8 @@ def build(
     out.print(f"site_src/: {result.written.summary()}")
     if result.site_dir is not None:
         out.print(f"Site built in {result.site_dir}")
+    for warning in report.warnings:
+        err.print(_escape(f"warning: {warning}"))
 
 
 @cli.command(epilog="\b\nExample: accountability serve --project . --dev-addr 127.0.0.1:8000")

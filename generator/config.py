@@ -17,14 +17,21 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from generator.catalog import METRICS
 from generator.errors import Problem, ProblemsFound, did_you_mean, known
 from generator.periods import FiscalCalendar, Quarter, parse_fiscal_year, parse_quarter
 from generator.yamlfile import line_of, load_yaml
 
-CANONICAL_TABLES = ("enrollments", "assessments", "activity", "surveys")
+CANONICAL_TABLES = ("enrollments", "assessments", "activity", "surveys", "offerings")
 ENROLLMENT_COLUMNS = (
     "learner_id",
     "course_id",
@@ -34,6 +41,7 @@ ENROLLMENT_COLUMNS = (
     "completed_on",
     "withdrawn_on",
     "status",
+    "outcome",
     "score",
     "minutes",
 )
@@ -56,7 +64,7 @@ class Source(Model):
     format: str = "csv"
     """Adapter: csv, moodle-completion, moodle-grades, moodle-logs, canvas-gradebook,
     openedx-grades, xapi or oulad."""
-    table: Literal["enrollments", "assessments", "activity", "surveys"] = "enrollments"
+    table: Literal["enrollments", "assessments", "activity", "surveys", "offerings"] = "enrollments"
     """Canonical table the rows go to (generic csv only; other adapters know their tables)."""
     columns: dict[str, str] = Field(default_factory=dict)
     """Source column -> canonical column (csv). Unmapped canonical names are used as they are."""
@@ -70,8 +78,31 @@ class Source(Model):
     """Text encoding; default: UTF-8 (with or without BOM), falling back to Windows-1252."""
     course_id: str | None = None
     """Course id for exports of a single course that do not name it in their rows."""
+    values: dict[str, str] = Field(default_factory=dict)
+    """Canonical column -> value (csv only), such as {enrolled_on: 2019-09-01, course_id: py-101}:
+    every row's value when the file has no such column, else the value of its blank cells (empty,
+    NA, -, ...). Parsed and checked as the file's own values are."""
     options: dict[str, Any] = Field(default_factory=dict)
-    """Adapter-specific settings (see the adapter's documentation)."""
+    """Adapter-specific settings, listed per format under LMS sources; an unknown one is an error."""
+
+    @field_validator("values", mode="before")
+    @classmethod
+    def _values_as_text(cls, values: Any, info: ValidationInfo) -> Any:
+        """YAML reads 2019-09-01 as a date and 101 as a number: as text, they are parsed and
+        checked as the file's cells are (a date written in the source's date_format)."""
+        if not isinstance(values, dict):
+            return values
+        date_format = info.data.get("date_format")
+        return {column: _as_text(value, date_format) for column, value in values.items()}
+
+
+def _as_text(value: Any, date_format: str | None) -> Any:
+    """A YAML date or number as the text a file would hold (anything else as it is)."""
+    if isinstance(value, date):
+        return value.strftime(date_format) if date_format else value.isoformat()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value
 
 
 class Thresholds(Model):
@@ -178,6 +209,28 @@ class RolesFile(Model):
 # ---------------------------------------------------------------- courses.yaml
 
 
+class Module(Model):
+    """A module of a course: its title, and optionally the pattern that finds it in exports."""
+
+    title: str
+    """Shown on the drop-off chart. Activity whose module text contains these words (case,
+    spaces and punctuation aside: 'Week 1' finds 'File: Week1 notes' but not 'Week 10') counts
+    for this module."""
+    match: str | None = None
+    """A regular expression (case-insensitive) that finds the module in the activity's module
+    text instead of the title's words, such as '^Quiz: .*week 1\\b'."""
+
+    @field_validator("match")
+    @classmethod
+    def _valid_pattern(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a regular expression ({exc})") from None
+        return value
+
+
 class Course(Model):
     """A course in the catalogue."""
 
@@ -199,8 +252,16 @@ class Course(Model):
     """Learners the course is meant to reach."""
     audience: str = "all"
     """Department the course is for, or 'all'."""
-    modules: list[str] = Field(default_factory=list)
-    """Module titles in order, for drop-off by module."""
+    modules: list[Module] = Field(default_factory=list)
+    """Modules in order, for drop-off by module: titles, or {title, match} mappings."""
+
+    @field_validator("modules", mode="before")
+    @classmethod
+    def _titles(cls, value: Any) -> Any:
+        """A plain string is a module's title."""
+        if isinstance(value, list):
+            return [{"title": v} if isinstance(v, str) else v for v in value]
+        return value
 
 
 class CoursesFile(Model):
@@ -812,6 +873,106 @@ def _check_sources(project: Project, doc: Any) -> Iterator[Problem]:
                     f"status mapping targets unknown status '{status}'"
                     f"{did_you_mean(status, STATUSES)}{known('statuses', STATUSES)}",
                 )
+        if source.format in ADAPTERS:
+            yield from _check_values(source, doc, ("sources", index), shown)
+            yield from _check_options(source, doc, ("sources", index), shown)
+
+
+def _check_values(source: Source, doc: Any, at: tuple[Any, ...], shown: str) -> Iterator[Problem]:
+    """``values:``: canonical columns of a csv source's table, with values a file could hold."""
+    import pandas as pd
+
+    from generator.ingest.canonical import TABLE_COLUMNS, _clean_text, _parse_dates, _parse_numbers
+
+    if not source.values:
+        return
+    named = f"source '{source.path}' ({source.format})"
+    if source.format != "csv":
+        instead = [hint for column in source.values if (hint := _instead(source.format, column))]
+        hint = (
+            f"format {source.format} takes {' and '.join(instead)} instead"
+            if instead
+            else f"format {source.format} reads {', '.join(source.values)} from the export; "
+            "remove 'values:'"
+        )
+        yield Problem(
+            shown,
+            line_of(doc, (*at, "values")),
+            f"{named}: 'values:' is only for format csv; {hint}",
+        )
+        return
+    kinds = TABLE_COLUMNS[source.table]
+    for column, value in source.values.items():
+        where = line_of(doc, (*at, "values", column))
+        if column not in kinds:
+            yield Problem(
+                shown,
+                where,
+                f"{named}: 'values:' names unknown column '{column}' of table '{source.table}'"
+                f"{did_you_mean(column, kinds)}{known('columns', kinds)}",
+            )
+            continue
+        text = pd.Series([value], dtype="string")
+        if _clean_text(text).isna().all():
+            yield Problem(
+                shown,
+                where,
+                f"{named}: values.{column} is {value!r}, a blank; give a value or remove it",
+            )
+        elif kinds[column] == "date" and _parse_dates(text, source.date_format).isna().all():
+            yield Problem(
+                shown,
+                where,
+                f"{named}: values.{column} is {value!r}, not a date (expected "
+                f"{source.date_format or 'YYYY-MM-DD'}); fix it",
+            )
+        elif kinds[column] in ("score", "minutes", "number") and _parse_numbers(text).isna().all():
+            yield Problem(
+                shown, where, f"{named}: values.{column} is {value!r}, not a number; fix it"
+            )
+    if source.course_id and "course_id" in source.values:
+        yield Problem(
+            shown,
+            line_of(doc, (*at, "values", "course_id")),
+            f"{named}: the course is given twice, as 'course_id:' and as values.course_id; "
+            "keep one",
+        )
+
+
+def _instead(fmt: str, column: str) -> str:
+    """What gives a column its value in an adapter other than csv ('' when nothing does)."""
+    from generator.ingest.options import ADAPTER_OPTIONS, ONE_COURSE_FORMATS
+
+    if column in ADAPTER_OPTIONS[fmt]:
+        return f"options.{column} for {column}"
+    if column == "course_id" and fmt in ONE_COURSE_FORMATS:
+        return "'course_id:' for course_id"
+    return ""
+
+
+def _check_options(source: Source, doc: Any, at: tuple[Any, ...], shown: str) -> Iterator[Problem]:
+    """``options:``: only the ones the adapter reads (generator/ingest/options.py), each of the
+    right shape."""
+    from generator.ingest.options import ADAPTER_OPTIONS, option_problem
+
+    declared = ADAPTER_OPTIONS[source.format]
+    named = f"source '{source.path}' ({source.format})"
+    for name, value in source.options.items():
+        where = line_of(doc, (*at, "options", name))
+        if name not in declared:
+            hint = ""
+            if source.format == "csv" and name in _canonical_columns(source.table):
+                hint = f"; a csv source sets a column with 'values: {{{name}: ...}}'"
+            yield Problem(
+                shown,
+                where,
+                f"{named}: unknown option '{name}'{did_you_mean(name, declared)}"
+                f"{known('options', declared)}{hint}",
+            )
+            continue
+        problem = option_problem(source.format, name, value)
+        if problem:
+            yield Problem(shown, where, f"{named}: {problem}")
 
 
 def _canonical_columns(table: str) -> tuple[str, ...]:

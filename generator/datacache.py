@@ -101,6 +101,8 @@ def cache_key(
         "sources": [source.model_dump(mode="json") for source in settings.sources],
         "files": [_file_stamp(path) for path in files],
         "courses": courses.to_json(orient="split"),
+        # listed modules shape the activity (ingest.modules) and the drop-off steps
+        "modules": {c.id: [m.model_dump() for m in c.modules] for c in project.courses},
         "fiscal_year_start_month": settings.fiscal_year_start_month,
         "report_date": str(settings.report_date),
         "as_of": as_of,

@@ -26,6 +26,8 @@ from typing import Any, TypeAlias, TypeVar
 import pandas as pd
 import pyarrow as pa
 
+from generator.catalog import OUTCOMES
+
 # A scope level and the course attribute (or learner column) that names its members.
 SCOPE_KEYS: dict[str, str | None] = {
     "org": None,
@@ -62,7 +64,10 @@ class Aggregates:
     ratings: pd.DataFrame  # scope, member, fiscal_year, quarter, responses, rating_sum
     breakdown: pd.DataFrame  # course_id x department cohorts, for department tables
     distributions: pd.DataFrame  # scope, member, fiscal_year, quarter, measure, bin, learners
+    offerings: pd.DataFrame  # course_id x offering (run): dates, counts, the source's outcomes
     excluded_after_report_date: int
+    enrolled_from: date | None = None  # the first and last enrolment in the data, whatever
+    enrolled_until: date | None = None  # the report date (for the warning when it leaves out rows)
 
 
 class Engine:
@@ -185,13 +190,25 @@ WITH as_of AS (
   FROM enrollments
   WHERE {_day("enrolled_on")} <= {cutoff}
 )
-SELECT e.learner_id, e.course_id, COALESCE(e.department, '(not given)') AS department,
-  c.developer, c.training_manager,
+SELECT e.learner_id, e.course_id, e.offering, COALESCE(e.department, '(not given)') AS department,
+  c.developer, c.training_manager, {_day("e.enrolled_on")} AS enrolled_on,
   CASE WHEN e.completed_late THEN NULL ELSE {_day("e.completed_on")} END AS completed_on,
   CASE WHEN e.completed_late OR e.withdrawn_late THEN 'in_progress' ELSE e.status END AS status,
+  CASE WHEN e.completed_late OR e.withdrawn_late THEN NULL ELSE e.outcome END AS outcome,
   CASE WHEN e.completed_late OR e.withdrawn_late THEN NULL ELSE e.score END AS score,
   c.pass_mark, e.minutes, c.expected_minutes, {_periods("e.enrolled_on", start_month)}
 FROM as_of e JOIN courses c ON e.course_id = c.course_id"""
+
+
+def _same_attempt(activity: str, cohort: str) -> Sql:
+    """Join condition of a learner-level row (activity, assessment) to the enrolment it belongs
+    to: the same learner and course, and the same offering where both name one, so that a
+    learner who repeats a course has each run's activity counted in that run only."""
+    return (
+        f"{activity}.learner_id = {cohort}.learner_id AND {activity}.course_id = {cohort}.course_id"
+        f" AND ({activity}.offering IS NULL OR {cohort}.offering IS NULL"
+        f" OR {activity}.offering = {cohort}.offering)"
+    )
 
 
 def _additive_measures() -> dict[str, Sql]:
@@ -221,6 +238,15 @@ def _cohort_measures() -> dict[str, Sql]:
 def _median_of_completed(value: Sql) -> Sql:
     return f"median(CASE WHEN status = 'completed' THEN {value} END)"
 
+
+# No modules listed in courses.yaml: typed, so that both engines read the empty table alike.
+NO_MODULES = pd.DataFrame(
+    {
+        "course_id": pd.Series(dtype="string"),
+        "module_order": pd.Series(dtype="float64"),
+        "module": pd.Series(dtype="string"),
+    }
+)
 
 # Quarter 0 stands for the whole fiscal year.
 QUARTER_OR_YEAR = "CASE WHEN grouping(quarter) = 0 THEN quarter ELSE 0 END"
@@ -300,20 +326,25 @@ def aggregate(
     report_date: date,
     start_month: int,
     release_enrollments: bool = False,
+    modules: pd.DataFrame | None = None,
 ) -> Aggregates:
     """All aggregates for every scope and period, as of ``report_date``.
 
     ``courses`` has one row per course: course_id, developer, training_manager, mandatory,
-    pass_mark, expected_minutes. With ``release_enrollments`` the enrollment rows are taken
+    pass_mark, expected_minutes; ``modules`` one per module a course lists in courses.yaml:
+    course_id, module_order (1, 2, ...), module. With ``release_enrollments`` the enrollment rows are taken
     out of ``tables`` once the cohort rows are materialised from them: nothing reads them
     after, and at 10M rows they are the largest thing a build holds.
     """
     engine.register(courses, "courses")
+    engine.register(modules if modules is not None else NO_MODULES, "course_modules")
     engine.register(tables["enrollments"], "enrollments")
     total_rows = engine.count(tables["enrollments"])
     engine.materialise(cohort_rows(report_date, start_month), "cohort_rows")
     included = engine.run(
-        f"SELECT COUNT(*) AS n FROM enrollments WHERE {_day('enrolled_on')} <= {_date(report_date)}"
+        f"SELECT count_if({_day('enrolled_on')} <= {_date(report_date)}) AS n, "
+        f"MIN({_day('enrolled_on')}) AS first, MAX({_day('enrolled_on')}) AS last "
+        "FROM enrollments"
     )
     if release_enrollments:
         engine.forget("enrollments")
@@ -327,9 +358,16 @@ def aggregate(
         "ratings": lambda e: _ratings(e, tables, report_date, start_month),
         "breakdown": _breakdown,
         "distributions": _distributions,
+        "offerings": lambda e: _offerings(e, tables),
     }
     frames = engine.run_jobs(jobs, rows=total_rows)
-    return Aggregates(**frames, excluded_after_report_date=total_rows - int(included["n"].iloc[0]))
+    first, last = (included[c].iloc[0] for c in ("first", "last"))
+    return Aggregates(
+        **frames,
+        excluded_after_report_date=total_rows - int(included["n"].fillna(0).iloc[0]),
+        enrolled_from=None if pd.isna(first) else pd.Timestamp(first).date(),
+        enrolled_until=None if pd.isna(last) else pd.Timestamp(last).date(),
+    )
 
 
 def _completions(engine: Engine, start_month: int) -> pd.DataFrame:
@@ -351,7 +389,12 @@ def _cohorts(engine: Engine) -> pd.DataFrame:
 
 
 def _modules(engine: Engine, tables: Mapping[str, Frame], report_date: date) -> pd.DataFrame:
-    """Distinct learners reaching each module, per course, department and enrolment period."""
+    """Distinct learners reaching each module, per course, department and enrolment period. A
+    learner reached a module when their furthest module (in module order) is that one or a
+    later one: exports seldom log every step (a learner who skips the week-4 file has still got
+    to week 5), so the counts fall from module to module and the drop-off is never negative.
+    The steps are the modules courses.yaml lists (``course_modules``), else those in the
+    activity."""
     activity = tables.get("activity")
     columns = [
         "course_id",
@@ -365,15 +408,29 @@ def _modules(engine: Engine, tables: Mapping[str, Frame], report_date: date) -> 
     if activity is None or not engine.count(activity):
         return pd.DataFrame(columns=columns)
     engine.register(activity, "activity")
-    active_by_then = ""
+    # Activity without a module order (not one of the course's modules) is no step of it.
+    active_by_then = "WHERE a.module_order IS NOT NULL"
     if engine.has_values(activity, "active_on"):
-        active_by_then = (
-            f"WHERE a.active_on IS NULL OR {_day('a.active_on')} <= {_date(report_date)}"
+        active_by_then += (
+            f" AND (a.active_on IS NULL OR {_day('a.active_on')} <= {_date(report_date)})"
         )
+    attempt = "c.learner_id, c.course_id, c.offering, c.enrolled_on, c.department, c.fiscal_year, c.quarter"
+    furthest = f"""(
+  SELECT {attempt}, MAX(a.module_order) AS furthest
+  FROM activity a JOIN cohort_rows c ON {_same_attempt("a", "c")}
+  {active_by_then}
+  GROUP BY {attempt}) AS t"""
+    steps = """(
+  SELECT course_id, module_order, module FROM course_modules
+  UNION
+  SELECT DISTINCT course_id, module_order, module FROM activity
+  WHERE module_order IS NOT NULL
+    AND course_id NOT IN (SELECT course_id FROM course_modules)) AS s"""
     reached = f"""(
-  SELECT a.learner_id, a.course_id, a.module, a.module_order, c.department, c.fiscal_year, c.quarter
-  FROM activity a JOIN cohort_rows c ON a.learner_id = c.learner_id AND a.course_id = c.course_id
-  {active_by_then}) AS r"""
+  SELECT t.learner_id, t.course_id, t.department, t.fiscal_year, t.quarter, s.module_order,
+    s.module
+  FROM {furthest} JOIN {steps}
+    ON t.course_id = s.course_id AND s.module_order <= t.furthest) AS r"""
     query = _per_course_and_department(
         reached, {"learners": "COUNT(DISTINCT learner_id)"}, then_by=("module_order", "module")
     )
@@ -387,14 +444,14 @@ def _gains(engine: Engine, tables: Mapping[str, Frame]) -> pd.DataFrame:
     if assessments is None or not engine.count(assessments):
         return pd.DataFrame(columns=columns)
     engine.register(assessments, "assessments")
-    paired = """(
+    paired = f"""(
   SELECT c.*, p.post - p.pre AS gain
   FROM cohort_rows c JOIN (
-    SELECT learner_id, course_id,
+    SELECT learner_id, course_id, offering,
       AVG(CASE WHEN lower(kind) = 'pre' THEN score END) AS pre,
       AVG(CASE WHEN lower(kind) = 'post' THEN score END) AS post
-    FROM assessments GROUP BY learner_id, course_id
-  ) p ON c.learner_id = p.learner_id AND c.course_id = p.course_id
+    FROM assessments GROUP BY learner_id, course_id, offering
+  ) p ON {_same_attempt("p", "c")}
   WHERE p.pre IS NOT NULL AND p.post IS NOT NULL) AS r"""
     query = _by_scope(paired, {"gain_learners": "COUNT(*)", "gain_sum": "SUM(gain)"})
     return _tidy(engine.run(query))
@@ -427,6 +484,57 @@ def _breakdown(engine: Engine) -> pd.DataFrame:
     """Course x department cohorts per fiscal year (quarter 0) and quarter."""
     frame = engine.run(_per_course_and_department("cohort_rows", _additive_measures()))
     return _sorted(_as_ints(frame), ["course_id", "department", "fiscal_year", "quarter"])
+
+
+OFFERING_COLUMNS = [
+    "course_id",
+    "offering",
+    "starts_on",
+    "ends_on",
+    "first_enrolled",
+    "learners",
+    "completions",
+    "outcome_pass",
+    "outcome_merit",
+    "outcome_distinction",
+    "outcome_fail",
+    *_additive_measures(),
+]
+
+
+def _offerings(engine: Engine, tables: Mapping[str, Frame]) -> pd.DataFrame:
+    """Per course and offering (a run, cohort or presentation): the run's enrolments and their
+    outcomes as of the report date, whatever fiscal periods the run spans, with the dates the
+    source gives for the run (the ``offerings`` table) where it has them."""
+    measures = {
+        "first_enrolled": "MIN(enrolled_on)",
+        "learners": "COUNT(DISTINCT learner_id)",
+        "completions": "COUNT(completed_on)",
+        **{f"outcome_{o}": f"count_if(outcome = '{o}')" for o in OUTCOMES},
+        **_additive_measures(),
+    }
+    selected = ", ".join(f"{sql} AS {name}" for name, sql in measures.items())
+    runs = (
+        f"SELECT course_id, offering, {selected} FROM cohort_rows "
+        "WHERE offering IS NOT NULL GROUP BY course_id, offering"
+    )
+    dates = "CAST(NULL AS DATE) AS starts_on, CAST(NULL AS DATE) AS ends_on"
+    join = ""
+    offerings = tables.get("offerings")
+    if offerings is not None and engine.count(offerings):
+        engine.register(offerings, "offerings")
+        join = (
+            "LEFT JOIN (SELECT course_id, offering, MIN(starts_on) AS starts_on, "
+            "MAX(ends_on) AS ends_on FROM offerings GROUP BY course_id, offering) d "
+            "ON r.course_id = d.course_id AND r.offering = d.offering"
+        )
+        dates = f"{_day('d.starts_on')} AS starts_on, {_day('d.ends_on')} AS ends_on"
+    frame = engine.run(f"SELECT r.*, {dates} FROM ({runs}) r {join}")
+    frame = _as_ints(frame)[OFFERING_COLUMNS]
+    for column in ("starts_on", "ends_on", "first_enrolled"):
+        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[s]")
+    frame["offering"] = frame["offering"].astype(str)
+    return _sorted(frame, ["course_id", "first_enrolled", "offering"])
 
 
 SCORE_BIN = 10  # points
@@ -477,6 +585,7 @@ COUNT_COLUMNS = (
     "completions",
     "gain_learners",
     "responses",
+    *(f"outcome_{o}" for o in OUTCOMES),
 )
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from generator.catalog import METRICS
+from generator.catalog import METRICS, OUTCOMES
 from generator.config import Project
 from generator.engine import COUNT_COLUMNS, SCOPE_KEYS, Aggregates
 from generator.periods import Quarter
@@ -32,6 +32,7 @@ class Metrics:
     module_departments: pd.DataFrame  # the same per department
     breakdown: pd.DataFrame  # course_id, department, period, counts and rates
     distributions: pd.DataFrame  # scope, member, period, measure, bin, learners (fiscal years)
+    offerings: pd.DataFrame  # course_id, offering, dates, counts and rates of each course run
     quarters: list[str]
     years: list[str]
     report_date: date
@@ -125,6 +126,7 @@ def compute_metrics(project: Project, aggregates: Aggregates, report_date: date)
         module_departments=module_departments,
         breakdown=_breakdown(aggregates.breakdown),
         distributions=_with_period_labels(aggregates.distributions),
+        offerings=offering_rates(aggregates.offerings),
         quarters=[q.label for q in quarters],
         years=[f"FY{y}" for y in years],
         report_date=report_date,
@@ -367,4 +369,20 @@ def _breakdown(breakdown: pd.DataFrame) -> pd.DataFrame:
     frame["period"] = period_labels(frame)
     frame["completion_rate"] = _ratio(frame["completed"], frame["enrollments"])
     frame["average_score"] = _ratio(frame["score_sum"], frame["scored"])
+    return frame
+
+
+def offering_rates(offerings: pd.DataFrame) -> pd.DataFrame:
+    """Each course run's rates, as the period metrics define them but over the run's enrolments;
+    ``with_outcome`` counts the enrolments the source gave a result (pass, merit, distinction,
+    fail) of, the denominator of the outcome shares."""
+    frame = offerings.copy()
+    frame["completion_rate"] = _ratio(frame["completed"], frame["enrollments"])
+    frame["withdrawal_rate"] = _ratio(frame["withdrawn"], frame["enrollments"])
+    frame["fail_rate"] = _ratio(frame["failed"], frame["enrollments"])
+    frame["average_score"] = _ratio(frame["score_sum"], frame["scored"])
+    outcomes = [f"outcome_{o}" for o in OUTCOMES]
+    frame["with_outcome"] = frame[outcomes].sum(axis=1).astype("int64")
+    for outcome in OUTCOMES:
+        frame[f"{outcome}_share"] = _ratio(frame[f"outcome_{outcome}"], frame["with_outcome"])
     return frame

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, TypeVar
 
 import numpy as np
@@ -26,13 +27,15 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from generator import charts, datacache
-from generator.catalog import METRICS
+from generator.catalog import METRICS, OUTCOMES
 from generator.config import Course, Person, Project
 from generator.errors import BuildError
 from generator.findings import Finding
 from generator.formatting import DASH, Formatter, is_missing, link, text
 from generator.goals import AT_RISK, MET, MISSED, NO_DATA, STATUSES, Assignment, GoalResult
+from generator.ingest.canonical import Reason
 from generator.metrics import Row
+from generator.offerings import STATUS_COUNTS, Run, published_runs
 from generator.paths import slugs
 from generator.periods import chronological_key
 from generator.privacy import hidden_rows, suppressed_cells
@@ -152,6 +155,12 @@ class Context:
         self._scope_rows: dict[str, pd.DataFrame] = {}
         self._scope_period_rows: dict[str, dict[str, pd.DataFrame]] = {}
         self.modules_of = ColumnsBy(self.metrics.modules, ["course_id", "period"])
+        self.runs_of = published_runs(self.metrics.offerings, project.settings.min_group_size)
+        offerings = self.metrics.offerings
+        self.outcomes_of = {
+            str(course): [o for o in OUTCOMES if int(group[f"outcome_{o}"].sum()) > 0]
+            for course, group in offerings.groupby("course_id", sort=False)
+        }
         self.distributions_of = ColumnsBy(
             self.metrics.distributions, ["scope", "member", "measure", "period"]
         )
@@ -462,7 +471,13 @@ def render_pages(
     with course_pages(ctx, report.project.courses, workers, previous) as courses:
         ctx.pages = rest = PageSet()
         index_courses(ctx)
-        developers = sorted({c.developer for c in report.project.courses})
+        offerings_download(ctx)
+        # Every holder of the role has a page (the role page links them all), with or
+        # without courses of their own.
+        developers = sorted(
+            {c.developer for c in report.project.courses}
+            | {p.id for p in report.project.holders("course-developer")}
+        )
         for developer in developers:
             developer_page(ctx, developer)
         index_developers(ctx, developers)
@@ -599,6 +614,7 @@ def course_page_keys(ctx: Context, courses: Sequence[Course]) -> dict[str, str]:
         _row_hashes(ctx.metrics.distributions, "member", course_scope=True),
         _row_hashes(ctx.metrics.modules, "course_id"),
         _row_hashes(ctx.metrics.breakdown, "course_id"),
+        _row_hashes(ctx.metrics.offerings, "course_id"),
     ]
     keys = {}
     for course in courses:
@@ -1210,6 +1226,8 @@ def course_page(ctx: Context, course: Course) -> None:
             ctx, page, "course", course.id, "minutes_ratio", "Time spent vs expected", year
         ),
         dropoff=dropoff,
+        offerings=_offering_table(ctx, course.id),
+        offering_chart=_offering_chart(ctx, page, course.id),
         departments=_department_table(ctx, course.id, year),
         results=results_table(
             ctx,
@@ -1227,6 +1245,117 @@ def course_page(ctx: Context, course: Course) -> None:
         ),
     )
     ctx.pages.markdown[page] = md
+
+
+OFFERINGS_DOWNLOAD = "offerings"
+RUN_RATES = {
+    "completion_rate": "Completion rate",
+    "withdrawal_rate": "Withdrawal rate",
+    "fail_rate": "Fail rate",
+}
+
+
+def _offering_table(ctx: Context, course_id: str) -> Table:
+    """One row per run of the course, in time order; empty when the source names no runs.
+    Rates are shares of the run's enrolments; "still open" only while a run has open ones."""
+    runs = ctx.runs_of.get(course_id, [])
+    # The passing results the source gives (a failing result is the fail rate already).
+    outcomes = [o for o in ctx.outcomes_of.get(course_id, []) if o != "fail"]
+    still_open = any(run.counts["open"] != 0 for run in runs)
+    table = Table(
+        [
+            "Offering",
+            "Enrolments",
+            "Completed",
+            "Withdrew",
+            "Failed",
+            *(["Still open"] if still_open else []),
+            "Average score",
+            *(o.title() for o in outcomes),
+        ],
+        [],
+        download=f"../downloads/{OFFERINGS_DOWNLOAD}.csv" if runs else None,
+    )
+    for run in runs:
+        # the run's dates under its name: one column fewer in a wide table
+        cells = [f'{text(run.offering)}<br><span class="ta-dates">{_run_dates(run)}</span>']
+        if run.hidden:
+            cells += [text(run.hidden)] + [DASH] * (len(table.headers) - 2)
+            table.rows.append(cells)
+            continue
+        cells.append(f"{run.enrollments:,}")
+        for rate in RUN_RATES:
+            value = run.rates[rate]
+            cells.append(_run_count(run, COUNT_OF_RATE[rate]) if value is None else f"{value:.1%}")
+        if still_open:
+            cells.append(_run_count(run, "open"))
+        cells.append(_run_score(run, ctx.fmt.suppressed()))
+        for outcome in outcomes:
+            share = run.rates[f"{outcome}_share"]
+            cells.append(_run_count(run, f"outcome_{outcome}") if share is None else f"{share:.1%}")
+        table.rows.append(cells)
+    return table
+
+
+COUNT_OF_RATE = {rate: count for count, rate in STATUS_COUNTS.items()}
+
+
+def _run_count(run: Run, column: str) -> str:
+    count = run.counts[column]
+    return text(run.why[column]) if count is None else f"{count:,}"
+
+
+def _run_score(run: Run, hidden: str) -> str:
+    if run.average_score is not None:
+        return f"{run.average_score:.1f}"
+    return DASH if run.scored == 0 else hidden
+
+
+def _run_dates(run: Run) -> str:
+    if run.starts_on and run.ends_on:
+        if run.starts_on.year == run.ends_on.year:
+            return f"{run.starts_on.day} {run.starts_on:%b} – {_day(run.ends_on)}"
+        return f"{_day(run.starts_on)} – {_day(run.ends_on)}"
+    if run.first_enrolled:
+        return f"first enrolment {_day(run.first_enrolled)}"
+    return DASH
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _offering_chart(ctx: Context, page: str, course_id: str) -> str:
+    """Completion, withdrawal and fail rate of each run, in time order (two runs or more)."""
+    runs = [r for r in ctx.runs_of.get(course_id, []) if not r.hidden]
+    if len(ctx.runs_of.get(course_id, [])) < 2 or not runs:
+        return ""
+    columns: dict[str, list[Any]] = {"offering": [], "value": [], "series": []}
+    for rate, label in RUN_RATES.items():
+        for run in ctx.runs_of[course_id]:
+            columns["offering"].append(run.offering)
+            columns["value"].append(run.rates.get(rate))
+            columns["series"].append(label)
+    title = "Outcomes by offering (course run)"
+    spec = charts.trend_chart(
+        columns,
+        title=title,
+        value_title="Share of enrolments",
+        period="offering",
+        series="series",
+        series_title="Rate",
+        in_given_order=True,
+    )
+    return ctx.chart(page, "offerings", spec, title)
+
+
+def offerings_download(ctx: Context) -> None:
+    """Every course's runs as published (small groups hidden), for the course pages' tables."""
+    records = [
+        run.as_record() for course_id in sorted(ctx.runs_of) for run in ctx.runs_of[course_id]
+    ]
+    if records:
+        ctx.download("index.md", OFFERINGS_DOWNLOAD, pd.DataFrame(records))
 
 
 def _funnel(ctx: Context, page: str, row: Row | None) -> str:
@@ -1839,26 +1968,41 @@ def data_quality(ctx: Context) -> None:
             for s in report.sources
         ],
     )
-    reasons = Table(
-        ["Source", "Reason", "Rows", "First lines"],
-        [
-            [text(s.path), text(reason), f"{detail.count:,}", ", ".join(map(str, detail.lines))]
-            for s in report.sources
-            for reason, detail in sorted(s.reasons.items())
-        ],
-    )
+    reasons = _reasons_table([(s.path, s.reasons) for s in report.sources])
+    merges = _reasons_table([(s.path, s.merges) for s in report.sources])
     statuses = Table(
         ["Status", "Rows"],
         [[text(k), f"{v:,}"] for k, v in ctx.report.ingested.status_counts().items()],
+    )
+    # What each adapter says about how it read its source (e.g. OULAD's two withdrawal signals).
+    notes = Table(
+        ["Source", "Note"],
+        [[text(s.path), text(note)] for s in report.sources for note in s.notes],
     )
     ctx.pages.markdown["data-quality.md"] = _render(
         "data_quality.md.j2",
         **_header(ctx),
         sources=sources,
         reasons=reasons,
+        merges=merges,
+        notes=notes,
+        warnings=[text(w) for w in ctx.report.warnings],
         statuses=statuses,
         totals=report,
         excluded=ctx.metrics.excluded_after_report_date,
+    )
+
+
+def _reasons_table(sources: list[tuple[str, dict[str, Reason]]]) -> Table:
+    """Rejected or merged rows per source and reason, with their first lines (file:line for a
+    source that is a folder)."""
+    return Table(
+        ["Source", "Reason", "Rows", "First lines"],
+        [
+            [text(path), text(reason), f"{detail.count:,}", text(", ".join(detail.places()))]
+            for path, reasons in sources
+            for reason, detail in sorted(reasons.items())
+        ],
     )
 
 
@@ -1882,6 +2026,17 @@ def methodology(ctx: Context) -> None:
         thresholds=thresholds,
         start_month=ctx.project.settings.fiscal_year_start_month,
         adapters=adapter_notes(sorted({s.format for s in ctx.project.settings.sources})),
+        offering_rules=_offering_rules(ctx),
+    )
+
+
+def _offering_rules(ctx: Context) -> Table:
+    from generator.ingest import OFFERING_RULES
+
+    formats = sorted({s.format for s in ctx.project.settings.sources})
+    return Table(
+        ["Format", "The run (offering) is"],
+        [[text(f), text(OFFERING_RULES.get(f, "not given"))] for f in formats],
     )
 
 

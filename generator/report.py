@@ -6,7 +6,7 @@ Reads like the pipeline in DESIGN.md; the stages between ingest and the site are
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -35,6 +35,7 @@ class Report:
     findings: list[Finding]
     people_scorecards: dict[str, Scorecard]
     role_scorecards: dict[str, Scorecard]
+    warnings: list[str] = field(default_factory=list)  # what the figures leave out, and why
 
     @property
     def report_date(self) -> date:
@@ -63,6 +64,17 @@ def course_frame(project: Project) -> pd.DataFrame:
             "expected_minutes",
         ],
     )
+
+
+def module_frame(project: Project) -> pd.DataFrame:
+    """The modules courses.yaml lists, one row each: course_id, module_order (1-based), module."""
+    rows = [
+        (c.id, float(order), m.title)
+        for c in project.courses
+        for order, m in enumerate(c.modules, start=1)
+    ]
+    frame = pd.DataFrame(rows, columns=["course_id", "module_order", "module"])
+    return frame.astype({"course_id": "string", "module_order": "float64", "module": "string"})
 
 
 def default_report_date(project: Project, ingested: Ingested) -> date:
@@ -128,7 +140,42 @@ def build_report(
     metrics, findings = _metrics_and_findings(project, aggregates, report_date, cache, key)
     results = evaluate_goals(project, metrics)
     people, roles = scorecards(results, metrics.quarters)
-    return Report(project, summary, metrics, results, findings, people, roles)
+    warnings = [*summary.report.warnings, *date_warnings(aggregates, report_date, as_of)]
+    return Report(project, summary, metrics, results, findings, people, roles, warnings)
+
+
+def date_warnings(aggregates: Aggregates, report_date: date, as_of: str | None) -> list[str]:
+    """A warning when the report date leaves enrolments out: most often a default date (the
+    end of the latest complete quarter) before data that all lies in the current quarter."""
+    return date_warning(
+        aggregates.excluded_after_report_date,
+        report_date,
+        as_of,
+        aggregates.enrolled_from,
+        aggregates.enrolled_until,
+    )
+
+
+def date_warning(
+    left_out: int,
+    report_date: date,
+    as_of: str | None,
+    first: date | None,
+    last: date | None,
+) -> list[str]:
+    if not left_out:
+        return []
+    which = (
+        f"--as-of {as_of} ({report_date.isoformat()})"
+        if as_of
+        else f"the report date {report_date.isoformat()} (report_date in config/project.yaml, "
+        "else the end of the latest complete quarter in the data)"
+    )
+    return [
+        f"{which} leaves out {left_out:,} enrolment(s) made after it; the data's enrolments "
+        f"run from {first} to {last}: build with --as-of {last} (or set report_date) to "
+        "include them"
+    ]
 
 
 def _metrics_and_findings(
@@ -188,6 +235,7 @@ def _aggregated(
             report_date=report_date,
             start_month=project.settings.fiscal_year_start_month,
             release_enrollments=True,
+            modules=module_frame(project),
         )
     finally:
         chosen.release()

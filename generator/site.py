@@ -528,7 +528,8 @@ def build_site(
     built, in ``shards`` processes at once; only for a site built from the same config and set
     of files (:func:`build_stamp`)."""
     project_dir = project_dir.resolve()
-    config = config or project_dir / "mkdocs.yml"
+    # Absolute: mkdocs runs in the project directory, where a path relative to ours is wrong.
+    config = (config or project_dir / "mkdocs.yml").resolve()
     if not config.exists():
         raise BuildError(f"{config}: not found; run `accountability build` in a project directory")
     target = site_dir or project_dir / "site"
@@ -672,7 +673,7 @@ def forget_stamp(project_dir: Path) -> None:
 
 def serve(project_dir: Path, dev_addr: str = "127.0.0.1:8000") -> int:
     """``mkdocs serve`` with live reload until interrupted; returns its exit code."""
-    config = project_dir / "mkdocs.yml"
+    config = (project_dir / "mkdocs.yml").resolve()  # absolute: MkDocs runs in project_dir
     if not config.exists():
         raise BuildError(f"{config}: not found; run `accountability build` first")
     command = _mkdocs("serve", "--config-file", str(config), "--dev-addr", dev_addr)

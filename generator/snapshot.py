@@ -19,6 +19,7 @@ from generator.findings import Finding
 from generator.formatting import Formatter
 from generator.goals import Assignment, GoalResult
 from generator.metrics import Metrics
+from generator.offerings import published_runs
 from generator.privacy import hidden_rows
 from generator.report import Report
 
@@ -44,6 +45,12 @@ def snapshot_data(report: Report, version: str) -> dict[str, Any]:
         "metrics": metric_table(metrics, fmt),
         "goals": [goal_data(r, project, fmt) for r in report.goals],
         "findings": [finding_data(f, project) for f in report.findings],
+        # each course run as the course pages publish it (small runs hidden alike)
+        "offerings": [
+            run.as_record()
+            for runs in published_runs(metrics.offerings, settings.min_group_size).values()
+            for run in runs
+        ],
         "courses": [
             {
                 "id": c.id,

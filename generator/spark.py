@@ -23,9 +23,10 @@ import pyarrow as pa
 
 from generator.engine import Engine, Frame, Sql, T
 from generator.errors import AccountabilityError
-from generator.ingest import Ingested, IngestReport, read_source, read_sources
+from generator.ingest import Ingested, IngestReport, read_source, read_sources, unmatched_note
 from generator.ingest.canonical import Checks, SourceReport, empty_table
 from generator.ingest.generic import EXCEL_SUFFIXES
+from generator.ingest.modules import module_position
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -222,7 +223,48 @@ def read_with_spark(
         frame, source_report = read
         return {"enrollments": frame}, source_report
     frame, source_report = read_generic(spark, source, path, shown, checks)
+    if source.table == "activity" and checks.modules:
+        frame = _with_course_modules(spark, frame, checks, source_report)
     return {source.table: frame}, source_report
+
+
+def _with_course_modules(
+    spark: SparkSession, activity: DataFrame, checks: Checks, report: SourceReport
+) -> DataFrame:
+    """ingest.modules on Spark: the distinct course and module texts are matched on the driver
+    (a few thousand at most) and joined back, so the rows stay on the executors."""
+    from pyspark.sql import functions as F
+
+    listed = sorted(checks.modules)
+    pairs = (
+        activity.filter(F.col("course_id").isin(listed))
+        .select("course_id", "module")
+        .distinct()
+        .collect()
+    )
+    matches = []
+    for course, text in pairs:
+        position = module_position(text, checks.modules[course]) if text is not None else None
+        title = checks.modules[course][position - 1].title if position else text
+        matches.append((course, text, None if position is None else float(position), title))
+    schema = "course_id string, module string, _order double, _title string"
+    mapping = (
+        spark.createDataFrame(matches, schema) if matches else spark.createDataFrame([], schema)
+    )
+    joined = activity.join(F.broadcast(mapping), ["course_id", "module"], "left")
+    is_listed = F.col("course_id").isin(listed)
+    unmatched = joined.filter(is_listed & F.col("_order").isNull()).count()
+    if unmatched:
+        report.notes.append(unmatched_note(unmatched))
+    columns = [
+        F.when(is_listed, F.col("_title")).otherwise(F.col("module")).alias("module")
+        if c == "module"
+        else F.when(is_listed, F.col("_order")).otherwise(F.col("module_order")).alias(c)
+        if c == "module_order"
+        else F.col(c)
+        for c in activity.columns
+    ]
+    return joined.select(*columns)
 
 
 def ingest(project: Project, engine: SparkEngine) -> SparkIngested:

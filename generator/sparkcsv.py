@@ -3,26 +3,36 @@
 Reading is the only part that differs between the two (``_read_csv``, ``_read_parquet``); the
 rows then go through generator/sparknormalise.py, the same rules as ingest.canonical.normalise,
 with the same accounting as the pandas path (a CSV's rows are numbered from line 2, after the
-header; a parquet file's from 1).
+header, and reported at the line they start on; a parquet file's from 1).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from generator.errors import Problem, ProblemsFound
-from generator.ingest.canonical import LINE, TABLE_COLUMNS, Checks, SourceReport
+from generator.ingest.canonical import (
+    LINE,
+    TABLE_COLUMNS,
+    Checks,
+    SourceReport,
+    _parse_dates,
+    _parse_numbers,
+)
 from generator.ingest.generic import PARQUET_SUFFIXES, map_columns
 from generator.ingest.textfile import (
     detect_delimiter,
     detect_encoding,
     may_quote_line_breaks,
     read_bytes_head,
+    record_lines,
 )
-from generator.sparknormalise import normalise
+from generator.sparknormalise import _clean, normalise
 
 if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame, SparkSession
@@ -36,7 +46,8 @@ def read_generic(
     """One CSV or parquet file as a normalised Spark DataFrame of ``source.table``, and its
     accounting."""
     parquet = path.suffix.lower() in PARQUET_SUFFIXES
-    raw, present = (_read_parquet if parquet else _read_csv)(spark, source, path, shown)
+    raw, present, lines = (_read_parquet if parquet else _read_csv)(spark, source, path, shown)
+    raw, present = _with_values(raw, present, source)
     report = SourceReport(path=shown, format=source.format)
     loaded, rows = normalise(
         source,
@@ -46,6 +57,7 @@ def read_generic(
         shown,
         report,
         first_line=1 if parquet else 2,
+        record_lines=lines,
         spreadsheet_dates=True,
     )
     report.rows_read = rows
@@ -54,16 +66,24 @@ def read_generic(
     return loaded, report
 
 
+# Given the number of rows, the line each starts on (None: each is one line); sparknormalise.
+RecordLines = Callable[[int], np.ndarray | None]
+
+
 def _read_csv(
     spark: SparkSession, source: Source, path: Path, shown: str
-) -> tuple[DataFrame, list[str]]:
-    """The file with every cell as text, and its canonical column names (as map_columns)."""
+) -> tuple[DataFrame, list[str], RecordLines | None]:
+    """The file with every cell as text, its canonical column names (as map_columns), and
+    with multiLine the lines its records start on (asked of the driver for the few lines
+    reported: textfile.record_lines, which parses the file again only when a quoted value
+    really holds a line break)."""
     head = read_bytes_head(path)
     if not head.strip():
         raise ProblemsFound([Problem(shown, 0, "the file is empty; export it again from the LMS")])
     encoding = detect_encoding(head, source.encoding)
     text = head.decode(encoding, errors="replace").lstrip("\ufeff")
     sep = detect_delimiter(text, source.delimiter)
+    multiline = may_quote_line_breaks(path)
     frame = (
         spark.read.option("header", True)
         .option("sep", sep)
@@ -74,15 +94,19 @@ def _read_csv(
         .option("nullValue", None)
         # Records spanning lines need the whole file in one task; only files with a quoted
         # record can have them (the same check as the pyarrow read).
-        .option("multiLine", may_quote_line_breaks(path))
+        .option("multiLine", multiline)
         .csv(str(path))
     )
-    return _canonical(frame, source, shown)
+
+    def lines(rows: int) -> np.ndarray | None:
+        return record_lines(path, rows, encoding, sep, quoted=True)
+
+    return (*_canonical(frame, source, shown), lines if multiline else None)
 
 
 def _read_parquet(
     spark: SparkSession, source: Source, path: Path, shown: str
-) -> tuple[DataFrame, list[str]]:
+) -> tuple[DataFrame, list[str], None]:
     """The file's columns as generic.read_parquet gives them to normalise: dates and numbers
     typed where the canonical column is one, everything else as text."""
     from pyspark.sql import functions as F
@@ -123,7 +147,7 @@ def _read_parquet(
         elif not isinstance(spark_type, T.StringType):
             column = column.cast("string")
         columns.append(column.alias(name))
-    return frame.select(*columns), present
+    return frame.select(*columns), present, None
 
 
 def _canonical(frame: DataFrame, source: Source, shown: str) -> tuple[DataFrame, list[str]]:
@@ -142,3 +166,35 @@ def _canonical(frame: DataFrame, source: Source, shown: str) -> tuple[DataFrame,
         rename["course_id"] = "course_id"
         canonical.append("course_id")
     return frame.select(*(frame[rename[c]].alias(c) for c in canonical)), canonical
+
+
+def _with_values(
+    frame: DataFrame, present: list[str], source: Source
+) -> tuple[DataFrame, list[str]]:
+    """generic.with_values: a value for every row of a column the file lacks, for the blank
+    cells of one it has (text, as a cell; parsed as normalise parses text where a parquet
+    column is typed)."""
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    if not source.values:
+        return frame, present
+    columns = {name: frame[name] for name in present}
+    for name, value in source.values.items():
+        if name not in columns:
+            columns[name] = F.lit(value)
+            continue
+        cell, spark_type = frame[name], frame.schema[name].dataType
+        text = pd.Series([value], dtype="string")
+        if isinstance(spark_type, T.DateType | T.TimestampType | T.TimestampNTZType):
+            day = _parse_dates(text, source.date_format).iloc[0]
+            if not pd.isna(day):
+                columns[name] = F.coalesce(cell, F.lit(day.date()).cast(spark_type))
+        elif isinstance(spark_type, T.NumericType):
+            number = _parse_numbers(text).iloc[0]
+            if not pd.isna(number):
+                blank = cell.isNull() | F.isnan(cell.cast("double"))
+                columns[name] = F.when(blank, F.lit(float(number)).cast(spark_type)).otherwise(cell)
+        else:
+            columns[name] = F.when(_clean(cell).isNull(), F.lit(value)).otherwise(cell)
+    return frame.select(*(column.alias(name) for name, column in columns.items())), list(columns)

@@ -4,7 +4,8 @@ The readers (generator/sparkcsv.py for generic CSV and parquet, generator/sparkx
 JSON lines) hand over a DataFrame of canonical columns; ``normalise`` gives each row the first
 reason (in normalise's order) that rejects it, or none, and merges duplicates by a window over
 the table's key (most advanced status, then the latest line). Only the counts per reason, the
-first lines of each, and the merged count come back to the driver.
+first lines of each, and the merged count with the first lines merged away come back to the
+driver.
 
 Columns may come as text (CSV) or typed (parquet, xAPI): a date, timestamp or number column is
 taken as it is, as normalise takes pandas datetime and numeric columns.
@@ -16,6 +17,7 @@ import hashlib
 import re
 from typing import TYPE_CHECKING
 
+from generator.catalog import OUTCOMES
 from generator.errors import Problem, ProblemsFound
 from generator.ingest.canonical import (
     FIRST_LINES,
@@ -27,18 +29,21 @@ from generator.ingest.canonical import (
     TABLE_COLUMNS,
     Checks,
     SourceReport,
+    duplicate_reason,
 )
 from generator.pseudonym import UNKEYED, pseudonym_key
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    import numpy as np
     from pyspark.sql import Column, DataFrame
 
     from generator.config import Source
 
 MISSING_MARKERS = ["", "-", "?", "NA", "N/A", "null", "NULL", "None", "nan"]
 REASON = "_reason"
+MERGED = "_merged"  # the row id of a row merged into another of its key, null for the one kept
 ROW_BITS = 33  # monotonically_increasing_id: partition index above bit 33, row below
 UNKNOWN_COURSES_NAMED = 20
 STRFTIME_TO_SPARK = {
@@ -92,6 +97,7 @@ def normalise(
     report: SourceReport,
     *,
     first_line: int | None,
+    record_lines: Callable[[int], np.ndarray | None] | None = None,
     spreadsheet_dates: bool = False,
     status_given: bool | None = None,
 ) -> tuple[DataFrame, int]:
@@ -100,6 +106,9 @@ def normalise(
 
     ``first_line``: the rows are numbered here, in the order of the file, from this line (2 for
     a CSV with its header, 1 for parquet); None: ``raw`` has its own ``_line`` column.
+    ``record_lines``: for a CSV whose records may span lines (read with multiLine), the line
+    each of the file's rows starts on given their number, or None when each is one line
+    (textfile.record_lines: run on the driver, and only when there are lines to report).
     ``spreadsheet_dates``: reject text dates a spreadsheet mangled first (the generic adapter).
     ``status_given``: whether the status column holds values (None: look).
     """
@@ -109,11 +118,7 @@ def normalise(
     ).persist()
     partitions, reasons = _accounting(classified)
     rows = sum(partitions.values())
-    if first_line is None:
-        line_of: Callable[[int], int] = int
-    else:
-        offsets = _offsets(partitions, first_line)
-        line_of = lambda row_id: _line(row_id, offsets)  # noqa: E731
+    line_of = _line_numbers(partitions, first_line, rows, record_lines)
     lines = _first_lines(classified, line_of) if reasons else {}
     rejected = 0
     for reason, count in _name_unknown_courses(reasons):
@@ -122,13 +127,41 @@ def normalise(
     valid = classified.filter(classified[REASON].isNull()).drop(REASON)
     # Checkpointed on the executors: the engine's queries then plan against this table, not
     # against the whole reading and checking above (planning that took longer than running).
-    loaded = _merge_duplicates(table, valid).localCheckpoint(eager=True)
+    # The rows merged away are kept in it (with their row id) for their first lines.
+    kept = _merge_duplicates(table, valid).localCheckpoint(eager=True)
     classified.unpersist()
+    loaded = kept.filter(kept[MERGED].isNull()).drop(MERGED) if MERGED in kept.columns else kept
     count = loaded.count()
     report.rows_loaded += count
-    report.rows_merged += rows - rejected - count
+    merged = rows - rejected - count
+    report.merge(duplicate_reason(table), _merged_lines(kept, line_of) if merged else [], merged)
     report.tables[table] = report.tables.get(table, 0) + count
     return loaded, rows
+
+
+def _line_numbers(
+    partitions: dict[int, int],
+    first_line: int | None,
+    rows: int,
+    record_lines: Callable[[int], np.ndarray | None] | None,
+) -> Callable[[int], int]:
+    """A row's line from its row id: its own ``_line`` (``first_line`` None), else its number
+    in the file from ``first_line``, mapped to the line it starts on by ``record_lines`` (asked
+    once, at the first line reported)."""
+    if first_line is None:
+        return int
+    offsets = _offsets(partitions, first_line)
+    starts: list[np.ndarray | None] = []
+
+    def line_of(row_id: int) -> int:
+        number = _line(row_id, offsets)
+        if record_lines is None:
+            return number
+        if not starts:
+            starts.append(record_lines(rows))
+        return number if starts[0] is None else int(starts[0][number - first_line])
+
+    return line_of
 
 
 def _clean(column: Column) -> Column:
@@ -237,6 +270,14 @@ def _classify(
                 reasons.append((typed[column] < 0, "negative minutes"))
             if column in REQUIRED[table]:
                 reasons.append((typed[column].isNull(), f"missing {column}"))
+        elif kind == "outcome":
+            typed[column] = F.lower(clean[column])
+            reasons.append(
+                (
+                    given & ~typed[column].isin(list(OUTCOMES)),
+                    f"unknown outcome (expected {', '.join(OUTCOMES)})",
+                )
+            )
         else:
             typed[column] = clean[column]
     if table == "enrollments":
@@ -387,7 +428,9 @@ def _name_unknown_courses(reasons: dict[str, int]) -> list[tuple[str, int]]:
 
 
 def _merge_duplicates(table: str, valid: DataFrame) -> DataFrame:
-    """One row per key: the most advanced status, then the latest line of the export."""
+    """The rows with ``MERGED``: null for the one row kept per key (the most advanced status,
+    then the latest line of the export), the row id for the others (tables without a key: no
+    ``MERGED``, every row kept)."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
@@ -400,5 +443,11 @@ def _merge_duplicates(table: str, valid: DataFrame) -> DataFrame:
         else F.lit(0)
     )
     order = Window.partitionBy(*keys).orderBy(rank.desc(), F.col(LINE).desc())
-    numbered = valid.withColumn("_n", F.row_number().over(order))
-    return numbered.filter(F.col("_n") == 1).drop("_n", LINE)
+    merged = F.when(F.row_number().over(order) > 1, F.col(LINE))
+    return valid.select(*(c for c in valid.columns if c != LINE), merged.alias(MERGED))
+
+
+def _merged_lines(kept: DataFrame, line_of: Callable[[int], int]) -> list[int]:
+    """The first lines of the rows merged away (a sort of those rows only)."""
+    merged = kept.filter(kept[MERGED].isNotNull()).select(MERGED)
+    return [line_of(int(row[0])) for row in merged.orderBy(MERGED).limit(FIRST_LINES).collect()]

@@ -4,7 +4,8 @@ The rules of generator/ingest/xapi.py as Spark column expressions over each line
 Spark's own JSON parser (``try_parse_json``): the same rejected statements with the same
 reasons and lines, the same attempts (one per actor × course × registration) with the same
 status, dates, score and minutes; the attempts then go through generator/sparknormalise.py as
-the pandas path's go through normalise.
+the pandas path's go through normalise. Lines are numbered as xapi.py numbers them: each file's
+own lines, blank lines counted; a folder's run on across its files (canonical.Files).
 
 The driver reads the first 64 KB of each file (is it JSON lines?) and, afterwards, the lines
 that are not valid JSON (each is rejected with its own reason, which names the line and Python's
@@ -36,13 +37,21 @@ from __future__ import annotations
 import json
 import logging
 import re
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlparse
 
-from generator.ingest.canonical import FIRST_LINES, LINE, STATUS_ORDER, Checks, SourceReport
+from generator.ingest.canonical import (
+    FIRST_LINES,
+    LINE,
+    STATUS_ORDER,
+    Checks,
+    Files,
+    SourceReport,
+)
 from generator.ingest.textfile import read_bytes_head
-from generator.ingest.xapi import COMPLETING, SUFFIXES, VERB_STATUS
+from generator.ingest.xapi import COMPLETING, FOLDED, SUFFIXES, VERB_STATUS
 from generator.pseudonym import UNKEYED, pseudonym_key
 from generator.sparknormalise import REASON, ROW_BITS, normalise, pseudonym
 
@@ -122,7 +131,9 @@ def read_xapi(
         return None
     scan = spark.read.text([str(f.resolve()) for f in files])
     text = F.col("value")
-    lines = scan.select(
+    # Every line is numbered, blank ones too (they count for the lines after them), and checked
+    # for what Python splits or reads otherwise (then its line numbers would differ too).
+    numbered = scan.select(
         F.col("_metadata.file_path").alias("_file"),
         text.alias("_text"),
         # The text reader drops a byte-order mark at the start of a file (as utf-8-sig does);
@@ -130,9 +141,9 @@ def read_xapi(
         (text.rlike(PYTHON_LINE_BREAKS) | ~F.is_valid_utf8(text) | text.startswith("\ufeff")).alias(
             "_odd"
         ),
+        text.rlike("(?U)" + BLANK).alias("_blank"),
+        F.monotonically_increasing_id().alias("_id"),
     )
-    lines = lines.filter(~F.col("_text").rlike("(?U)" + BLANK))
-    numbered = lines.withColumn("_id", F.monotonically_increasing_id())
     statements = _statements(numbered, source).persist()
     try:
         return _read(statements, source, path, files, shown, checks)
@@ -150,11 +161,11 @@ def _read(
 ) -> tuple[DataFrame, SourceReport] | None:
     from pyspark.sql import functions as F
 
-    # One job: rows per file and partition (the numbering), per reason, and what sends the
-    # source back to pandas.
+    # One job: lines per file and partition (the numbering), statements per reason, and what
+    # sends the source back to pandas.
     partition = F.shiftright(F.col("_id"), ROW_BITS)
     groups = (
-        statements.groupBy("_file", partition.alias("_partition"), REASON)
+        statements.groupBy("_file", partition.alias("_partition"), REASON, "_blank")
         .agg(
             F.count(F.lit(1)).alias("rows"),
             F.min("_id").alias("first"),
@@ -175,44 +186,39 @@ def _read(
     if any(row["odd"] for row in groups):
         log.info("%s: statements Spark does not read as Python does; reading with pandas", shown)
         return None
-    chunks: dict[tuple[int, int], list[int]] = {}  # (file, partition) -> [rows, first id]
+    chunks: dict[tuple[int, int], list[int]] = {}  # (file, partition) -> [lines, first id]
     reasons: dict[str, int] = {}
+    statement_count = 0
     for row in groups:
         file = index[row["_file"]]
         chunk = chunks.setdefault((file, int(row["_partition"])), [0, int(row["first"])])
         chunk[0] += int(row["rows"])
         chunk[1] = min(chunk[1], int(row["first"]))
+        statement_count += 0 if row["_blank"] else int(row["rows"])
         if row[REASON] is not None:
             reasons[row[REASON]] = reasons.get(row[REASON], 0) + int(row["rows"])
-    # Statements are numbered from 1 across the files in name order (xapi._documents).
-    shift: dict[tuple[int, int], int] = {}  # (file, partition) -> document number minus row id
-    file_start: dict[int, int] = {}
-    document = 1
-    for (file_number, part), (size, first) in sorted(chunks.items()):
-        file_start.setdefault(file_number, document)
-        shift[(file_number, part)] = document - first
-        document += size
-    report = SourceReport(path=shown, format=source.format)
-    report.rows_read = document - 1
+    names = [str(f.relative_to(path)) if f != path else f.name for f in files]
+    shift, starts = _numbering(chunks, len(files))
+    report = SourceReport(path=shown, format=source.format, rows_read=statement_count)
+    report.files = Files(tuple(names), tuple(starts)) if path.is_dir() else None
 
-    docs = F.col("_id") + _lookup(shift, index, partition)
-    rejected = _rejected(statements, reasons, docs)
+    numbers = F.col("_id") + _lookup(shift, index, partition)
+    rejected = _rejected(statements, reasons, numbers)
     for reason, found in sorted(rejected.items()):
         if reason != INVALID:
-            report.reject(reason, [doc for _, doc, _ in found], reasons[reason])
+            report.reject(reason, [number for _, number, _ in found], reasons[reason])
             continue
-        for file_uri, doc, line in found:
+        for file_uri, number, line in found:
             try:
                 json.loads(line)
             except json.JSONDecodeError as error:
-                read = files[index[file_uri]]
-                name = str(read.relative_to(path)) if read != path else read.name
-                where = f"{name} line {doc - file_start[index[file_uri]] + 1}"
-                report.reject(f"invalid JSON ({where} column {error.colno}: {error.msg})", [doc])
+                file = index[file_uri]
+                where = f"{names[file]} line {number - starts[file]}"
+                report.reject(f"invalid JSON ({where} column {error.colno}: {error.msg})", [number])
             else:
                 log.info("%s: a line only Python's JSON parser reads; reading with pandas", shown)
                 return None
-    valid = statements.filter(F.col(REASON).isNull()).withColumn(LINE, docs)
+    valid = statements.filter(F.col(REASON).isNull() & ~F.col("_blank")).withColumn(LINE, numbers)
     attempts = _attempts(valid)
     loaded, count = normalise(
         source,
@@ -224,8 +230,40 @@ def _read(
         first_line=None,
         status_given=True,
     )
-    report.rows_merged += report.rows_read - sum(reasons.values()) - count
+    folded = report.rows_read - sum(reasons.values()) - count
+    report.merge(FOLDED, _folded_lines(valid) if folded else [], folded)
     return loaded, report
+
+
+def _numbering(
+    chunks: dict[tuple[int, int], list[int]], files: int
+) -> tuple[dict[tuple[int, int], int], list[int]]:
+    """Line numbers as xapi._documents gives them: lines from 1 in each file, run on across
+    the files in name order. Per (file, partition) the number minus the row id (the row ids of
+    one partition's lines of a file are consecutive, and its partitions follow the file's
+    order), and per file the number before its first line."""
+    sizes = [0] * files
+    for (file, _), (size, _) in chunks.items():
+        sizes[file] += size
+    starts = list(accumulate(sizes, initial=0))[:-1]
+    before = list(starts)  # lines of the file in the chunks so far
+    shift: dict[tuple[int, int], int] = {}
+    for (file, part), (size, first) in sorted(chunks.items()):
+        shift[(file, part)] = before[file] + 1 - first
+        before[file] += size
+    return shift, starts
+
+
+def _folded_lines(valid: DataFrame) -> list[int]:
+    """The first lines of the statements folded into an attempt (all but each attempt's
+    first, as xapi._attempts), sorted among those statements only."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    attempt = Window.partitionBy("learner_id", "course_id", "offering")
+    first = F.min(LINE).over(attempt)
+    folded = valid.select(LINE, first.alias("_first")).filter(F.col(LINE) != F.col("_first"))
+    return [int(row[0]) for row in folded.select(LINE).orderBy(LINE).limit(FIRST_LINES).collect()]
 
 
 def _lookup(shift: dict[tuple[int, int], int], index: dict[str, int], partition: Column) -> Column:
@@ -242,7 +280,7 @@ def _lookup(shift: dict[tuple[int, int], int], index: dict[str, int], partition:
 
 
 def _rejected(
-    statements: DataFrame, reasons: dict[str, int], docs: Column
+    statements: DataFrame, reasons: dict[str, int], numbers: Column
 ) -> dict[str, list[tuple[str, int, str]]]:
     """The first statements of each reason, every invalid line: (file, number, line text)."""
     from pyspark.sql import Window
@@ -253,7 +291,7 @@ def _rejected(
     order = Window.partitionBy(REASON).orderBy(LINE)
     rows = (
         statements.filter(F.col(REASON).isNotNull())
-        .withColumn(LINE, docs)
+        .withColumn(LINE, numbers)
         .withColumn("_n", F.row_number().over(order))
         .filter((F.col("_n") <= FIRST_LINES) | (F.col(REASON) == INVALID))
         .select(
@@ -413,6 +451,7 @@ def _statements(numbered: DataFrame, source: Source) -> DataFrame:
         f"{odd_duration} AS _odd_duration",
     )
     reasons = [
+        ("_blank", "NULL"),  # not a statement: only numbered
         ("NOT _parsed", _sql_text(INVALID)),
         ("NOT _statement_like", _sql_text("not an xAPI statement (no actor, verb or object)")),
         ("_verb_id IS NULL", _sql_text("statement has no verb id")),
@@ -425,13 +464,14 @@ def _statements(numbered: DataFrame, source: Source) -> DataFrame:
     ]
     reason = "CASE " + " ".join(f"WHEN {when} THEN {then}" for when, then in reasons) + " END"
     unusual = (
-        f"_parsed AND (_odd_values OR _odd_duration"
+        f"NOT _blank AND _parsed AND (_odd_values OR _odd_duration"
         f" OR coalesce(NOT _when RLIKE r'{SAFE_TIMESTAMP}', false))"
     )
     return frame.selectExpr(
         "_file",
         "_id",
         "_odd",
+        "_blank",
         "CASE WHEN NOT _parsed THEN _text END AS _text",
         f"{reason} AS {REASON}",
         f"{unusual} AS _unusual",

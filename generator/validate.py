@@ -6,9 +6,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from generator.config import Project, load_project
 from generator.errors import Problem, ProblemsFound
 from generator.ingest import Ingested
+from generator.ingest.canonical import Reason
 
 
 @dataclass
@@ -16,6 +19,7 @@ class ValidationResult:
     problems: list[Problem] = field(default_factory=list)
     project: Project | None = None
     ingested: Ingested | None = None
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -48,6 +52,7 @@ class ValidationResult:
             "valid": self.valid,
             "problems": [p.as_dict() for p in self.problems],
             "counts": self.counts(),
+            "warnings": list(self.warnings),
         }
         if self.ingested is not None:
             result["sources"] = self.ingested.report.as_dict()["sources"]
@@ -73,13 +78,15 @@ class ValidationResult:
                 f"from {c['sources']} source(s)"
             )
             for source in self.ingested.report.sources:
-                for reason, detail in sorted(source.reasons.items()):
-                    lines.append(
-                        f"    {source.path}: {detail.count:,} rejected: {reason} "
-                        f"(lines {', '.join(map(str, detail.lines))})"
-                    )
+                for what, reasons in (("rejected", source.reasons), ("merged", source.merges)):
+                    for reason, detail in sorted(reasons.items()):
+                        lines.append(
+                            f"    {source.path}: {detail.count:,} {what}: {reason}"
+                            f"{_first_lines(detail)}"
+                        )
                 for note in source.notes:
                     lines.append(f"    {source.path}: {note}")
+        lines += [f"warning: {warning}" for warning in self.warnings]
         return lines
 
 
@@ -96,15 +103,37 @@ def validate_project(
     except ProblemsFound as exc:
         result.problems = list(exc.problems)
         return result
+    result.warnings = [*result.ingested.report.warnings, *_date_warnings(result)]
     if strict:
         for source in result.ingested.report.sources:
             for reason, detail in source.reasons.items():
-                line = detail.lines[0] if detail.lines else 0
+                file, line = detail.first_place(source.path)
                 result.problems.append(
                     Problem(
-                        source.path,
+                        file,
                         line,
                         f"{detail.count} row(s) rejected: {reason} (--strict makes this an error)",
                     )
                 )
     return result
+
+
+def _first_lines(detail: Reason) -> str:
+    """' (lines 4, 9)', or ' (lines a.jsonl:3, b.jsonl:1)' for a folder; '' without lines."""
+    places = detail.places()
+    return f" (lines {', '.join(places)})" if places else ""
+
+
+def _date_warnings(result: ValidationResult) -> list[str]:
+    """build's warning when the default report date leaves enrolments out (rows read by pandas;
+    a Spark ingest's rows stay on the cluster and build says it instead)."""
+    from generator.report import date_warning, default_report_date
+
+    assert result.project is not None and result.ingested is not None
+    rows = result.ingested.tables.get("enrollments")
+    if not isinstance(rows, pd.DataFrame) or rows.empty:
+        return []
+    report_date = default_report_date(result.project, result.ingested)
+    enrolled = rows["enrolled_on"]
+    left_out = int((enrolled > pd.Timestamp(report_date)).sum())
+    return date_warning(left_out, report_date, None, enrolled.min().date(), enrolled.max().date())

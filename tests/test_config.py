@@ -271,3 +271,256 @@ def test_every_help_ends_with_an_example(command: str) -> None:
 def test_top_level_help_ends_with_an_example() -> None:
     result = CliRunner().invoke(cli, ["--help"])
     assert result.output.rstrip().splitlines()[-1].strip().startswith("Example: accountability")
+
+
+def add_sources(project: Path, text: str) -> None:
+    """Sources appended to the tiny project.yaml, whose last line is 31: ``text`` starts at 32."""
+    path = project / "config" / "project.yaml"
+    lines = path.read_text().splitlines()
+    assert len(lines) == 31, "fixture changed: project.yaml no longer has 31 lines"
+    path.write_text("\n".join([*lines, text.strip("\n")]) + "\n")
+
+
+def test_values_give_a_one_course_one_term_file_its_course_and_dates(project: Path) -> None:
+    (project / "data" / "term1.csv").write_text("User,Score,Offering\nT1,80,\nT2,,2025-spring\n")
+    add_sources(
+        project,
+        """
+  - path: data/term1.csv
+    columns: {User: learner_id, Score: score, Offering: offering}
+    values: {enrolled_on: 2025-02-03, course_id: C2, offering: 2025-winter}
+""",
+    )
+    code, output = run(project, "--json")
+    assert code == 0, output
+    term1 = next(s for s in json.loads(output)["sources"] if s["path"] == "data/term1.csv")
+    assert (term1["rows_read"], term1["rows_loaded"], term1["rows_rejected"]) == (2, 2, 0)
+
+    from generator.config import load_project
+    from generator.ingest import ingest
+
+    rows = ingest(load_project(project)).enrollments
+    rows = rows[rows["learner_id"].isin(["T1", "T2"])]
+    assert rows["course_id"].tolist() == ["C2", "C2"]
+    assert [str(d.date()) for d in rows["enrolled_on"]] == ["2025-02-03", "2025-02-03"]
+    assert rows["offering"].tolist() == ["2025-winter", "2025-spring"]  # a default for blanks
+
+
+def test_values_name_columns_of_the_sources_table_with_values_a_file_could_hold(
+    project: Path,
+) -> None:
+    add_sources(
+        project,
+        """
+  - path: data/term1.csv
+    values:
+      enroled_on: 2025-02-03
+      score: high
+      offering: ''
+  - path: data/term1-surveys.csv
+    table: surveys
+    values: {raiting: 4}
+""",
+    )
+    code, output = run(project)
+    assert code == 1
+    for expected in (
+        "config/project.yaml:34: source 'data/term1.csv' (csv): 'values:' names unknown "
+        "column 'enroled_on' of table 'enrollments' (did you mean 'enrolled_on'?); known "
+        "columns: completed_on, course_id, department, enrolled_on, learner_id, minutes, ",
+        "config/project.yaml:35: source 'data/term1.csv' (csv): values.score is 'high', not a "
+        "number; fix it",
+        "config/project.yaml:36: source 'data/term1.csv' (csv): values.offering is '', a "
+        "blank; give a value or remove it",
+        "config/project.yaml:39: source 'data/term1-surveys.csv' (csv): 'values:' names "
+        "unknown column 'raiting' of table 'surveys' (did you mean 'rating'?); known columns: "
+        "answered_on, course_id, learner_id, offering, rating",
+    ):
+        assert expected in output, output
+    assert "4 problem(s) found." in output
+
+
+def test_a_values_date_must_parse_in_the_date_format(project: Path) -> None:
+    add_sources(
+        project,
+        """
+  - path: data/term1.csv
+    date_format: '%d/%m/%Y'
+    values: {enrolled_on: 2025-02-03, completed_on: 2025-02-30}
+""",
+    )
+    code, output = run(project)
+    assert code == 1
+    assert "config/project.yaml:34: '2025-02-30' is not a real date" in output, output
+    # A YAML date is written in the date_format (03/02/2025); text must be in it already.
+    edit(project, "project.yaml", "completed_on: 2025-02-30", "completed_on: '2025-02-28'")
+    code, output = run(project)
+    assert code == 1
+    assert (
+        "config/project.yaml:34: source 'data/term1.csv' (csv): values.completed_on is "
+        "'2025-02-28', not a date (expected %d/%m/%Y); fix it\n1 problem(s) found." in output
+    ), output
+
+
+def test_values_are_only_for_csv_sources(project: Path) -> None:
+    add_sources(
+        project,
+        """
+  - path: data/grades.txt
+    format: moodle-grades
+    values: {enrolled_on: 2025-02-03, course_id: C1}
+  - path: data/oulad
+    format: oulad
+    values: {offering: 2013J}
+  - path: data/term1.csv
+    course_id: C1
+    values: {course_id: C1}
+""",
+    )
+    code, output = run(project)
+    assert code == 1
+    for expected in (
+        "config/project.yaml:34: source 'data/grades.txt' (moodle-grades): 'values:' is only "
+        "for format csv; format moodle-grades takes options.enrolled_on for enrolled_on and "
+        "'course_id:' for course_id instead",
+        "config/project.yaml:37: source 'data/oulad' (oulad): 'values:' is only for format "
+        "csv; format oulad reads offering from the export; remove 'values:'",
+        "config/project.yaml:40: source 'data/term1.csv' (csv): the course is given twice, as "
+        "'course_id:' and as values.course_id; keep one",
+    ):
+        assert expected in output, output
+
+
+def test_unknown_options_are_reported_with_did_you_mean(project: Path) -> None:
+    add_sources(
+        project,
+        """
+  - path: data/grades.txt
+    format: moodle-grades
+    options:
+      enroled_on: 2025-02-03
+      pass_mark: 60
+  - path: data/xapi
+    format: xapi
+    options: {course_mapp: {https://lms.example.org/: C1}}
+  - path: data/term1.csv
+    options: {enrolled_on: 2025-02-03}
+""",
+    )
+    code, output = run(project)
+    assert code == 1
+    for expected in (
+        "config/project.yaml:35: source 'data/grades.txt' (moodle-grades): unknown option "
+        "'enroled_on' (did you mean 'enrolled_on'?); known options: enrolled_on, id_column, "
+        "offering, pass_mark, pseudonymise, total_max\n",
+        "config/project.yaml:39: source 'data/xapi' (xapi): unknown option 'course_mapp' (did "
+        "you mean 'course_map'?); known options: course_map, pseudonymise\n",
+        "config/project.yaml:41: source 'data/term1.csv' (csv): unknown option 'enrolled_on'; "
+        "known options: pseudonymise; a csv source sets a column with 'values: {enrolled_on: "
+        "...}'\n",
+    ):
+        assert expected in output, output
+    assert "3 problem(s) found." in output
+
+
+def test_option_values_of_the_wrong_kind_say_what_to_write(project: Path) -> None:
+    add_sources(
+        project,
+        """
+  - path: data/grades.txt
+    format: moodle-grades
+    options: {enrolled_on: next monday, total_max: lots, pass_mark: 60}
+  - path: data/logs.csv
+    format: moodle-logs
+    options:
+      year: last
+      course_map: C1
+      learner_roles: [5, student]
+  - path: data/oulad
+    format: oulad
+    options: {activity: weekly, pseudonymise: 'no'}
+""",
+    )
+    code, output = run(project)
+    assert code == 1
+    named = "config/project.yaml:{}: source '{}' ({}): options."
+    for line, path, fmt, expected in (
+        (
+            34,
+            "data/grades.txt",
+            "moodle-grades",
+            "enrolled_on is 'next monday'; write a date as YYYY-MM-DD",
+        ),
+        (34, "data/grades.txt", "moodle-grades", "total_max is 'lots'; write a number"),
+        (38, "data/logs.csv", "moodle-logs", "year is 'last'; write a year such as 2022"),
+        (
+            39,
+            "data/logs.csv",
+            "moodle-logs",
+            "course_map is 'C1'; write a mapping of names to course ids, one 'name: course-id' "
+            "a line",
+        ),
+        (
+            40,
+            "data/logs.csv",
+            "moodle-logs",
+            "learner_roles is [5, 'student']; write a list of Moodle role ids, such as [5], or "
+            "any (the log names roles by id)",
+        ),
+        (43, "data/oulad", "oulad", "activity is 'weekly'; write week (or true), site or false"),
+        (43, "data/oulad", "oulad", "pseudonymise is 'no'; write true or false"),
+    ):
+        assert named.format(line, path, fmt) + expected in output, output
+    assert "7 problem(s) found." in output
+
+
+# A valid value of each kind of option (generator/ingest/options.py).
+VALID = {
+    "date": "2025-02-03",
+    "number": 80,
+    "year": 2022,
+    "mapping": {"https://lms.example.org/courses/c1": "C1"},
+    "text": "Student ID",
+    "flag": False,
+    "activity": "week",
+    "roles": [5, 13],
+}
+
+
+def test_every_declared_option_of_every_format_is_accepted(project: Path) -> None:
+    import textwrap
+
+    import yaml
+
+    from generator.config import load_project
+    from generator.ingest import ADAPTERS
+    from generator.ingest.options import ADAPTER_OPTIONS
+
+    assert set(ADAPTER_OPTIONS) == set(ADAPTERS)
+    sources = [
+        {
+            "path": f"data/{fmt}",
+            "format": fmt,
+            "options": {name: VALID[option.kind] for name, option in options.items()},
+        }
+        for fmt, options in ADAPTER_OPTIONS.items()
+    ]
+    add_sources(project, textwrap.indent(yaml.safe_dump(sources), "  "))
+    loaded = load_project(project)  # no problem raised
+    assert [s.options for s in loaded.settings.sources[4:]] == [s["options"] for s in sources]
+
+
+def test_readme_lists_every_option_of_every_format() -> None:
+    from generator.ingest.options import ADAPTER_OPTIONS
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| format | `options:` |") : readme.index("### OULAD example")]
+    rows = {
+        line.split(" | ")[0].strip("| `"): line
+        for line in table.splitlines()
+        if line.startswith("| ")
+    }
+    for fmt, options in ADAPTER_OPTIONS.items():
+        for name in options:
+            row = rows["every format"] if name == "pseudonymise" else rows[fmt]
+            assert f"`{name}`" in row, (fmt, name)

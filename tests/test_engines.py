@@ -4,8 +4,8 @@ Every metric table (Metrics.table, modules, module_departments, breakdown, distr
 compared: counts exactly, other figures (sums, rates, medians) within REL_TOLERANCE. Spark's
 ``percentile`` is exact and interpolates like DuckDB's ``median``, so medians need no wider
 tolerance than sums; only the order floats are added in differs. The generic CSV and parquet
-sources and xAPI JSON lines are read by Spark itself, so the rows' accounting (counts, reasons,
-first lines) is compared too.
+sources and xAPI JSON lines are read by Spark itself, so the rows' accounting (counts, reasons
+of rejected and of merged rows, first lines and files) is compared too.
 
 Skipped without PySpark or Java unless REQUIRE_SPARK=1 (as in CI). One SparkSession (one JVM)
 serves the whole test session.
@@ -24,7 +24,8 @@ import pytest
 
 from generator.config import Source
 from generator.ingest import read_source
-from generator.ingest.canonical import Checks
+from generator.ingest.canonical import Checks, duplicate_reason
+from generator.ingest.xapi import FOLDED
 from generator.metrics import COUNT_COLUMNS, Metrics
 from generator.report import Report, build_report
 
@@ -33,7 +34,9 @@ TINY = REPO / "tests" / "fixtures" / "tiny"
 # A parquet enrolment and activity export and a folder of xAPI JSON lines, with rejected rows.
 SPARK_SOURCES = REPO / "tests" / "fixtures" / "spark-sources"
 REL_TOLERANCE = 1e-9
-TABLES = ("table", "modules", "module_departments", "breakdown", "distributions")
+TABLES = ("table", "modules", "module_departments", "breakdown", "distributions", "offerings")
+UNKNOWN_C9 = "unknown course 'C9' (not in config/courses.yaml)"
+DUPLICATE = duplicate_reason("enrollments")
 
 # Every test here runs in one xdist worker, so one JVM serves them all.
 pytestmark = [pytest.mark.spark, pytest.mark.slow, pytest.mark.xdist_group("spark")]
@@ -95,6 +98,11 @@ def assert_same_metrics(duckdb: Metrics, spark: Metrics) -> None:
 
 def assert_same_accounting(duckdb: Report, spark: Report) -> None:
     assert spark.ingested.report.as_dict() == duckdb.ingested.report.as_dict()
+    # as_dict holds them too; compared on their own, a difference in merges reads as one
+    merges = [(s.path, s.merges) for s in duckdb.ingested.report.sources]
+    assert [(s.path, s.merges) for s in spark.ingested.report.sources] == merges
+    for source in spark.ingested.report.sources:
+        assert source.rows_merged == sum(d.count for d in source.merges.values()), source.path
     assert spark.ingested.status_counts() == duckdb.ingested.status_counts()
 
 
@@ -107,6 +115,37 @@ def test_tiny_project_same_on_both_engines() -> None:
     row = spark.metrics.row("course", "C1", "2025-Q1")
     assert row is not None
     assert (row["enrollments"], row["median_minutes"]) == (4, 30.0)
+
+
+@pytest.mark.usefixtures("spark_available")
+def test_activity_matched_to_the_courses_modules_on_both_engines(tmp_path: Path) -> None:
+    """Free-text activity (as a Moodle log names it, without module_order) counts for the
+    modules courses.yaml lists, in their order: read by pandas or by Spark alike."""
+    project = tmp_path / "tiny"
+    shutil.copytree(TINY, project)
+    original = build_report(TINY, engine="duckdb").metrics.modules
+    text = {
+        "Hazards": "File: hazards (notes)",
+        "Equipment": "Quiz: EQUIPMENT check",
+        "Emergencies": "Page: Emergencies!",
+    }
+    lines = (TINY / "data" / "activity.csv").read_text().splitlines()[1:]
+    rows = [line.split(",") for line in lines]
+    (project / "data" / "activity.csv").write_text(
+        "learner_id,course_id,module\n"
+        + "".join(f"{r[0]},{r[1]},{text[r[2]]}\n" for r in rows)
+        + "L1,C1,Course: Safety basics viewed\n"
+    )
+    duckdb, spark = both(project)
+    assert_same_metrics(duckdb.metrics, spark.metrics)
+    assert_same_accounting(duckdb, spark)
+    got = duckdb.metrics.modules
+    pd.testing.assert_frame_equal(got[original.columns], original)
+    assert any(
+        "1 activity rows name none of their course's modules" in n
+        for s in spark.ingested.report.sources
+        for n in s.notes
+    )
 
 
 @pytest.mark.usefixtures("spark_available")
@@ -161,6 +200,12 @@ def test_parquet_and_xapi_json_lines_read_by_spark(monkeypatch: pytest.MonkeyPat
     reasons = {r for s in spark.ingested.report.sources for r in s.reasons}
     assert "invalid JSON (b.jsonl line 4 column 262: Extra data)" in reasons
     assert "unknown course 'C9' (not in config/courses.yaml)" in reasons
+    # a.jsonl's line 6 is blank: the invalid statement after it is on line 7
+    assert "invalid JSON (a.jsonl line 7 column 67: Expecting value)" in reasons
+    xapi = next(s for s in spark.ingested.report.sources if s.path == "data/xapi")
+    assert xapi.merges[FOLDED].places() == [f"a.jsonl:{n}" for n in (2, 3, 4, 5, 9)]
+    parquet = next(s for s in spark.ingested.report.sources if s.path.endswith("ents.parquet"))
+    assert {r: d.lines for r, d in parquet.merges.items()} == {DUPLICATE: [6]}
 
 
 @pytest.mark.usefixtures("spark_available")
@@ -177,6 +222,113 @@ def test_a_quoted_line_break_in_a_csv_read_by_spark(tmp_path: Path) -> None:
     by_pandas, by_spark = both
     assert by_spark == by_pandas
     assert (by_pandas["report"]["rows_read"], by_pandas["report"]["rows_rejected"]) == (3, 1)
+    # L3 is the file's line 5, its third record
+    assert by_spark["report"]["reasons"][UNKNOWN_C9]["lines"] == [5]
+
+
+@pytest.mark.usefixtures("spark_available")
+def test_lines_after_quoted_line_breaks_and_merges_same_with_spark(tmp_path: Path) -> None:
+    """Records of two and three lines (LF, CRLF, a lone CR in quotes), a blank line, and a
+    duplicate after them: the lines the records start on, from both engines."""
+    path = tmp_path / "notes.csv"
+    path.write_bytes(
+        b"User,Course,Enrolled,Score,Note\r\n"
+        b'L1,C1,2025-01-10,80,"asked for\na certificate"\r\n'  # lines 2-3
+        b"L2,C9,2025-01-11,70,plain\r\n"  # 4
+        b"\r\n"  # 5
+        b'L3,C1,2025-01-12,140,"one\r\ntwo\rthree"\r\n'  # 6-8
+        b"L4,C9,2025-01-13,60,x\r\n"  # 9
+        b'L1,C1,2025-01-10,85,"again"\r\n'  # 10: kept, line 2 merged into it
+    )
+    columns = {"User": "learner_id", "Course": "course_id", "Enrolled": "enrolled_on"}
+    both = _both_ingests(path, {"C1"}, format="csv", columns=columns | {"Score": "score"})
+    assert both is not None
+    by_pandas, by_spark = both
+    assert by_spark == by_pandas
+    report = by_spark["report"]
+    assert {r: d["lines"] for r, d in report["reasons"].items()} == {
+        UNKNOWN_C9: [4, 9],
+        "score out of range 0-100": [6],
+    }
+    assert report["merges"] == {DUPLICATE: {"count": 1, "lines": [2]}}
+
+
+@pytest.mark.usefixtures("spark_available")
+def test_a_folder_of_xapi_json_lines_names_files_on_both_engines(tmp_path: Path) -> None:
+    """Bad statements in two files: the same reasons, files and lines from Spark, for rows
+    rejected while reading, rejected by normalise and folded into an attempt."""
+    folder = tmp_path / "statements"
+    folder.mkdir()
+    safety = "https://lms.example.org/courses/safety"
+    elsewhere = {"id": "https://elsewhere.example/x"}
+    a = [
+        _statement("launched", context={"registration": "r1"}),
+        "",
+        _statement("completed", context={"registration": "r1"}),  # 3: folded
+        _statement("completed", actor={"member": []}),  # 4: no actor
+        _statement("completed", object=elsewhere),  # 5: unknown course
+    ]
+    b = [
+        _statement("passed", actor={"account": {"name": "u-2"}}),
+        {"hello": "world"},  # 2: not a statement
+        '{"verb": ',  # 3: invalid JSON
+        _statement("passed", actor={"account": {"name": "u-3"}}, object=elsewhere),  # 4
+        _statement("terminated", actor={"account": {"name": "u-2"}}),  # 5: folded
+    ]
+    for name, lines in (("a.jsonl", a), ("b.jsonl", b)):
+        text = [line if isinstance(line, str) else json.dumps(line) for line in lines]
+        (folder / name).write_text("\n".join(text) + "\n")
+    options = {"course_map": {safety: "C1"}}
+    compared = _both_ingests(folder, {"C1"}, options=options)
+    assert compared is not None, "read by pandas, not by Spark"
+    pandas, spark = compared
+    assert spark == pandas
+    reasons = pandas["report"]["reasons"]
+    unknown = "unknown course 'https://elsewhere.example/x' (not in config/courses.yaml)"
+    assert reasons[unknown] == {"count": 2, "lines": [5, 4], "files": ["a.jsonl", "b.jsonl"]}
+    assert reasons["not an xAPI statement (no actor, verb or object)"]["files"] == ["b.jsonl"]
+    assert reasons["invalid JSON (b.jsonl line 3 column 10: Expecting value)"]["lines"] == [3]
+    assert pandas["report"]["merges"] == {
+        FOLDED: {"count": 2, "lines": [3, 5], "files": ["a.jsonl", "b.jsonl"]}
+    }
+
+
+@pytest.mark.usefixtures("spark_available")
+def test_values_read_by_spark_as_by_pandas(tmp_path: Path) -> None:
+    import datetime
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    # Constants for columns the files lack (course, offering), defaults for blank cells (dates,
+    # scores), and a default that normalise then rejects (a score out of range).
+    csv = tmp_path / "term1.csv"
+    csv.write_text("User,Enrolled,Score\nL1,2025-01-10,80\nL2,,\nL3, NA ,-\n", encoding="utf-8")
+    parquet = tmp_path / "term1.parquet"
+    pq.write_table(
+        pa.table(
+            {
+                "User": ["L1", "L2", "L3"],
+                "Enrolled": [datetime.date(2025, 1, 10), None, None],
+                "Score": [80.0, None, float("nan")],
+            }
+        ),
+        parquet,
+    )
+    columns = {"User": "learner_id", "Enrolled": "enrolled_on", "Score": "score"}
+    for path, score in ((csv, "60"), (parquet, "60"), (csv, "160"), (parquet, "160")):
+        values = {"course_id": "C1", "offering": "2025-spring", "enrolled_on": "2025-01-06"}
+        both = _both_ingests(
+            path, {"C1"}, format="csv", columns=columns, values=values | {"score": score}
+        )
+        assert both is not None, path.name
+        by_pandas, by_spark = both
+        assert by_spark == by_pandas, path.name
+        report = by_pandas["report"]
+        assert (report["rows_read"], report["rows_rejected"]) == (3, 0 if score == "60" else 2)
+        if score == "60":
+            rows = by_pandas["rows"]["enrollments"]
+            assert {row[1:3] for row in rows} == {("C1", "2025-spring")}, rows
 
 
 def _both_ingests(

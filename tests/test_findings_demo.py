@@ -39,7 +39,7 @@ def test_dropoff_at_one_module_points_at_the_developer(report: Report) -> None:
     assert finding.points_at[0].role == "course-developer"
     course = report.project.course_by_id[demo.DROPOFF_COURSE]
     assert people(finding, "course-developer") == (course.developer,)
-    assert finding.evidence["module"] == course.modules[demo.DROPOFF_MODULE - 1]
+    assert finding.evidence["module"] == course.modules[demo.DROPOFF_MODULE - 1].title
     assert float(finding.evidence["dropoff"]) > 0.5
 
 

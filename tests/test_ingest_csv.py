@@ -119,6 +119,128 @@ def test_course_id_of_a_one_course_export(tmp_path: Path) -> None:
     assert tables["enrollments"]["course_id"].tolist() == ["C1"]
 
 
+def test_values_are_constants_for_columns_a_file_lacks(tmp_path: Path) -> None:
+    import datetime
+
+    # One course, one term: no course or date column. YAML gives the date as a date.
+    path = tmp_path / "term1.csv"
+    path.write_text("User,Score\nL1,80\nL2,\nL3,95\n")
+    tables, report = load(
+        "csv",
+        path,
+        {"python-101"},
+        columns={"User": "learner_id", "Score": "score"},
+        values={
+            "enrolled_on": datetime.date(2019, 9, 1),
+            "course_id": "python-101",
+            "offering": "2019-autumn",
+        },
+    )
+    loaded = tables["enrollments"]
+    assert loaded["learner_id"].tolist() == ["L1", "L2", "L3"]
+    assert set(loaded["course_id"]) == {"python-101"} and set(loaded["offering"]) == {"2019-autumn"}
+    assert {str(d.date()) for d in loaded["enrolled_on"]} == {"2019-09-01"}
+    assert loaded["score"].isna().tolist() == [False, True, False]  # no value: stays blank
+    assert (report.rows_read, report.rows_loaded) == (3, 3)
+
+
+def test_values_fill_blank_cells_and_are_checked_like_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "term1.csv"
+    path.write_text(
+        "User,Course,Enrolled,Offering,Score\n"
+        "L1,C1,2019-09-03,2019-spring,80\n"
+        "L2,C1,,,\n"
+        "L3,,2019-09-05, NA ,-\n"
+    )
+    tables, report = load(
+        "csv",
+        path,
+        columns=MAPPING | {"Offering": "offering"},
+        values={"course_id": "C1", "enrolled_on": "2019-09-01", "offering": "2019-autumn"},
+    )
+    loaded = tables["enrollments"]
+    assert loaded["course_id"].tolist() == ["C1", "C1", "C1"]
+    assert [str(d.date()) for d in loaded["enrolled_on"]] == [
+        "2019-09-03",
+        "2019-09-01",
+        "2019-09-05",
+    ]
+    assert loaded["offering"].tolist() == ["2019-spring", "2019-autumn", "2019-autumn"]
+    assert report.rows_rejected == 0
+    # A default goes through normalise's checks as a cell of the file would.
+    path.write_text("User,Course,Enrolled,Score\nL1,C1,2019-09-03,80\nL2,,2019-09-03,\n")
+    for values, reason in (
+        ({"course_id": "C1", "score": "150"}, "score out of range 0-100"),
+        ({"course_id": "C9"}, "unknown course 'C9' (not in config/courses.yaml)"),
+        ({"course_id": "C1", "score": "high"}, "score is not a number"),
+    ):
+        tables, report = load("csv", path, columns=MAPPING, values=values)
+        assert tables["enrollments"]["learner_id"].tolist() == ["L1"]
+        assert {r: d.lines for r, d in report.reasons.items()} == {reason: [3]}
+
+
+def test_values_make_a_required_column_no_longer_missing(tmp_path: Path) -> None:
+    path = tmp_path / "one.csv"
+    path.write_text("User\nL1\n")
+    with pytest.raises(ProblemsFound, match=r"missing required column\(s\) enrolled_on for"):
+        load("csv", path, columns=MAPPING, values={"course_id": "C1"})
+    tables, _ = load(
+        "csv", path, columns=MAPPING, values={"course_id": "C1", "enrolled_on": "2025-01-10"}
+    )
+    assert len(tables["enrollments"]) == 1
+
+
+def test_a_yaml_date_in_values_is_written_in_the_date_format(tmp_path: Path) -> None:
+    import datetime
+
+    path = tmp_path / "dmy.csv"
+    path.write_text("User,Enrolled\nL1,03/09/2019\nL2,\n")
+    tables, report = load(
+        "csv",
+        path,
+        columns=MAPPING,
+        date_format="%d/%m/%Y",
+        values={"course_id": "C1", "enrolled_on": datetime.date(2019, 9, 1)},
+    )
+    assert [str(d.date()) for d in tables["enrollments"]["enrolled_on"]] == [
+        "2019-09-03",
+        "2019-09-01",
+    ]
+    assert report.rows_rejected == 0
+
+
+def test_values_in_a_spreadsheet_and_in_typed_parquet_columns(tmp_path: Path) -> None:
+    import datetime
+
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    values = {"course_id": "C1", "enrolled_on": "2019-09-01", "score": "50"}
+    sheet = tmp_path / "term1.xlsx"
+    pd.DataFrame(
+        {"User": ["L1", "L2"], "Enrolled": ["2019-09-03", ""], "Score": ["", "75"]}
+    ).to_excel(sheet, index=False)
+    parquet = tmp_path / "term1.parquet"
+    pq.write_table(
+        pa.table(
+            {
+                "User": ["L1", "L2"],
+                "Enrolled": [datetime.date(2019, 9, 3), None],
+                "Score": [None, 75.0],
+            }
+        ),
+        parquet,
+    )
+    for path in (sheet, parquet):
+        tables, report = load("csv", path, columns=MAPPING, values=values)
+        loaded = tables["enrollments"]
+        assert loaded["course_id"].tolist() == ["C1", "C1"], path.name
+        assert [str(d.date()) for d in loaded["enrolled_on"]] == ["2019-09-03", "2019-09-01"]
+        assert loaded["score"].tolist() == [50.0, 75.0], path.name
+        assert report.rows_rejected == 0
+
+
 @pytest.mark.shared
 @pytest.mark.slow
 def test_moodle_la_course_xlsx_via_calamine(shared_data: Path) -> None:

@@ -124,7 +124,9 @@ def test_full_oulad_every_registration_accounted(shared_data: Path) -> None:
     assert report.reasons.keys() == {"score is '?' (not marked) in csv/studentAssessment.csv"}
     assert report.reasons["score is '?' (not marked) in csv/studentAssessment.csv"].count == 173
     assert len(tables["assessments"]) == 173_912 - 173
-    assert report.rows_read == 32_593 + 173_912 + 10_655_280
+    # studentInfo, studentAssessment, studentVle and courses.csv (one offering per row)
+    assert report.rows_read == 32_593 + 173_912 + 10_655_280 + 22
+    assert len(tables["offerings"]) == 22
     assert tables["activity"]["clicks"].sum() == 39_605_099
     assert enrollments[["learner_id", "course_id", "offering"]].duplicated().sum() == 0
     assert any("93 Withdrawn rows have none" in note for note in report.notes)

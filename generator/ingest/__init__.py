@@ -7,6 +7,7 @@ normalises the rows (canonical.normalise) and returns the tables with an ``Inges
 from __future__ import annotations
 
 import glob
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from generator.config import expand_env
 from generator.errors import Problem, ProblemsFound
 from generator.ingest.canonical import (
+    FILES,
     TABLE_COLUMNS,
     Checks,
     SourceReport,
@@ -25,6 +28,7 @@ from generator.ingest.canonical import (
 )
 from generator.ingest.canvas import read_canvas_gradebook
 from generator.ingest.generic import read_generic
+from generator.ingest.modules import match_modules
 from generator.ingest.moodle import read_moodle_completion, read_moodle_grades, read_moodle_logs
 from generator.ingest.openedx import read_openedx_grades
 from generator.ingest.oulad import read_oulad
@@ -48,9 +52,28 @@ ADAPTERS: dict[str, Adapter] = {
 }
 
 
+# Where each adapter finds a row's offering (run, cohort, presentation), for the methodology.
+OFFERING_RULES: dict[str, str] = {
+    "csv": "a column mapped to offering under 'columns:', or one value for the file under "
+    "'values:'; none: the course's enrolments form one run",
+    "moodle-completion": "options.offering (a completion report is for one course run)",
+    "moodle-grades": "options.offering (a grade export is for one course run)",
+    "moodle-logs": "options.offering, else the Moodle course's full name (a 'Course' column "
+    "of a site-level download, or the log's 'Course: …' context): Moodle has one course per "
+    "semester or run",
+    "canvas-gradebook": "options.offering (a gradebook is for one course section)",
+    "openedx-grades": "options.offering (a grade report is for one course run)",
+    "xapi": "context.registration: each attempt is a run of its own",
+    "oulad": "code_presentation (2013J, 2014B, …), dated from courses.csv",
+}
+
+
 @dataclass
 class IngestReport:
     sources: list[SourceReport] = field(default_factory=list)
+    # What the data will not show although it was read (printed by validate and build, and on
+    # the data-quality page): e.g. activity of a course that no source gives enrolments for.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def rows_read(self) -> int:
@@ -75,6 +98,7 @@ class IngestReport:
             "rows_merged": self.rows_merged,
             "rows_rejected": self.rows_rejected,
             "sources": [s.as_dict() for s in self.sources],
+            "warnings": list(self.warnings),
         }
 
 
@@ -134,6 +158,7 @@ def files_to_read(
     from generator.pseudonym import pseudonymiser
 
     course_ids = set(project.course_by_id)
+    modules = {c.id: c.modules for c in project.courses if c.modules}
     for source in project.settings.sources:
         files = source_files(project, source)
         if not files:
@@ -146,9 +171,11 @@ def files_to_read(
                 )
             )
             continue
-        checks = Checks(course_ids, source.status_values, source.date_format, pseudonymiser(source))
+        checks = Checks(
+            course_ids, source.status_values, source.date_format, pseudonymiser(source), modules
+        )
         for path in files:
-            yield source, checks, path, _shown(project, path)
+            yield source, checks, path, _shown(project, path, Path(expand_env(source.path)))
 
 
 def ingest(project: Project) -> Ingested:
@@ -167,6 +194,8 @@ def read_sources(
     problems: list[Problem] = []
     collected: dict[str, list[Any]] = {name: [] for name in TABLE_COLUMNS}
     report = IngestReport()
+    activity: list[tuple[SourceReport, set[CourseRun]]] = []
+    enrolled: set[CourseRun] = set()
     for source, checks, path, shown in files_to_read(project, problems):
         try:
             tables, source_report = read(source, path, shown, checks)
@@ -175,10 +204,70 @@ def read_sources(
             continue
         for table, frame in tables.items():
             collected[table].append(frame)
+        if "enrollments" in tables:
+            enrolled |= course_runs(tables["enrollments"])
+        if "activity" in tables:
+            activity.append((source_report, course_runs(tables["activity"])))
         report.sources.append(source_report)
     if problems:
         raise ProblemsFound(problems)
+    report.warnings += [
+        f"{s.path}: none of its {s.rows_read:,} rows could be used; the reasons are listed "
+        "with it (validate, or the data-quality page)"
+        for s in report.sources
+        if s.rows_read and not s.rows_loaded
+    ]
+    report.warnings += activity_without_enrolments(activity, enrolled)
     return collected, report
+
+
+# A course and one of its offerings (None: the rows name none).
+CourseRun = tuple[str, str | None]
+
+
+def course_runs(frame: Any) -> set[CourseRun]:
+    """The course and offering pairs a loaded table (pandas, or a Spark DataFrame) holds."""
+    if isinstance(frame, pd.DataFrame):
+        # grouped on the categoricals' codes: a pass over the codes, not over 10M strings
+        counts = frame.groupby(["course_id", "offering"], observed=True, dropna=False).size()
+        pairs = counts.index.tolist()
+    else:
+        pairs = frame.select("course_id", "offering").distinct().collect()
+    return {(str(c), None if o is None or pd.isna(o) else str(o)) for c, o in pairs}
+
+
+def activity_without_enrolments(
+    activity: list[tuple[SourceReport, set[CourseRun]]], enrolled: set[CourseRun]
+) -> list[str]:
+    """A warning per source whose activity is for course runs no source gives enrolments for:
+    drop-off follows enrolled learners, so that activity shows nowhere. Enrolments without an
+    offering cover every run of their course, activity without one any enrolment of it."""
+    courses = {course for course, _ in enrolled}
+    open_courses = {course for course, offering in enrolled if offering is None}
+
+    def covered(run: CourseRun) -> bool:
+        course, offering = run
+        return course in open_courses or (
+            (course, offering) in enrolled if offering is not None else course in courses
+        )
+
+    warnings = []
+    for report, runs in activity:
+        missing = sorted({_run_text(run) for run in runs if not covered(run)})
+        if missing:
+            named = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+            warnings.append(
+                f"{report.path}: activity for {named}, which no source gives enrolments for: "
+                "the report shows no enrolments, completion or drop-off from it; add an "
+                "enrolment source (a Moodle log holds enrolments only when exported from the "
+                "course's start, with its enrolment and role events)"
+            )
+    return warnings
+
+
+def _run_text(run: CourseRun) -> str:
+    course, offering = run
+    return f"course '{course}'" + (f" (offering '{offering}')" if offering else "")
 
 
 def read_source(
@@ -193,15 +282,48 @@ def read_source(
     tables: dict[str, pd.DataFrame] = {}
     for table, raw in raw_tables.items():
         source_report.rows_read += int(raw.attrs.get("rows_read", len(raw)))
+        source_report.files = raw.attrs.get(FILES, source_report.files)
         for reason, (count, lines) in raw.attrs.get("rejected", {}).items():
             source_report.reject(reason, lines, count)
-        # Rows the adapter folded into another (events aggregated into one attempt or week).
-        source_report.rows_merged += int(raw.attrs.get("merged", 0))
+        _adapter_merges(raw.attrs, source.format, source_report)
         source_report.notes.extend(raw.attrs.get("notes", []))
         if table == "enrollments" and raw.empty and not raw.attrs.get("rejected"):
             source_report.notes.append("no data rows (header only)")
+        if table == "activity":
+            raw = _with_course_modules(raw, checks, source_report)
         tables[table] = normalise(table, raw, checks, source_report)
     return tables, source_report
+
+
+def _adapter_merges(attrs: dict[str, Any], fmt: str, report: SourceReport) -> None:
+    """Rows the adapter folded into another (events into one attempt, rows into one week), by
+    the adapter's reasons; any it counted without one get a reason naming the adapter."""
+    given = 0
+    for reason, (count, lines) in attrs.get("merges", {}).items():
+        report.merge(reason, lines, count)
+        given += count
+    report.merge(
+        f"folded into another row by the {fmt} adapter",
+        [],
+        max(int(attrs.get("merged", 0)) - given, 0),
+    )
+
+
+def _with_course_modules(raw: pd.DataFrame, checks: Checks, report: SourceReport) -> pd.DataFrame:
+    """Activity of courses that list their modules, matched to them (ingest.modules)."""
+    attrs = dict(raw.attrs)
+    matched, unmatched = match_modules(raw, checks.modules)
+    matched.attrs = attrs
+    if unmatched:
+        report.notes.append(unmatched_note(unmatched))
+    return matched
+
+
+def unmatched_note(rows: int) -> str:
+    return (
+        f"{rows:,} activity rows name none of their course's modules in config/courses.yaml "
+        "(course pages, forums, …): kept as activity, not in the drop-off by module"
+    )
 
 
 def _concat(table: str, frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -231,8 +353,9 @@ def _shared_categories(frames: list[pd.DataFrame]) -> list[pd.DataFrame]:
     ]
 
 
-def _shown(project: Project, path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(project.directory.resolve()))
-    except ValueError:
+def _shown(project: Project, path: Path, configured: Path) -> str:
+    """The path as messages show it: relative to the project directory (../data/x.csv for a
+    folder beside it), or absolute where project.yaml gave an absolute path."""
+    if configured.expanduser().is_absolute():
         return str(path)
+    return os.path.relpath(path.resolve(), project.directory.resolve())

@@ -1,23 +1,29 @@
 """The canonical tables and the accounting of every input row.
 
 Adapters turn an export into *raw* canonical frames: canonical column names, values still as
-text, and a ``_line`` column with the row's line in the source file. ``normalise`` parses and
-checks them, rejecting rows with a reason and merging duplicates, so that for every source
-``rows_read == rows_loaded + rows_merged + rows_rejected``.
+text, and a ``_line`` column with the physical line the row starts on in the source file (for
+a folder, numbers that run on across its files: ``Files``). ``normalise`` parses and checks
+them, rejecting rows and merging duplicates, each with a reason and its first lines, so that
+for every source ``rows_read == rows_loaded + rows_merged + rows_rejected``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from generator.catalog import OUTCOMES
 from generator.ingest.coded import Coded, categorical, encode, missing, parallel
 
+if TYPE_CHECKING:
+    from generator.config import Module
+
 LINE = "_line"
+FILES = "files"  # raw.attrs: the Files of a source that is a folder
 FIRST_LINES = 5
 
 TABLE_COLUMNS: dict[str, dict[str, str]] = {
@@ -31,6 +37,7 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
         "completed_on": "date",
         "withdrawn_on": "date",
         "status": "status",
+        "outcome": "outcome",
         "score": "score",
         "minutes": "minutes",
     },
@@ -61,12 +68,20 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
         "answered_on": "date",
         "rating": "number",
     },
+    # One row per course run: the dates a source gives for it (OULAD: courses.csv).
+    "offerings": {
+        "course_id": "id",
+        "offering": "text",
+        "starts_on": "date",
+        "ends_on": "date",
+    },
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
     "enrollments": ("learner_id", "course_id", "enrolled_on"),
     "assessments": ("learner_id", "course_id", "score"),
     "activity": ("learner_id", "course_id", "module"),
     "surveys": ("course_id", "rating"),
+    "offerings": ("course_id", "offering"),
 }
 # Keys that identify one row; a second row with the same key is merged into the first.
 KEYS: dict[str, tuple[str, ...]] = {
@@ -75,20 +90,68 @@ KEYS: dict[str, tuple[str, ...]] = {
     "assessments": ("learner_id", "course_id", "offering", "assessment", "kind"),
     "activity": (),  # activity rows are events: never merged
     "surveys": (),
+    "offerings": ("course_id", "offering"),
 }
 BUCKETS = 1 << 16  # _members' table: 64 kB, so each lookup stays in the CPU cache
 STATUS_ORDER = {"enrolled": 0, "in_progress": 1, "withdrawn": 2, "failed": 3, "completed": 4}
 
 
+@dataclass(frozen=True)
+class Files:
+    """The files of a source that is a folder (xAPI), for the numbers of its rows.
+
+    A folder's rows are numbered in one sequence (``_line``) that runs on from file to file in
+    name order, so that numbers order the rows as the files and lines do (normalise keeps the
+    latest line of duplicates): line n of file k is ``starts[k] + n``. The accounting turns the
+    numbers back into each file's own lines (``locate``), so every reason names file and line.
+    """
+
+    names: tuple[str, ...]
+    starts: tuple[int, ...]  # the number before each file's first line, increasing
+
+    def locate(self, numbers: Sequence[int]) -> list[tuple[str, int]]:
+        at = np.searchsorted(np.asarray(self.starts), np.asarray(numbers), side="left") - 1
+        at = np.maximum(at, 0)  # a number before the first file's lines: keep it as it is
+        return [(self.names[k], int(n) - self.starts[k]) for k, n in zip(at, numbers, strict=True)]
+
+    def number(self, name: str, line: int) -> int:
+        return self.starts[self.names.index(name)] + line
+
+
 @dataclass
 class Reason:
+    """Why rows were rejected or merged: how many, and the first lines (``FIRST_LINES``)."""
+
     count: int = 0
     lines: list[int] = field(default_factory=list)
+    # The file of each line, for a source that is a folder (Files); empty for one file.
+    files: list[str] = field(default_factory=list)
+
+    def places(self) -> list[str]:
+        """The first lines as shown: '12', or 'statements/b.jsonl:3' in a folder."""
+        if not self.files:
+            return [str(line) for line in self.lines]
+        return [f"{name}:{line}" for name, line in zip(self.files, self.lines, strict=True)]
+
+    def first_place(self, path: str) -> tuple[str, int]:
+        """The file and line of the first row, for a problem (file:line) under --strict."""
+        if not self.lines:
+            return path, 0
+        if self.files:
+            return f"{path}/{self.files[0]}", self.lines[0]
+        return path, self.lines[0]
+
+    def as_dict(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"count": self.count, "lines": list(self.lines)}
+        if self.files:
+            found["files"] = list(self.files)
+        return found
 
 
 @dataclass
 class SourceReport:
-    """How every row of one source was accounted for."""
+    """How every row of one source was accounted for: the reasons of rejected rows and of
+    merged rows, each with its count and first lines."""
 
     path: str
     format: str
@@ -99,17 +162,40 @@ class SourceReport:
     reasons: dict[str, Reason] = field(default_factory=dict)
     tables: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    merges: dict[str, Reason] = field(default_factory=dict)
+    files: Files | None = None  # a folder: line numbers run on across its files
 
     def reject(self, reason: str, lines: list[int] | np.ndarray, count: int | None = None) -> None:
+        """``count`` rows rejected (default: one per line), ``lines`` the first of them."""
+        self.rows_rejected += self._add(self.reasons, reason, lines, count)
+
+    def merge(self, reason: str, lines: list[int] | np.ndarray, count: int | None = None) -> None:
+        """``count`` rows merged into others (default: one per line), ``lines`` the first of
+        the rows merged away."""
+        self.rows_merged += self._add(self.merges, reason, lines, count)
+
+    def _add(
+        self,
+        reasons: dict[str, Reason],
+        reason: str,
+        lines: list[int] | np.ndarray,
+        count: int | None,
+    ) -> int:
         n = len(lines) if count is None else count
         if n == 0:
-            return
-        entry = self.reasons.setdefault(reason, Reason())
+            return 0
+        entry = reasons.setdefault(reason, Reason())
         entry.count += n
-        entry.lines = sorted(entry.lines + [int(x) for x in list(lines)[:FIRST_LINES]])[
-            :FIRST_LINES
+        numbers = [int(x) for x in list(lines)[:FIRST_LINES]]
+        if self.files is None:
+            entry.lines = sorted(entry.lines + numbers)[:FIRST_LINES]
+            return n
+        earlier = [
+            self.files.number(f, line) for f, line in zip(entry.files, entry.lines, strict=True)
         ]
-        self.rows_rejected += n
+        first = self.files.locate(sorted(earlier + numbers)[:FIRST_LINES])
+        entry.files, entry.lines = [f for f, _ in first], [line for _, line in first]
+        return n
 
     @property
     def balanced(self) -> bool:
@@ -123,9 +209,8 @@ class SourceReport:
             "rows_loaded": self.rows_loaded,
             "rows_merged": self.rows_merged,
             "rows_rejected": self.rows_rejected,
-            "reasons": {
-                k: {"count": v.count, "lines": v.lines} for k, v in sorted(self.reasons.items())
-            },
+            "reasons": {k: v.as_dict() for k, v in sorted(self.reasons.items())},
+            "merges": {k: v.as_dict() for k, v in sorted(self.merges.items())},
             "tables": dict(sorted(self.tables.items())),
             "notes": list(self.notes),
         }
@@ -139,6 +224,8 @@ class Checks:
     status_values: dict[str, str]
     date_format: str | None = None
     pseudonymise: Callable[[pd.Series], pd.Series] | None = None
+    # course id -> the modules courses.yaml lists for it, for activity (ingest.modules)
+    modules: Mapping[str, Sequence[Module]] = field(default_factory=dict)
 
 
 def empty_table(table: str) -> pd.DataFrame:
@@ -240,6 +327,14 @@ def normalise(table: str, raw: pd.DataFrame, checks: Checks, report: SourceRepor
             if column in REQUIRED[table]:
                 reject(col.where(parsed.isna()), f"missing {column}")
             typed[column] = parsed.to_numpy(dtype="float64")
+        elif kind == "outcome":
+            text = _clean_text(col.values).str.lower()
+            known_outcome = text.isin(OUTCOMES)
+            reject(
+                col.where(text.notna() & ~known_outcome),
+                f"unknown outcome (expected {', '.join(OUTCOMES)})",
+            )
+            columns[column] = col.with_values(text.where(known_outcome).astype("string"))
     dates: dict[str, np.ndarray] = {}
     if table == "enrollments":
         names = [c for c in kinds if kinds[c] == "date"]
@@ -338,6 +433,24 @@ def _map_status(status: Coded, dates: dict[str, np.ndarray], mapping: dict[str, 
     return status.with_values(given.str.lower().map(lookup).astype("string"))
 
 
+def duplicate_reason(table: str) -> str:
+    """Why normalise merged a row (both engines give it): the key it shares and which row of
+    the key was kept."""
+    kept = (
+        "the most advanced status kept, then the latest line"
+        if "status" in TABLE_COLUMNS[table]
+        else "the latest line kept"
+    )
+    return f"duplicate of another row (same {', '.join(KEYS[table])}): {kept}"
+
+
+def smallest(lines: np.ndarray, count: int = FIRST_LINES) -> np.ndarray:
+    """The first ``count`` lines in order: a partition of many lines, not a sort."""
+    if len(lines) > count:
+        lines = np.partition(lines, count - 1)[:count]
+    return np.sort(lines)
+
+
 def _merge_duplicates(
     table: str,
     raw: pd.DataFrame,
@@ -377,9 +490,13 @@ def _merge_duplicates(
         {"key": key[among], "rank": rank, "line": lines[candidates], "row": candidates}
     )
     ranked = frame.sort_values(["rank", "line"], kind="stable")
-    deduped = ranked.drop_duplicates("key", keep="last")
-    report.rows_merged += len(frame) - len(deduped)
-    winners = deduped.sort_values("line", kind="stable")["row"].to_numpy()
+    merged = ranked["key"].duplicated(keep="last").to_numpy()
+    report.merge(
+        duplicate_reason(table),
+        smallest(ranked["line"].to_numpy()[merged]),
+        int(np.count_nonzero(merged)),
+    )
+    winners = ranked[~merged].sort_values("line", kind="stable")["row"].to_numpy()
     if not increasing:
         return winners
     return np.sort(np.concatenate([rows[~among], winners]))

@@ -58,7 +58,7 @@ def read_canvas_gradebook(source: Source, path: Path, shown: str) -> dict[str, p
         {
             "learner_id": frame[id_col],
             "course_id": course,
-            "offering": frame[section] if section else pd.NA,
+            "offering": frame[section] if section else source.options.get("offering", pd.NA),
             "enrolled_on": enrolled_on.normalize(),
             "status": pd.Series("enrolled", index=frame.index).mask(
                 score.notna() & (score > 0), "in_progress"

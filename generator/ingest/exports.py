@@ -2,7 +2,8 @@
 
 An adapter returns raw canonical frames; what it learned while reading (rows it had to drop,
 rows it folded into one, notes for the data-quality page) travels in ``frame.attrs``:
-``rows_read``, ``rejected`` = {reason: (count, first lines)}, ``merged`` and ``notes``.
+``rows_read``, ``rejected`` and ``merges`` = {reason: (count, first lines)}, ``merged`` (all rows
+merged, with or without a reason), ``notes``, and for a folder ``files`` (canonical.Files).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pandas as pd
 
 from generator.config import Source
 from generator.errors import Problem, ProblemsFound, did_you_mean
-from generator.ingest.canonical import FIRST_LINES, LINE
+from generator.ingest.canonical import FILES, FIRST_LINES, LINE, Files
 
 # Cells that mean "no value" in LMS exports (Moodle "-", OULAD "?", Canvas "N/A").
 MISSING = {"", "-", "?", "N/A", "NA", "null", "None", "nan"}
@@ -133,15 +134,25 @@ class Accounting:
 
     rows_read: int = 0
     rejected: dict[str, tuple[int, list[int]]] = field(default_factory=dict)
+    # Rows folded into another without a reason of their own; ``merge`` gives one.
     merged: int = 0
+    merges: dict[str, tuple[int, list[int]]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    files: Files | None = None  # a folder: ``_line`` runs on across its files
 
     def reject(self, reason: str, lines: Sequence[int] | np.ndarray) -> None:
-        if len(lines) == 0:
-            return
-        count, first = self.rejected.get(reason, (0, []))
-        first = sorted(first + [int(x) for x in list(lines)[:FIRST_LINES]])[:FIRST_LINES]
-        self.rejected[reason] = (count + len(lines), first)
+        if len(lines):
+            self.rejected[reason] = _added(self.rejected.get(reason), lines, len(lines))
+
+    def merge(
+        self, reason: str, lines: Sequence[int] | np.ndarray, count: int | None = None
+    ) -> None:
+        """Rows folded into another (events into one attempt, rows into one week): ``count``
+        of them (default: one per line), ``lines`` the first of the rows folded away (none
+        where the source has no lines, as parquet)."""
+        count = len(lines) if count is None else count
+        if count:
+            self.merges[reason] = _added(self.merges.get(reason), lines, count)
 
     def drop(self, frame: pd.DataFrame, mask: pd.Series, reason: str) -> pd.DataFrame:
         """Remove the masked rows from ``frame`` and count them as rejected."""
@@ -152,7 +163,19 @@ class Accounting:
         frame.attrs.update(
             rows_read=self.rows_read,
             rejected=dict(self.rejected),
-            merged=self.merged,
+            merged=self.merged + sum(count for count, _ in self.merges.values()),
+            merges=dict(self.merges),
             notes=list(self.notes),
         )
+        if self.files is not None:
+            frame.attrs[FILES] = self.files
         return frame
+
+
+def _added(
+    entry: tuple[int, list[int]] | None, lines: Sequence[int] | np.ndarray, count: int
+) -> tuple[int, list[int]]:
+    """A reason's (count, first lines) with ``count`` more rows, ``lines`` the first of them."""
+    total, first = entry or (0, [])
+    first = sorted(first + [int(x) for x in list(lines)[:FIRST_LINES]])[:FIRST_LINES]
+    return total + count, first

@@ -11,7 +11,15 @@ import pyarrow as pa
 
 from generator.config import Source
 from generator.errors import Problem, ProblemsFound, did_you_mean
-from generator.ingest.canonical import LINE, REQUIRED, SPREADSHEET_DATES, TABLE_COLUMNS
+from generator.ingest.canonical import (
+    LINE,
+    REQUIRED,
+    SPREADSHEET_DATES,
+    TABLE_COLUMNS,
+    _clean_text,
+    _parse_dates,
+    _parse_numbers,
+)
 from generator.ingest.textfile import read_delimited
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -31,7 +39,7 @@ def read_generic(source: Source, path: Path, shown: str) -> dict[str, pd.DataFra
     canonical = {source.columns.get(str(c), str(c)) for c in frame.columns}
     if source.course_id and "course_id" not in canonical:
         frame["course_id"] = source.course_id  # a one-course export that does not name it
-    mapped = map_columns(frame, source, shown)
+    mapped = with_values(map_columns(frame, source, shown), source)
     # Date cells a spreadsheet mangled are rejected first, with a reason that says how to fix it.
     mapped.attrs[SPREADSHEET_DATES] = True
     return {source.table: mapped}
@@ -114,7 +122,9 @@ def map_columns(frame: pd.DataFrame, source: Source, shown: str) -> pd.DataFrame
     """Rename source columns to canonical ones; a missing required column is a clear error."""
     wanted = TABLE_COLUMNS[source.table]
     renamed = frame.rename(columns=source.columns)
-    missing = [c for c in REQUIRED[source.table] if c not in renamed.columns]
+    missing = [
+        c for c in REQUIRED[source.table] if c not in renamed.columns and c not in source.values
+    ]
     if missing:
         found = [c for c in frame.columns if c != LINE]
         hints = []
@@ -129,9 +139,44 @@ def map_columns(frame: pd.DataFrame, source: Source, shown: str) -> pd.DataFrame
                     f"missing required column(s) {', '.join(missing)} for table '{source.table}'; "
                     f"columns found: {', '.join(found) or 'none'}; expected: {', '.join(wanted)}; "
                     f"map them in config/project.yaml under this source's 'columns:', e.g. "
-                    f"{{{', '.join(hints)}}}",
+                    f"{{{', '.join(hints)}}}, or give every row one value under 'values:'",
                 )
             ]
         )
     keep = [c for c in renamed.columns if c in wanted] + [LINE]
     return renamed[keep]
+
+
+def with_values(frame: pd.DataFrame, source: Source) -> pd.DataFrame:
+    """The mapped frame with ``source.values``: a column the file lacks holds the value in every
+    row; a column it has, the value in its blank cells. The value is text, as a file's cell
+    (normalise parses and checks it), except in a parquet column that is typed: there it is
+    parsed as normalise parses text (config.py has checked that it parses)."""
+    for column, value in source.values.items():
+        if column not in frame:
+            frame[column] = pd.Categorical.from_codes(
+                np.zeros(len(frame), dtype=np.int8), categories=[value]
+            )
+        else:
+            frame[column] = _fill_blanks(frame[column], value, source.date_format)
+    return frame
+
+
+def _fill_blanks(column: pd.Series, value: str, date_format: str | None) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(column):
+        day = _parse_dates(pd.Series([value], dtype="string"), date_format).iloc[0]
+        if getattr(column.dt, "tz", None) is not None:
+            day = day.tz_localize("UTC").tz_convert(column.dt.tz)
+        return column.fillna(day)
+    if pd.api.types.is_numeric_dtype(column):
+        return column.fillna(_parse_numbers(pd.Series([value], dtype="string")).iloc[0])
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        # One test per distinct value (the csv fast path reads every column as categorical).
+        categories = pd.Series(column.cat.categories, dtype="string")
+        blank_category = _clean_text(categories).isna().to_numpy()
+        codes = column.cat.codes.to_numpy()
+        blank = np.where(codes < 0, True, blank_category[np.maximum(codes, 0)])
+        if value not in column.cat.categories:
+            column = column.cat.add_categories([value])
+        return column.where(~blank, value)
+    return column.where(_clean_text(column).notna(), value)

@@ -58,6 +58,7 @@ def read_openedx_grades(source: Source, path: Path, shown: str) -> dict[str, pd.
         {
             "learner_id": learners,
             "course_id": course,
+            "offering": source.options.get("offering", pd.NA),
             "enrolled_on": enrolled_on.normalize(),
             "completed_on": completed_on if completed_on is not None else pd.NaT,
             "status": status,

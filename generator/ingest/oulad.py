@@ -8,12 +8,14 @@ How OULAD becomes the canonical tables (stated on the methodology page):
 - A course is a module (``code_module``, AAA..GGG); an offering is a presentation
   (``code_presentation``). A presentation ``YYYYB`` starts on 1 February of YYYY and ``YYYYJ``
   on 1 October of YYYY (the dataset says only "February" and "October"; we take the 1st).
-  All OULAD dates are days relative to that start.
+  All OULAD dates are days relative to that start. offerings: one per courses.csv row, from
+  the start to start + module_presentation_length days.
 - enrollments: one row per studentInfo row joined with its studentRegistration row.
   enrolled_on = start + date_registration (45 registrations have '?': the start is used, or
   the unregistration date when earlier, and the count is noted). department = region.
 - status from final_result, the withdrawal signal we use: Pass and Distinction -> completed,
-  Fail -> failed, Withdrawn -> withdrawn. completed_on = start + module_presentation_length
+  Fail -> failed, Withdrawn -> withdrawn; it is also kept as the outcome (pass, distinction,
+  fail), the OU's own result. completed_on = start + module_presentation_length
   (results are known at the end of the presentation). withdrawn_on = start +
   date_unregistration for Withdrawn rows that have one. final_result and date_unregistration
   disagree on some rows (Withdrawn without an unregistration date, Fail with one): counted in
@@ -53,6 +55,8 @@ FINAL_RESULT = {
     "Fail": "failed",
     "Withdrawn": "withdrawn",
 }
+# The OU's own result, kept as the outcome: pass rates follow it, and Distinction stays visible.
+OUTCOME = {"Pass": "pass", "Distinction": "distinction", "Fail": "fail"}
 KEY = ["code_module", "code_presentation", "id_student"]
 VLE_GLOB = "parquet/studentVle_ds/*/*/*.parquet"
 
@@ -63,6 +67,7 @@ def read_oulad(source: Source, path: Path, shown: str) -> dict[str, pd.DataFrame
     result = {
         "enrollments": _enrollments(tables, starts),
         "assessments": _assessments(tables, starts),
+        "offerings": _offerings(starts),
     }
     mode = source.options.get("activity", False)
     if mode:
@@ -147,12 +152,29 @@ def _enrollments(tables: dict[str, pd.DataFrame], starts: pd.DataFrame) -> pd.Da
             "completed_on": end.where(status == "completed"),
             "withdrawn_on": withdrawn_on.where(status == "withdrawn"),
             "status": status,
+            "outcome": joined["final_result"].map(OUTCOME),
             LINE: joined[LINE],
         }
     )
     scores = final_scores(tables)
     raw = raw.merge(scores, on=["learner_id", "course_id", "offering"], how="left")
     return account.attach(raw.sort_values(LINE, kind="stable").reset_index(drop=True))
+
+
+def _offerings(starts: pd.DataFrame) -> pd.DataFrame:
+    """One row per courses.csv row: the presentation's start and its last day."""
+    raw = pd.DataFrame(
+        {
+            "course_id": starts["code_module"],
+            "offering": starts["code_presentation"],
+            "starts_on": starts["start"],
+            "ends_on": (starts["start"] + pd.to_timedelta(starts["length"], unit="D")).astype(
+                "datetime64[s]"
+            ),
+            LINE: starts[LINE],
+        }
+    )
+    return Accounting(rows_read=len(raw)).attach(raw)
 
 
 def _withdrawal_notes(result: pd.Series, unregistered: pd.Series, no_date: pd.Series) -> list[str]:
@@ -280,9 +302,15 @@ def _activity(folder: Path, shown: str, starts: pd.DataFrame, per: str) -> pd.Da
     rows_read = int(total[0]) if total else 0
     account = Accounting(
         rows_read=rows_read,
-        merged=rows_read - len(raw),
         notes=[
             f"studentVle: {rows_read:,} rows aggregated per {per} into {len(raw):,} activity rows"
         ],
+    )
+    # parquet has no lines: the reason gives none
+    account.merge(
+        f"studentVle row of a learner, module-presentation and {per} that has another: their "
+        "clicks summed into one activity row",
+        [],
+        rows_read - len(raw),
     )
     return account.attach(raw)

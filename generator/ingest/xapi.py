@@ -2,8 +2,11 @@
 
 One enrollment per actor × course × registration (``context.registration``, the attempt;
 it becomes ``offering``). Every statement is read; the statements of one attempt after the
-first are counted as merged into it; a statement that cannot be used (invalid JSON, no actor
-or verb, not a statement at all) is counted as rejected with its reason and the rest go on.
+first are counted as merged into it (``FOLDED``); a statement that cannot be used (invalid
+JSON, no actor or verb, not a statement at all) is counted as rejected with its reason and the
+rest go on. A statement's line is its line in a JSON-lines file, its index in an array (or an
+LRS response), 1 for a file of one statement, the line of the error in a file that is not JSON;
+in a folder, every reason names the file beside the line (canonical.Files).
 
 - Verb: the last path segment of the verb IRI (ADL and cmi5 IRIs alike). registered ->
   enrolled; launched, initialized, terminated and any other verb -> in progress; failed ->
@@ -32,10 +35,11 @@ from pathlib import Path
 from typing import Any
 
 import isodate
+import numpy as np
 import pandas as pd
 
 from generator.config import Source
-from generator.ingest.canonical import LINE, STATUS_ORDER
+from generator.ingest.canonical import LINE, STATUS_ORDER, Files, smallest
 from generator.ingest.exports import Accounting, fail
 from generator.pseudonym import UNKEYED, pseudonym, pseudonym_key
 
@@ -50,11 +54,18 @@ VERB_STATUS = {
 }
 COMPLETING = {"completed", "passed", "satisfied", "waived"}
 SUFFIXES = {".json", ".jsonl", ".ndjson"}
+# The merge reason of the statements of an attempt after its first (both engines give it).
+FOLDED = (
+    "a later statement of the same attempt (actor, course and registration): folded into the "
+    "attempt's row"
+)
 
 
 @dataclass
 class Document:
-    """One JSON value read from the input, or why it could not be read."""
+    """One JSON value read from the input, or why it could not be read. ``index``: its line
+    or statement index in its file (see the module's docstring), in a folder run on across
+    the files in name order (canonical.Files turns it back into file and line)."""
 
     index: int
     value: Any = None
@@ -62,8 +73,8 @@ class Document:
 
 
 def read_xapi(source: Source, path: Path, shown: str) -> dict[str, pd.DataFrame]:
-    documents = list(_documents(path, shown))
-    account = Accounting(rows_read=len(documents))
+    documents, files = _documents(path, shown)
+    account = Accounting(rows_read=len(documents), files=files)
     rows = []
     for document in documents:
         row, reason = _statement_row(document, source)
@@ -84,16 +95,18 @@ def read_xapi(source: Source, path: Path, shown: str) -> dict[str, pd.DataFrame]
             LINE,
         ],
     )
-    enrollments = _attempts(statements)
-    account.merged = len(statements) - len(enrollments)
+    enrollments, folded = _attempts(statements)
+    account.merge(FOLDED, smallest(folded), len(folded))
     return {"enrollments": account.attach(enrollments)}
 
 
 # ---------------------------------------------------------------- reading JSON
 
 
-def _documents(path: Path, shown: str) -> Iterator[Document]:
-    """Every statement-like JSON value, numbered from 1 across the files in name order."""
+def _documents(path: Path, shown: str) -> tuple[list[Document], Files | None]:
+    """Every statement-like JSON value, numbered by its line or index in its file; a folder's
+    numbers run on across its files in name order, and the Files say where each file's numbers
+    begin (None for a source that is one file)."""
     files = (
         sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES)
         if path.is_dir()
@@ -103,27 +116,36 @@ def _documents(path: Path, shown: str) -> Iterator[Document]:
         raise fail(
             shown, 0, "no .json or .jsonl files in this folder; point the source at the statements"
         )
-    counter = 0
+    documents: list[Document] = []
+    names: list[str] = []
+    starts: list[int] = []
+    start = 0
     for file in files:
-        for value, error in _values(file, path):
-            counter += 1
-            yield Document(counter, value, error)
+        name = str(file.relative_to(path)) if file != path else file.name
+        numbered = list(_values(file, name))
+        names.append(name)
+        starts.append(start)
+        documents += [Document(start + number, value, error) for number, value, error in numbered]
+        start += max((number for number, _, _ in numbered), default=0)
+    return documents, Files(tuple(names), tuple(starts)) if path.is_dir() else None
 
 
-def _values(file: Path, root: Path) -> Iterator[tuple[Any, str | None]]:
-    name = str(file.relative_to(root)) if file != root else file.name
+def _values(file: Path, name: str) -> Iterator[tuple[int, Any, str | None]]:
+    """(number in the file, value, error) of every JSON value of one file."""
     text = file.read_bytes().decode("utf-8-sig", errors="replace")
     if not text.strip():
-        yield None, f"empty file ({name})"
+        yield 1, None, f"empty file ({name})"
         return
     try:
         value = json.loads(text)
     except json.JSONDecodeError as whole_error:
-        lines = [line for line in text.splitlines() if line.strip()]
-        if len(lines) > 1 and lines[0].lstrip().startswith("{") and lines[0].rstrip().endswith("}"):
+        lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+        first = lines[0][1] if lines else ""
+        if len(lines) > 1 and first.lstrip().startswith("{") and first.rstrip().endswith("}"):
             yield from _json_lines(lines, name)  # JSON lines: one statement per line
         else:
             yield (
+                whole_error.lineno,
                 None,
                 (
                     f"invalid JSON ({name} line {whole_error.lineno} column "
@@ -132,21 +154,23 @@ def _values(file: Path, root: Path) -> Iterator[tuple[Any, str | None]]:
             )
         return
     if isinstance(value, list):
-        for item in value:
-            yield item, None
+        for number, item in enumerate(value, 1):
+            yield number, item, None
     elif isinstance(value, dict) and isinstance(value.get("statements"), list):
-        for item in value["statements"]:  # an LRS GET /statements response
-            yield item, None
+        for number, item in enumerate(value["statements"], 1):  # an LRS GET /statements response
+            yield number, item, None
     else:
-        yield value, None
+        yield 1, value, None
 
 
-def _json_lines(lines: list[str], name: str) -> Iterator[tuple[Any, str | None]]:
-    for number, line in enumerate(lines, start=1):
+def _json_lines(lines: list[tuple[int, str]], name: str) -> Iterator[tuple[int, Any, str | None]]:
+    """The statements of the non-blank lines, each at its line in the file."""
+    for number, line in lines:
         try:
-            yield json.loads(line), None
+            yield number, json.loads(line), None
         except json.JSONDecodeError as error:
-            yield None, f"invalid JSON ({name} line {number} column {error.colno}: {error.msg})"
+            message = f"invalid JSON ({name} line {number} column {error.colno}: {error.msg})"
+            yield number, None, message
 
 
 # ---------------------------------------------------------------- one statement
@@ -257,8 +281,9 @@ def _minutes(duration: Any) -> tuple[float | None, bool]:
 # ---------------------------------------------------------------- statements -> attempts
 
 
-def _attempts(statements: pd.DataFrame) -> pd.DataFrame:
-    """One row per learner × course × registration, at the line of its first statement."""
+def _attempts(statements: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """One row per learner × course × registration, at the line of its first statement; and
+    the lines of the statements folded into an attempt (all but each attempt's first)."""
     columns = [
         "learner_id",
         "course_id",
@@ -272,7 +297,7 @@ def _attempts(statements: pd.DataFrame) -> pd.DataFrame:
         LINE,
     ]
     if statements.empty:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=columns), np.empty(0, dtype=np.int64)
     frame = statements.assign(
         when=pd.to_datetime(
             statements["timestamp"], utc=True, errors="coerce", format="ISO8601"
@@ -286,6 +311,8 @@ def _attempts(statements: pd.DataFrame) -> pd.DataFrame:
     frame["session"] = frame["minutes"].where(frame["verb"] == "terminated")
     keys = ["learner_id", "course_id", "offering"]
     groups = frame.groupby(keys, sort=True, dropna=False)
+    lines = frame[LINE].to_numpy(dtype=np.int64)
+    folded = lines[lines != groups[LINE].transform("min").to_numpy(dtype=np.int64)]
     attempts = groups.agg(
         enrolled_on=("when", "min"),
         completed_on=("done_at", "min"),
@@ -307,4 +334,5 @@ def _attempts(statements: pd.DataFrame) -> pd.DataFrame:
     attempts["offering"] = attempts["offering"].replace("", pd.NA)
     for column in ("enrolled_on", "completed_on", "withdrawn_on"):
         attempts[column] = attempts[column].dt.normalize().astype("datetime64[s]")
-    return attempts.rename(columns={"line": LINE})[columns].sort_values(LINE).reset_index(drop=True)
+    attempts = attempts.rename(columns={"line": LINE})[columns]
+    return attempts.sort_values(LINE).reset_index(drop=True), folded

@@ -29,9 +29,9 @@ from harness import (
 
 KINDS = {
     "pandas": "pandas groupby course x quarter",
-    "metrics": "aggregate + metrics + goals + findings",
+    "metrics": "aggregate + metrics + privacy + goals + findings",
 }
-STAGES = ("aggregate", "metrics", "goals", "findings")
+STAGES = ("aggregate", "metrics", "privacy", "goals", "findings")
 
 
 def child(kind: str, project_dir: Path) -> None:
@@ -61,6 +61,7 @@ def child(kind: str, project_dir: Path) -> None:
     from generator.findings import find_deficiencies
     from generator.goals import evaluate_goals, scorecards
     from generator.metrics import compute_metrics
+    from generator.privacy import publish
     from generator.report import course_frame
 
     stages: dict[str, float] = {}
@@ -73,7 +74,9 @@ def child(kind: str, project_dir: Path) -> None:
             start_month=project.settings.fiscal_year_start_month,
         )
     )
-    stages["metrics"], metrics = timed(lambda: compute_metrics(project, aggregates, report_date))
+    stages["metrics"], computed = timed(lambda: compute_metrics(project, aggregates, report_date))
+    min_size = project.settings.min_group_size
+    stages["privacy"], metrics = timed(lambda: publish(computed, course_frame(project), min_size))
     stages["goals"], results = timed(lambda: evaluate_goals(project, metrics))
     seconds_cards, _ = timed(lambda: scorecards(results, metrics.quarters))
     stages["goals"] += seconds_cards

@@ -25,11 +25,26 @@ class Metric:
     level: str  # shown beside every figure
     definition: str
     scopes: tuple[str, ...] = LEARNER_SCOPES
+    # Whose figure it is, for small-group suppression (privacy.py): a key of BASES, or None
+    # for figures about money alone (budget, spend).
+    basis: str | None = "cohort"
 
     @property
     def valid_range(self) -> tuple[float | None, float | None]:
         return UNIT_RANGES[self.unit]
 
+
+# The learners behind a figure: basis -> (the column counting them, the column that adds up
+# over a period's quarters or a total's parts, for complementary suppression).
+BASES: dict[str, tuple[str, str]] = {
+    "cohort": ("learners", "enrollments"),  # the period's enrolled learners
+    "completions": ("completions", "completions"),  # those who completed in the period
+    "scored": ("scored", "scored"),  # enrolments with a score
+    "graded": ("graded", "graded"),  # finished enrolments with a result or a score
+    "completers": ("completed", "completed"),  # the cohort's completers (their time)
+    "gains": ("gain_learners", "gain_learners"),  # learners with a pre- and a post-test
+    "responses": ("responses", "responses"),  # survey answers
+}
 
 UNIT_RANGES: dict[str, tuple[float | None, float | None]] = {
     "count": (0, None),
@@ -64,6 +79,7 @@ _METRICS = [
         True,
         ATTENDANCE,
         "rows with completed_on in the period",
+        basis="completions",
     ),
     Metric(
         "completion_rate",
@@ -104,6 +120,7 @@ _METRICS = [
         True,
         KNOWLEDGE,
         "mean final score (0-100) of the period's enrolments that have one",
+        basis="scored",
     ),
     Metric(
         "pass_rate",
@@ -111,7 +128,10 @@ _METRICS = [
         "rate",
         True,
         KNOWLEDGE,
-        "share of scored enrolments whose score is at least the course's pass mark",
+        "share of the period's finished (completed or failed) enrolments with a result that "
+        "passed: by the source's own result (pass, merit, distinction or fail) where it gives "
+        "one, else a score at least the course's pass mark",
+        basis="graded",
     ),
     Metric(
         "median_minutes",
@@ -120,6 +140,7 @@ _METRICS = [
         False,
         ACTIVITY,
         "median time spent by the period's completers",
+        basis="completers",
     ),
     Metric(
         "minutes_ratio",
@@ -128,6 +149,7 @@ _METRICS = [
         False,
         ACTIVITY,
         "median minutes of completers divided by the course's expected minutes",
+        basis="completers",
     ),
     Metric(
         "learning_gain",
@@ -136,6 +158,7 @@ _METRICS = [
         True,
         KNOWLEDGE,
         "mean of post-test minus pre-test score, learners with both",
+        basis="gains",
     ),
     Metric(
         "satisfaction",
@@ -144,6 +167,7 @@ _METRICS = [
         True,
         PERCEPTION,
         "mean survey rating on a 1-5 scale",
+        basis="responses",
     ),
     Metric(
         "module_dropoff",
@@ -153,8 +177,10 @@ _METRICS = [
         ACTIVITY,
         "largest share of learners lost between one module and the next",
     ),
-    Metric("budget", "Budget", "money", True, COST, "the period's training budget", ("org",)),
-    Metric("spend", "Spend", "money", False, COST, "the period's recorded spend", COST_SCOPES),
+    Metric("budget", "Budget", "money", True, COST, "the period's training budget", ("org",), None),
+    Metric(
+        "spend", "Spend", "money", False, COST, "the period's recorded spend", COST_SCOPES, None
+    ),
     Metric(
         "budget_utilisation",
         "Budget utilisation",
@@ -163,6 +189,7 @@ _METRICS = [
         COST,
         "spend divided by budget",
         ("org",),
+        basis=None,
     ),
     Metric(
         "cost_per_completion",
@@ -172,6 +199,7 @@ _METRICS = [
         COST,
         "spend divided by completions",
         COST_SCOPES,
+        basis="completions",
     ),
     Metric(
         "cost_per_learner",
@@ -190,6 +218,7 @@ _METRICS = [
         COST,
         "budget divided by the same period's budget a year earlier, minus one",
         ("org",),
+        basis=None,
     ),
 ]
 

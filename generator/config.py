@@ -50,7 +50,11 @@ BUILTIN_ROLES = ("ld-manager", "training-manager", "course-developer", "learner"
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    # allow_inf_nan=False: YAML reads .inf, .nan and 1e400 as floats that no figure, chart spec
+    # or snapshot.json can hold; every float field of every file refuses them.
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, use_attribute_docstrings=True, allow_inf_nan=False
+    )
 
 
 # ---------------------------------------------------------------- project.yaml
@@ -273,6 +277,19 @@ class CoursesFile(Model):
 
 # ---------------------------------------------------------------- budgets.yaml
 
+# Money in budgets.yaml is summed over quarters, years and scopes and divided by budgets and by
+# other amounts (utilisation, budget change, cost per completion): between a cent and 1e300 every
+# sum and ratio stays a finite float, whatever the number of periods and lines.
+MONEY_MIN, MONEY_MAX = 0.01, 1e300
+
+
+def _money(value: float) -> float:
+    if 0 < value < MONEY_MIN or value > MONEY_MAX:
+        raise ValueError(
+            f"write 0 or an amount from {MONEY_MIN} to 1e300 in the currency's units"
+        )
+    return value
+
 
 class SpendLine(Model):
     """Money spent in a period, attributed to exactly one of course, developer or category."""
@@ -288,6 +305,8 @@ class SpendLine(Model):
     note: str = ""
     """Shown beside the line on the period page."""
 
+    _amount = field_validator("amount")(_money)
+
 
 class BudgetPeriod(Model):
     period: str
@@ -297,12 +316,20 @@ class BudgetPeriod(Model):
     spend: list[SpendLine] = Field(default_factory=list)
     """What was spent, line by line."""
 
+    _budget = field_validator("budget")(_money)
+
 
 class BudgetsFile(Model):
     """budgets.yaml: per fiscal quarter the budget and the spend."""
 
     periods: list[BudgetPeriod]
     """One entry per fiscal quarter; the quarters listed are the reporting periods."""
+    illustrative: bool = False
+    """The budget and spend figures are invented, for illustration (such as an example over a
+    dataset without cost data): every page with cost figures says so, cost findings and the cost
+    metrics' labels too, and snapshot.json has budgets_illustrative: true."""
+    note: str = ""
+    """With illustrative: shown in the notice, such as where the figures come from."""
 
 
 # ---------------------------------------------------------------- goals.yaml
@@ -410,6 +437,10 @@ class Project:
     goals: list[Goal]
     lines: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
     """(kind, id) -> (file, line), for messages that point back into the config."""
+    budgets_illustrative: bool = False
+    """budgets.yaml's ``illustrative``: the budget and spend figures are invented."""
+    budgets_note: str = ""
+    """budgets.yaml's ``note``, shown with the notice that they are."""
 
     @property
     def calendar(self) -> FiscalCalendar:
@@ -470,7 +501,7 @@ def load_project(project_dir: Path) -> Project:
             problems.append(Problem(shown, 0, f"missing; create it (see README: {filename})"))
             continue
         try:
-            document = load_yaml(path, shown)
+            document = load_yaml(path, shown, problems)  # keys that are lists: in problems
         except ProblemsFound as exc:
             problems.extend(exc.problems)
             continue
@@ -492,6 +523,8 @@ def load_project(project_dir: Path) -> Project:
         courses=models["courses"].courses,
         budgets=models["budgets"].periods,
         goals=models["goals"].goals,
+        budgets_illustrative=models["budgets"].illustrative,
+        budgets_note=models["budgets"].note,
     )
     problems = list(_cross_check(project, documents))
     if problems:
@@ -536,6 +569,10 @@ def _explain(
             )
         elif kind == "missing":
             yield Problem(shown, line, f"'{path}' is required; add it")
+        elif kind == "finite_number":
+            value = error["input"]  # inf, nan, or text such as 1e400 (YAML's floats need a dot)
+            shown_value = value if isinstance(value, str) else repr(value)
+            yield Problem(shown, line, f"'{path}' is {shown_value}; write a finite number")
         elif kind == "literal_error":
             expected = error.get("ctx", {}).get("expected", "")
             yield Problem(shown, line, f"'{path}' is {error['input']!r}; use one of {expected}")

@@ -222,7 +222,23 @@ def _additive_measures() -> dict[str, Sql]:
         "open": f"count_if(status IN ({statuses}))",
         "scored": "COUNT(score)",
         "score_sum": "SUM(score)",
-        "passed": "count_if(score >= pass_mark)",
+        **_pass_measures(),
+    }
+
+
+FINISHED = "status IN ('completed', 'failed')"
+PASSING = "outcome IN ('pass', 'merit', 'distinction')"
+
+
+def _pass_measures() -> dict[str, Sql]:
+    """Pass rate = passed / graded, of the enrolments that finished (completed or failed): by
+    the source's own result where a row has one (OULAD's Fail fails whatever the score), else
+    by the score against the course's pass mark. A passed enrolment is a completed one, so the
+    funnel's Passed never exceeds Completed; withdrawn and open ones are not graded."""
+    return {
+        "graded": f"count_if({FINISHED} AND (outcome IS NOT NULL OR score IS NOT NULL))",
+        "passed": "count_if(status = 'completed' AND "
+        f"({PASSING} OR (outcome IS NULL AND score >= pass_mark)))",
     }
 
 
@@ -581,6 +597,7 @@ COUNT_COLUMNS = (
     "withdrawn",
     "open",
     "scored",
+    "graded",
     "passed",
     "completions",
     "gain_learners",

@@ -7,6 +7,7 @@ project.yaml (``thresholds:``).
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from collections.abc import Callable, Iterator
@@ -41,8 +42,24 @@ class Finding:
 Detector = Callable[[Project, Metrics], Iterator[Finding]]
 
 
+# Findings made from budgets.yaml's money: they say so when its figures are illustrative.
+COST_FINDINGS = ("cost per completion outlier", "under-spent budget", "over-spent budget")
+ILLUSTRATIVE = " (illustrative budgets)"
+
+
 def find_deficiencies(project: Project, metrics: Metrics) -> list[Finding]:
     findings = [f for detector in DETECTORS for f in detector(project, metrics)]
+    if project.budgets_illustrative:
+        findings = [
+            dataclasses.replace(
+                f,
+                title=f.title + ILLUSTRATIVE,
+                why=f"{f.why} The budget and spend figures are invented, for illustration.",
+            )
+            if f.kind in COST_FINDINGS
+            else f
+            for f in findings
+        ]
     return sorted(findings, key=lambda f: (f.kind, f.member, f.period))
 
 
@@ -57,7 +74,9 @@ def _records(rows: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _enough(row: pd.Series | dict[str, Any], project: Project) -> bool:
-    return int(row["learners"]) >= project.settings.min_group_size
+    """A published cohort of at least min_group_size (a hidden one has no learners figure)."""
+    learners = row["learners"]
+    return learners == learners and int(learners) >= project.settings.min_group_size
 
 
 def _latest_year(metrics: Metrics) -> str:

@@ -7,14 +7,6 @@ from dataclasses import dataclass
 
 from generator.catalog import METRICS
 
-COST_METRICS = {
-    "budget",
-    "spend",
-    "budget_utilisation",
-    "cost_per_completion",
-    "cost_per_learner",
-    "budget_yoy_change",
-}
 DASH = "–"
 
 
@@ -40,17 +32,12 @@ class Formatter:
     min_group_size: int
 
     def suppressed(self) -> str:
-        return f"fewer than {self.min_group_size}"
+        """A figure about fewer learners than the minimum (figures the metric tables do not
+        decide, such as a chart's bins, say the same)."""
+        return f"fewer than {self.min_group_size} learners"
 
-    def hidden(self, metric: str, learners: int | float | None) -> bool:
-        """A figure about learners is suppressed when fewer than the minimum (but some) took part."""
-        if learners is None or (metric in COST_METRICS and metric != "cost_per_learner"):
-            return False
-        return 0 < int(learners) < self.min_group_size
-
-    def value(self, metric: str, value: object, learners: int | float | None = None) -> str:
-        if self.hidden(metric, learners):
-            return self.suppressed()
+    def value(self, metric: str, value: object) -> str:
+        """A figure as published (privacy.publish has emptied the hidden ones already)."""
         if is_missing(value):
             return DASH
         number = float(value)  # type: ignore[arg-type]
@@ -75,16 +62,8 @@ class Formatter:
             return f"{number:.2f} / 5"
         return f"{number:.2f}×"
 
-    def change(
-        self,
-        metric: str,
-        change: object,
-        learners: int | float | None = None,
-        previous_learners: int | float | None = None,
-    ) -> str:
+    def change(self, metric: str, change: object) -> str:
         """The change against the previous period, with an arrow and the unit's own step."""
-        if self.hidden(metric, learners) or self.hidden(metric, previous_learners):
-            return DASH
         if is_missing(change):
             return DASH
         number = float(change)  # type: ignore[arg-type]

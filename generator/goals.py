@@ -13,16 +13,15 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from generator import privacy
 from generator.catalog import METRICS
 from generator.config import Course, Goal, Project
-from generator.metrics import Metrics
+from generator.metrics import Metrics, cohort_rates
 from generator.paths import slug
 
 MET, AT_RISK, MISSED, NO_DATA = "met", "at risk", "missed", "no data"
 STATUSES = (MET, AT_RISK, MISSED, NO_DATA)
 LEARNER_ROLE = "learner"
-# Metrics about learners need at least min_group_size learners to be evaluated at all.
-COST_ONLY = {"budget", "spend", "budget_utilisation", "budget_yoy_change"}
 ADDITIVE = {
     "enrollments",
     "completion_rate",
@@ -198,7 +197,10 @@ def _table_for(goal: Goal, project: Project, metrics: Metrics) -> pd.DataFrame:
 def filtered_table(
     level: str, course_ids: set[str], project: Project, metrics: Metrics
 ) -> pd.DataFrame:
-    rows = metrics.breakdown[metrics.breakdown["course_id"].isin(course_ids)].copy()
+    """The courses' department breakdown summed per member of ``level`` (from the figures as
+    computed, not as published: hidden departments still count towards the total)."""
+    breakdown = metrics.unpublished_breakdown
+    rows = breakdown[breakdown["course_id"].isin(course_ids)].copy()
     by_course = project.course_by_id
     if level == "org":
         rows["member"] = "org"
@@ -207,36 +209,24 @@ def filtered_table(
     else:
         attribute = "developer" if level == "developer" else "training_manager"
         rows["member"] = rows["course_id"].map(lambda c: getattr(by_course[c], attribute))
-    counts = [
-        "enrollments",
-        "completed",
-        "failed",
-        "withdrawn",
-        "open",
-        "scored",
-        "passed",
-        "score_sum",
-    ]
-    grouped = rows.groupby(["member", "period"], as_index=False)[counts].sum()
+    counts = ["enrollments", "completed", "failed", "withdrawn", "open", "scored", "graded"]
+    grouped = rows.groupby(["member", "period"], as_index=False)[
+        [*counts, "passed", "score_sum"]
+    ].sum()
     grouped["scope"] = level
     grouped["learners"] = grouped["enrollments"]
-    grouped["completion_rate"] = grouped["completed"] / grouped["enrollments"].where(
-        grouped["enrollments"] > 0
-    )
-    grouped["withdrawal_rate"] = grouped["withdrawn"] / grouped["enrollments"].where(
-        grouped["enrollments"] > 0
-    )
-    grouped["fail_rate"] = grouped["failed"] / grouped["enrollments"].where(
-        grouped["enrollments"] > 0
-    )
-    grouped["average_score"] = grouped["score_sum"] / grouped["scored"].where(grouped["scored"] > 0)
-    grouped["pass_rate"] = grouped["passed"] / grouped["scored"].where(grouped["scored"] > 0)
-    grouped["open_enrollments"] = grouped["open"].astype("float64")
-    return grouped
+    grouped = cohort_rates(grouped)
+    # Published as the metric tables are: small groups hidden, and their complements among a
+    # year's quarters and among the members (as if the total over them were published).
+    return privacy.publish_rollup(grouped, project.settings.min_group_size)
 
 
-def _index(table: pd.DataFrame, metric: str) -> dict[tuple[str, str], tuple[int, float | None]]:
-    """(member, period) -> (learners, value of the metric), for constant-time lookups."""
+Indexed = tuple[int, float | None, int]  # learners, the metric's value, privacy code
+
+
+def _index(table: pd.DataFrame, metric: str) -> dict[tuple[str, str], Indexed]:
+    """(member, period) -> (learners, value of the metric as published, why it is hidden),
+    for constant-time lookups."""
     if metric in table:
         numbers = pd.to_numeric(table[metric], errors="coerce").astype("float64")
     else:
@@ -244,26 +234,30 @@ def _index(table: pd.DataFrame, metric: str) -> dict[tuple[str, str], tuple[int,
     values = [None if math.isnan(v) else v for v in numbers.tolist()]
     members = table["member"].astype(str).tolist()
     keys = zip(members, table["period"].astype(str).tolist(), strict=True)
-    learners = table["learners"].astype("int64").tolist()
-    return dict(zip(keys, zip(learners, values, strict=True), strict=True))
+    learners = table["learners"].fillna(0).astype("int64").tolist()
+    basis = METRICS[metric].basis if metric in METRICS else None
+    code_column = privacy.CODE_COLUMN.format(basis)
+    codes = (
+        table[code_column].astype("int64").tolist()
+        if basis is not None and code_column in table
+        else [privacy.SHOWN] * len(table)
+    )
+    return dict(zip(keys, zip(learners, values, codes, strict=True), strict=True))
 
 
 def _evaluate(
     goal: Goal,
     member: str,
     period: str,
-    row: tuple[int, float | None] | None,
+    row: Indexed | None,
     project: Project,
     resolvers: dict[tuple[str, str], RoleResolver],
 ) -> GoalResult:
-    learners, value = row if row is not None else (0, None)
-    note = ""
-    if (
-        goal.metric not in COST_ONLY
-        and value is not None
-        and learners < project.settings.min_group_size
-    ):
-        value, note = None, f"fewer than {project.settings.min_group_size} learners"
+    learners, value, code = row if row is not None else (0, None, privacy.SHOWN)
+    # A hidden figure is not evaluated: its status would give it away.
+    note = privacy.reason(code, project.settings.min_group_size)
+    if note:
+        value = None
     if value is None and not note:
         note = "no data for this period"
     status = status_of(value, goal.target.comparator, goal.target.value, goal.warning)

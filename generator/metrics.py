@@ -8,6 +8,7 @@ plus ``<metric>__prev`` and ``<metric>__change`` columns.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,6 +38,16 @@ class Metrics:
     years: list[str]
     report_date: date
     excluded_after_report_date: int
+    # A fiscal year the report date ends before its last day -> its last quarter in the
+    # report: its figures are to date, compared with the same quarters of the year before.
+    year_to_date: dict[str, str] = dataclasses.field(default_factory=dict)
+    # The breakdown before small groups were hidden (privacy.publish), for goals over a course
+    # filter to add up; never shown: the outputs read ``breakdown``.
+    unpublished_breakdown: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+
+    def period_title(self, period: str) -> str:
+        """How a period is named on the pages: 'FY2026 to date' for an unfinished year."""
+        return f"{period} to date" if period in self.year_to_date else period
 
     @functools.cached_property
     def _positions(self) -> dict[tuple[str, str, str], int]:
@@ -110,27 +121,39 @@ def reporting_quarters(
     return calendar.quarters_between(min(first, last), last)
 
 
+def year_to_date(project: Project, quarters: list[Quarter], report_date: date) -> dict[str, str]:
+    """The fiscal year the report date falls before the end of, and its last quarter here."""
+    if not quarters:
+        return {}
+    last = quarters[-1]
+    year_end = project.calendar.last_day(Quarter(last.fiscal_year, 4))
+    return {f"FY{last.fiscal_year}": last.label} if report_date < year_end else {}
+
+
 def compute_metrics(project: Project, aggregates: Aggregates, report_date: date) -> Metrics:
     quarters = reporting_quarters(project, aggregates, report_date)
     years = sorted({q.fiscal_year for q in quarters})
+    to_date = year_to_date(project, quarters, report_date)
     grid = _grid(project, aggregates, quarters, years)
     table = _merge_counts(grid, aggregates)
-    table = _add_costs(table, project, quarters)
+    table = _add_costs(table, project, quarters, to_date)
     table = _derive_rates(table)
-    table = _add_previous(table)
+    table = _add_previous(table, to_date)
     modules, module_departments = _dropoff(aggregates.modules)
     table = _attach_dropoff(table, modules, project)
     return Metrics(
         table=table,
         modules=modules,
         module_departments=module_departments,
-        breakdown=_breakdown(aggregates.breakdown),
+        breakdown=(breakdown := _breakdown(aggregates.breakdown)),
+        unpublished_breakdown=breakdown,
         distributions=_with_period_labels(aggregates.distributions),
         offerings=offering_rates(aggregates.offerings),
         quarters=[q.label for q in quarters],
         years=[f"FY{y}" for y in years],
         report_date=report_date,
         excluded_after_report_date=aggregates.excluded_after_report_date,
+        year_to_date=to_date,
     )
 
 
@@ -181,22 +204,31 @@ def _merge_counts(grid: pd.DataFrame, aggregates: Aggregates) -> pd.DataFrame:
     return table
 
 
-def _spend_lines(project: Project) -> pd.DataFrame:
+def _spend_lines(project: Project, quarters: list[Quarter]) -> pd.DataFrame:
+    """The spend lines of the report's quarters: a line of a quarter after the report date's is
+    not spent yet as of that date (a snapshot of 2026-Q2 must not count 2026-Q3's spend)."""
     course_developer = {c.id: c.developer for c in project.courses}
+    reported = {q.label for q in quarters}
     rows = []
     for period in project.budgets:
+        if period.period not in reported:
+            continue
         for line in period.spend:
             developer = line.developer or course_developer.get(line.course or "")
             rows.append((period.period, line.course, developer, line.amount))
     return pd.DataFrame(rows, columns=["period", "course", "developer", "amount"])
 
 
-def _add_costs(table: pd.DataFrame, project: Project, quarters: list[Quarter]) -> pd.DataFrame:
-    """Budget and spend per period; spend is attributed to courses and to their developers."""
-    lines = _spend_lines(project)
+def _add_costs(
+    table: pd.DataFrame, project: Project, quarters: list[Quarter], to_date: dict[str, str]
+) -> pd.DataFrame:
+    """Budget and spend per period, as of the report date (quarters after it are left out);
+    spend is attributed to courses and to their developers."""
+    lines = _spend_lines(project, quarters)
+    reported = {q.label for q in quarters}
     fy_of = {q.label: f"FY{q.fiscal_year}" for q in project.budget_quarters()}
     lines["year"] = lines["period"].map(fy_of)
-    budget = {b.period: b.budget for b in project.budgets}
+    budget = {b.period: b.budget for b in project.budgets if b.period in reported}
     parts = [
         _spend_by(lines, None, "org"),
         _spend_by(lines, "course", "course"),
@@ -207,7 +239,7 @@ def _add_costs(table: pd.DataFrame, project: Project, quarters: list[Quarter]) -
     has_costs = table["scope"].isin(["org", "course", "developer"])
     table["spend"] = table["spend"].where(~has_costs | table["spend"].notna(), 0.0)
     table.loc[~has_costs, "spend"] = np.nan
-    year_budget = _full_year_budgets(budget, fy_of)
+    year_budget = _year_budgets(budget, fy_of, to_date)
     all_budgets = budget | year_budget
     is_org = table["scope"] == "org"
     table["budget"] = np.where(is_org, table["period"].map(all_budgets), np.nan).astype("float64")
@@ -216,24 +248,45 @@ def _add_costs(table: pd.DataFrame, project: Project, quarters: list[Quarter]) -
     spent = table["spend"].where((table["scope"] == "org") | (table["spend"] > 0))
     table["cost_per_completion"] = _ratio(spent, table["completions"])
     table["cost_per_learner"] = _ratio(spent, table["learners"])
+    # The same period a year earlier: for a year to date, its own quarters of the year before.
+    all_budgets_of_project = {b.period: b.budget for b in project.budgets}
+    earlier = {
+        p: _earlier_budget(p, all_budgets_of_project, fy_of, to_date)
+        for p in table["period"].unique()
+    }
     table["budget_yoy_change"] = (
-        _ratio(
-            table["budget"],
-            table["period"].map(lambda p: all_budgets.get(_year_earlier(p), np.nan)).where(is_org),
-        )
-        - 1
+        _ratio(table["budget"], table["period"].map(earlier).where(is_org)) - 1
     )
     return table
 
 
-def _full_year_budgets(budget: dict[str, float], fy_of: dict[str, str]) -> dict[str, float]:
-    """A fiscal year's budget, only where all four of its quarters have one (else not comparable)."""
+def _year_budgets(
+    budget: dict[str, float], fy_of: dict[str, str], to_date: dict[str, str]
+) -> dict[str, float]:
+    """A fiscal year's budget where every quarter it has in the report has one: all four, or,
+    for a year to date, those up to the report date's (else not comparable)."""
     totals: dict[str, float] = {}
     quarters: dict[str, int] = {}
     for label, amount in budget.items():
         totals[fy_of[label]] = totals.get(fy_of[label], 0.0) + amount
         quarters[fy_of[label]] = quarters.get(fy_of[label], 0) + 1
-    return {year: total for year, total in totals.items() if quarters[year] == 4}
+    wanted = {year: int(last[-1]) for year, last in to_date.items()}
+    return {year: total for year, total in totals.items() if quarters[year] == wanted.get(year, 4)}
+
+
+def _earlier_budget(
+    period: str, budgets: dict[str, float], fy_of: dict[str, str], to_date: dict[str, str]
+) -> float:
+    """The budget of the same span a year before ``period`` (NaN when not every quarter of it
+    has one)."""
+    if not period.startswith("FY"):
+        return budgets.get(_year_earlier(period), np.nan)
+    year = int(period[2:]) - 1
+    count = int(to_date[period][-1]) if period in to_date else 4
+    labels = [Quarter(year, n).label for n in range(1, count + 1)]
+    if not all(label in budgets for label in labels):
+        return np.nan
+    return float(sum(budgets[label] for label in labels))
 
 
 def _year_earlier(period: str) -> str:
@@ -262,13 +315,20 @@ def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
     return (num / den.where(den != 0)).astype("float64")
 
 
-def _derive_rates(table: pd.DataFrame) -> pd.DataFrame:
+def cohort_rates(table: pd.DataFrame) -> pd.DataFrame:
+    """The rates of a cohort's counts (enrollments, completed, withdrawn, failed, open, scored,
+    score_sum, graded, passed)."""
     table["completion_rate"] = _ratio(table["completed"], table["enrollments"])
     table["withdrawal_rate"] = _ratio(table["withdrawn"], table["enrollments"])
     table["fail_rate"] = _ratio(table["failed"], table["enrollments"])
     table["open_enrollments"] = table["open"].astype("float64")
     table["average_score"] = _ratio(table["score_sum"], table["scored"])
-    table["pass_rate"] = _ratio(table["passed"], table["scored"])
+    table["pass_rate"] = _ratio(table["passed"], table["graded"])
+    return table
+
+
+def _derive_rates(table: pd.DataFrame) -> pd.DataFrame:
+    table = cohort_rates(table)
     table["learning_gain"] = _ratio(table["gain_sum"], table["gain_learners"])
     table["satisfaction"] = _ratio(table["rating_sum"], table["responses"])
     for column in ("enrollments", "completions"):
@@ -283,12 +343,37 @@ def _previous_period(period: str) -> str:
     return Quarter(year, number).previous().label
 
 
-def _add_previous(table: pd.DataFrame) -> pd.DataFrame:
-    """``<metric>__prev`` and ``<metric>__change`` from the previous quarter or fiscal year."""
+# Counts and sums whose total over some quarters is that of the quarters together: a year to
+# date's figures a year earlier are made from them (distinct learners and medians are not).
+SUMMABLE = (
+    "enrollments",
+    "completions",
+    "completed",
+    "failed",
+    "withdrawn",
+    "open",
+    "scored",
+    "score_sum",
+    "graded",
+    "passed",
+    "gain_learners",
+    "gain_sum",
+    "responses",
+    "rating_sum",
+    "spend",
+)
+
+
+def _add_previous(table: pd.DataFrame, to_date: dict[str, str]) -> pd.DataFrame:
+    """``<metric>__prev`` and ``<metric>__change`` from the previous quarter or fiscal year; for
+    a year to date, from the same quarters of the year before (like with like)."""
     names = [m for m in METRICS if m in table] + ["learners"]
     previous = table[KEYS + names].copy()
     previous["period"] = previous["period"].map(_next_label(table["period"].unique()))
-    previous = previous.dropna(subset=["period"]).rename(columns={m: f"{m}__prev" for m in names})
+    previous = previous.dropna(subset=["period"])
+    previous = previous[~previous["period"].isin(list(to_date))]
+    previous = pd.concat([previous, *_earlier_spans(table, to_date, names)], ignore_index=True)
+    previous = previous.rename(columns={m: f"{m}__prev" for m in names})
     table = table.merge(previous, on=KEYS, how="left")
     for name in names:
         table[f"{name}__change"] = table[name].astype("float64") - table[f"{name}__prev"].astype(
@@ -297,6 +382,37 @@ def _add_previous(table: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(
         ["scope", "member", "period_kind", "period"], kind="stable"
     ).reset_index(drop=True)
+
+
+def _earlier_spans(
+    table: pd.DataFrame, to_date: dict[str, str], names: list[str]
+) -> list[pd.DataFrame]:
+    """Per year to date, each member's figures over the same quarters a year earlier, keyed
+    by the year to date's label; figures that do not add up over quarters are left empty."""
+    frames = []
+    for year, last in to_date.items():
+        earlier, count = int(year[2:]) - 1, int(last[-1])
+        span = table[
+            (table["period_kind"] == "quarter")
+            & (table["fiscal_year"] == earlier)
+            & (table["quarter"] <= count)
+        ]
+        if span.empty:
+            continue
+        summed = span.groupby(["scope", "member"], as_index=False, sort=False)[
+            [c for c in SUMMABLE if c in span]
+        ].sum(min_count=1)
+        if "budget" in span:
+            full = span.groupby(["scope", "member"], sort=False)["budget"].count() == count
+            budget = span.groupby(["scope", "member"], sort=False)["budget"].sum(min_count=1)
+            summed["budget"] = summed.set_index(["scope", "member"]).index.map(budget.where(full))
+        summed = _derive_rates(summed)
+        summed["budget_utilisation"] = _ratio(summed["spend"], summed["budget"])
+        spent = summed["spend"].where((summed["scope"] == "org") | (summed["spend"] > 0))
+        summed["cost_per_completion"] = _ratio(spent, summed["completions"])
+        summed["period"] = year
+        frames.append(summed.reindex(columns=KEYS + names))
+    return frames
 
 
 def _next_label(periods: np.ndarray) -> dict[str, str]:
@@ -367,9 +483,7 @@ def period_labels(frame: pd.DataFrame) -> list[str]:
 def _breakdown(breakdown: pd.DataFrame) -> pd.DataFrame:
     frame = breakdown.copy()
     frame["period"] = period_labels(frame)
-    frame["completion_rate"] = _ratio(frame["completed"], frame["enrollments"])
-    frame["average_score"] = _ratio(frame["score_sum"], frame["scored"])
-    return frame
+    return cohort_rates(frame)
 
 
 def offering_rates(offerings: pd.DataFrame) -> pd.DataFrame:

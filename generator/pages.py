@@ -27,18 +27,27 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from generator import charts, datacache
-from generator.catalog import METRICS, OUTCOMES
+from generator.catalog import COST, METRICS, OUTCOMES
 from generator.config import Course, Person, Project
 from generator.errors import BuildError
-from generator.findings import Finding
+from generator.findings import COST_FINDINGS, Finding
 from generator.formatting import DASH, Formatter, is_missing, link, text
-from generator.goals import AT_RISK, MET, MISSED, NO_DATA, STATUSES, Assignment, GoalResult
+from generator.goals import (
+    AT_RISK,
+    MET,
+    MISSED,
+    NO_DATA,
+    STATUSES,
+    Assignment,
+    GoalResult,
+    filtered_table,
+)
 from generator.ingest.canonical import Reason
 from generator.metrics import Row
 from generator.offerings import STATUS_COUNTS, Run, published_runs
 from generator.paths import slugs
 from generator.periods import chronological_key
-from generator.privacy import hidden_rows, suppressed_cells
+from generator.privacy import CODE_COLUMN, reason, suppressed_cells, why_hidden
 from generator.report import Report
 
 HEADLINE = [
@@ -272,19 +281,26 @@ class Context:
 
     # -- figures
     def figure(self, row: Row | None, metric: str) -> str:
+        """A figure of a published metric row, or why it is hidden."""
         if row is None:
             return DASH
-        return self.fmt.value(metric, row.get(metric), int(row["learners"]))
+        why = why_hidden(row, metric, self.fmt.min_group_size)
+        return text(why) if why else self.fmt.value(metric, row.get(metric))
 
     def change(self, row: Row | None, metric: str) -> str:
         if row is None:
             return DASH
-        return self.fmt.change(
-            metric,
-            row.get(f"{metric}__change"),
-            int(row["learners"]),
-            _int(row.get("learners__prev")),
-        )
+        return self.fmt.change(metric, row.get(f"{metric}__change"))
+
+    def label(self, metric: str) -> str:
+        """A metric's label: "Spend (illustrative)" for a cost metric when budgets.yaml says
+        its figures are invented."""
+        m = METRICS[metric]
+        return self.costs_label(m.label) if m.level == COST else m.label
+
+    def costs_label(self, label: str) -> str:
+        """A column of cost figures, such as "Cost per completion", with "(illustrative)"."""
+        return f"{label} (illustrative)" if self.project.budgets_illustrative else label
 
     def chart(self, page: str, name: str, spec: charts.Spec, title: str) -> str:
         """Register a chart for ``page`` and return its Markdown block."""
@@ -643,23 +659,49 @@ def _row_hashes(
     return by_course
 
 
-def _header(ctx: Context) -> dict[str, Any]:
+def _header(ctx: Context, costs: bool = False) -> dict[str, Any]:
+    """What _header.md.j2 shows; ``costs``: the page shows cost figures or cost findings, so
+    it says so when budgets.yaml's are illustrative."""
     return {
         "organisation": ctx.project.settings.organisation,
         "report_date": ctx.metrics.report_date.isoformat(),
         "latest_quarter": ctx.latest_quarter,
-        "latest_year": ctx.latest_year,
+        "latest_year": ctx.metrics.period_title(ctx.latest_year),  # "FY2026 to date"
         "min_group": ctx.project.settings.min_group_size,
+        "illustrative_note": _illustrative_note(ctx) if costs else "",
     }
+
+
+def _illustrative_note(ctx: Context) -> str:
+    """The text of the page's "Illustrative budgets" notice ('' when the budgets are real)."""
+    if not ctx.project.budgets_illustrative:
+        return ""
+    note = (
+        "The budget and spend figures are invented, for illustration: budgets, spend, budget "
+        "use, costs per completion and per learner, and the findings and goals about them "
+        "describe no real money."
+    )
+    return f"{note} {text(ctx.project.budgets_note)}".strip()
+
+
+def _costs_shown(results: Iterable[GoalResult], findings: Iterable[Finding]) -> bool:
+    """Whether goal results or findings on a page are about cost figures."""
+    return any(METRICS[r.metric].level == COST for r in results if r.metric in METRICS) or any(
+        f.kind in COST_FINDINGS for f in findings
+    )
 
 
 def kpi_table(
     ctx: Context, scope: str, member: str, metrics: Sequence[str], periods: Sequence[str]
 ) -> Table:
-    headers = ["Metric"] + [h for p in periods for h in (text(p), "change")] + ["Evaluation level"]
+    headers = (
+        ["Metric"]
+        + [h for p in periods for h in (text(ctx.metrics.period_title(p)), "change")]
+        + ["Evaluation level"]
+    )
     rows = []
     for metric in metrics:
-        cells = [text(METRICS[metric].label)]
+        cells = [text(ctx.label(metric))]
         for period in periods:
             row = ctx.row(scope, member, period)
             cells += [ctx.figure(row, metric), ctx.change(row, metric)]
@@ -668,11 +710,8 @@ def kpi_table(
 
 
 def _trend_columns(ctx: Context, scope: str, member: str, metric: str) -> dict[str, list[Any]]:
-    series = ctx.metrics.series(scope, member, ["period", metric, "learners"])
-    values = [
-        None if ctx.fmt.hidden(metric, n) or is_missing(v) else float(v)
-        for v, n in zip(series[metric].tolist(), series["learners"].tolist(), strict=True)
-    ]
+    series = ctx.metrics.series(scope, member, ["period", metric])
+    values = [None if is_missing(v) else float(v) for v in series[metric].tolist()]
     return {"period": series["period"].tolist(), "value": values}
 
 
@@ -700,7 +739,7 @@ def trend(
     spec = charts.trend_chart(
         columns,
         title=title,
-        value_title=m.label,
+        value_title=ctx.label(metric),
         unit=unit,
         currency=ctx.project.settings.currency,
         target=target,
@@ -990,7 +1029,7 @@ def overview(ctx: Context) -> None:
     )
     md = _render(
         "overview.md.j2",
-        **_header(ctx),
+        **_header(ctx, costs=True),
         kpis=kpi_table(ctx, "org", "org", HEADLINE, latest),
         counts=counts,
         who=who,
@@ -1051,10 +1090,9 @@ def _budget_chart(ctx: Context, page: str, periods: Sequence[str]) -> str:
     if not budgeted:
         return ""
     columns = {k: [r[k] for r in budgeted] for k in ("period", "budget", "spend")}
-    spec = charts.budget_chart(
-        columns, title="Budget and spend by quarter", currency=ctx.project.settings.currency
-    )
-    return ctx.chart(page, "budget", spec, "Budget and spend by quarter")
+    title = ctx.costs_label("Budget and spend by quarter")
+    spec = charts.budget_chart(columns, title=title, currency=ctx.project.settings.currency)
+    return ctx.chart(page, "budget", spec, title)
 
 
 # ---- goals
@@ -1089,7 +1127,7 @@ def goals_page(ctx: Context) -> None:
                 "id": goal.id,
                 "title": goal.title,
                 "kind": goal.kind,
-                "metric": METRICS[goal.metric].label,
+                "metric": ctx.label(goal.metric),
                 "level": METRICS[goal.metric].level,
                 "target": f"{goal.target.comparator} {ctx.fmt.value(goal.metric, goal.target.value)}",
                 "scope": _scope_text(goal),
@@ -1101,8 +1139,9 @@ def goals_page(ctx: Context) -> None:
         )
     records = goal_results_records(ctx, ctx.report.goals, GOALS_CSV_COLUMNS)
     download = ctx.download("goals.md", "goal-results", records)
+    costs = any(METRICS[g.metric].level == COST for g in ctx.project.goals)
     ctx.pages.markdown["goals.md"] = _render(
-        "goals.md.j2", **_header(ctx), goals=sections, download=download
+        "goals.md.j2", **_header(ctx, costs=costs), goals=sections, download=download
     )
 
 
@@ -1196,7 +1235,7 @@ def course_page(ctx: Context, course: Course) -> None:
         )
     md = _render(
         "course.md.j2",
-        **_header(ctx),
+        **_header(ctx, costs=True),  # key figures: spend, cost per completion and per learner
         course=course,
         slug=slug,
         developer=ctx.person_link(course.developer, 1),
@@ -1359,14 +1398,16 @@ def offerings_download(ctx: Context) -> None:
 
 
 def _funnel(ctx: Context, page: str, row: Row | None) -> str:
-    if row is None or int(row["enrollments"]) < ctx.fmt.min_group_size:
+    """Enrolled, not withdrawn, completed and passed of a published cohort (none when it is
+    hidden); a stage of fewer learners than the minimum is not drawn."""
+    if row is None or why_hidden(row, "enrollments", ctx.fmt.min_group_size):
         return ""
     stages = [
         ("Enrolled", row["enrollments"]),
         ("Not withdrawn", row["enrollments"] - row["withdrawn"]),
         ("Completed", row["completed"]),
     ]
-    if int(row["scored"]) > 0:
+    if not why_hidden(row, "pass_rate", ctx.fmt.min_group_size) and int(row["graded"]) > 0:
         stages.append(("Passed", row["passed"]))
     columns = {
         "stage": [s for s, _ in stages],
@@ -1415,22 +1456,22 @@ def _department_table(ctx: Context, course_id: str, period: str) -> Table:
 def _breakdown_figures(
     ctx: Context, rows: list[dict[str, Any]]
 ) -> Iterator[tuple[dict[str, Any], list[str]]]:
-    """Enrolments, completion rate and average score of each row of a breakdown whose total is
-    published elsewhere: small groups and their complements read "fewer than N"."""
-    hidden = suppressed_cells([int(r["enrollments"]) for r in rows], ctx.fmt.min_group_size)
-    for r, hide in zip(rows, hidden, strict=True):
-        if hide:
-            yield r, [ctx.fmt.suppressed()] * 3
-            continue
-        n = int(r["enrollments"])
+    """Enrolments, completion rate and average score of each row of the published course ×
+    department breakdown, or why a figure is hidden."""
+    for r in rows:
         yield (
             r,
             [
-                f"{n:,}",
-                ctx.fmt.value("completion_rate", r["completion_rate"], n),
-                ctx.fmt.value("average_score", r["average_score"], n),
+                _breakdown_cell(ctx, r, m)
+                for m in ("enrollments", "completion_rate", "average_score")
             ],
         )
+
+
+def _breakdown_cell(ctx: Context, row: dict[str, Any], metric: str) -> str:
+    code = row.get(CODE_COLUMN.format(METRICS[metric].basis))
+    why = reason(int(code), ctx.fmt.min_group_size) if code is not None else ""
+    return text(why) if why else ctx.fmt.value(metric, row.get(metric))
 
 
 def index_courses(ctx: Context) -> None:
@@ -1499,35 +1540,31 @@ def index_courses(ctx: Context) -> None:
 
 
 def metrics_frame(ctx: Context, scope: str) -> pd.DataFrame:
-    """Every metric of every member of ``scope`` and period, for a spreadsheet: numbers, or
-    the suppression text where a figure is about too few learners. The quarters of a fiscal
-    year add up to it, so a hidden quarter takes the next-smallest quarter of that year with
-    it (complementary suppression)."""
+    """Every metric of every member of ``scope`` and period, for a spreadsheet: the published
+    numbers, or why a figure is hidden."""
     rows = ctx.scope_rows(scope).reset_index(drop=True)
-    small = hidden_rows(rows, ctx.fmt.min_group_size)
     frame = pd.DataFrame({"member": rows["member"], "period": rows["period"]})
     if scope in ("developer", "training_manager"):
         frame.insert(1, "name", [ctx.person_name(str(m)) for m in rows["member"]])
     elif scope == "course":
         frame.insert(1, "title", [ctx.course_title(str(m)) for m in rows["member"]])
+    labels = {code: reason(code, ctx.fmt.min_group_size) for code in (1, 2)}
     for metric in METRICS:
         if metric not in rows:
             continue
-        about_learners = ctx.fmt.hidden(metric, 1)  # suppressible at all
+        basis = METRICS[metric].basis
+        codes = rows[CODE_COLUMN.format(basis)].tolist() if basis else [0] * len(rows)
         frame[metric] = [
-            ctx.fmt.suppressed() if about_learners and hide else value
-            for value, hide in zip(rows[metric], small, strict=True)
+            labels[code] if code else value for value, code in zip(rows[metric], codes, strict=True)
         ]
     return frame
 
 
 def _raw(ctx: Context, row: Row | None, metric: str) -> object:
-    """A figure for CSV: the number, or the suppression text."""
+    """A figure for CSV: the published number, or why it is hidden."""
     if row is None:
         return None
-    if ctx.fmt.hidden(metric, int(row["learners"])):
-        return ctx.fmt.suppressed()
-    return row.get(metric)
+    return why_hidden(row, metric, ctx.fmt.min_group_size) or row.get(metric)
 
 
 def _worst(statuses: list[str]) -> str | None:
@@ -1547,7 +1584,14 @@ def developer_page(ctx: Context, developer: str) -> None:
     year = ctx.latest_year
     courses = [c for c in ctx.project.courses if c.developer == developer]
     course_rows = Table(
-        ["Course", "Kind", "Enrolments", "Completion", "Average score", "Cost per completion"],
+        [
+            "Course",
+            "Kind",
+            "Enrolments",
+            "Completion",
+            "Average score",
+            ctx.costs_label("Cost per completion"),
+        ],
         [
             [
                 ctx.course_link(c.id, 1),
@@ -1563,7 +1607,7 @@ def developer_page(ctx: Context, developer: str) -> None:
     comparison = _developer_chart(ctx, page, year)
     md = _render(
         "developer.md.j2",
-        **_header(ctx),
+        **_header(ctx, costs=True),
         name=person.name if person else developer,
         kind=person.kind if person else "",
         courses=course_rows,
@@ -1624,15 +1668,15 @@ def index_developers(ctx: Context, developers: list[str]) -> None:
             "Courses",
             f"Enrolments {year}",
             "Completion",
-            "Spend",
-            "Cost per completion",
+            ctx.costs_label("Spend"),
+            ctx.costs_label("Cost per completion"),
         ],
         rows,
         download=ctx.download(page, "developer-metrics", metrics_frame(ctx, "developer")),
     )
     ctx.pages.markdown[page] = _render(
         "index.md.j2",
-        **_header(ctx),
+        **_header(ctx, costs=True),
         title="Course developers",
         intro=f"Internal teams and vendors, and what their courses achieved and cost in {year}.",
         listing=table,
@@ -1654,11 +1698,11 @@ def _developer_chart(ctx: Context, page: str, period: str) -> str:
             "value": rows["cost_per_completion"],
         }
     )
-    title = f"Cost per completion by developer, {period}"
+    title = ctx.costs_label(f"Cost per completion by developer, {period}")
     spec = charts.comparison_chart(
         frame,
         title=title,
-        value_title="Cost per completion",
+        value_title=ctx.label("cost_per_completion"),
         currency=ctx.project.settings.currency,
     )
     return ctx.chart(page, "cost", spec, "Developers compared")
@@ -1671,25 +1715,31 @@ def period_page(ctx: Context, period: str) -> None:
     quarters = [q for q in ctx.metrics.quarters if f"FY{q.split('-')[0]}" == year]
     spend_lines = _spend_lines(ctx, quarters if is_year else [period])
     results = [r for r in ctx.report.goals if r.period == period]
-    dev_rows = ctx.scope_rows("developer", period)
+    dev_rows = [
+        ctx.row("developer", str(m), period) for m in ctx.scope_rows("developer", period)["member"]
+    ]
     developers = Table(
-        ["Developer", "Spend", "Completions", "Cost per completion"],
+        [
+            "Developer",
+            ctx.label("spend"),
+            "Completions",
+            ctx.label("cost_per_completion"),
+        ],
         [
             [
                 ctx.person_link(str(r["member"]), 1),
-                ctx.fmt.value("spend", r["spend"]),
-                f"{int(r['completions']):,}",
-                ctx.fmt.value("cost_per_completion", r["cost_per_completion"]),
+                *(ctx.figure(r, m) for m in ("spend", "completions", "cost_per_completion")),
             ]
-            for r in dev_rows[["member", "spend", "completions", "cost_per_completion"]].to_dict(
-                "records"
-            )
+            for r in dev_rows
+            if r is not None
         ],
     )
     md = _render(
         "period.md.j2",
-        **_header(ctx),
+        **_header(ctx, costs=True),
         period=period,
+        title=ctx.metrics.period_title(period),
+        to_date=ctx.metrics.year_to_date.get(period, ""),
         is_year=is_year,
         kpis=kpi_table(ctx, "org", "org", PERIOD_KPIS, [period]),
         budget_chart=_budget_chart(ctx, page, quarters),
@@ -1732,7 +1782,7 @@ def _spend_lines(ctx: Context, periods: Sequence[str]) -> Table:
                     text(line.note),
                 ]
             )
-    return Table(["Quarter", "Spent on", "What", "Amount", "Note"], rows)
+    return Table(["Quarter", "Spent on", "What", ctx.costs_label("Amount"), "Note"], rows)
 
 
 def index_periods(ctx: Context) -> None:
@@ -1754,12 +1804,12 @@ def index_periods(ctx: Context) -> None:
     table = Table(
         [
             "Period",
-            "Budget",
-            "Spend",
-            "Used",
-            "Budget vs a year earlier",
+            ctx.label("budget"),
+            ctx.label("spend"),
+            ctx.costs_label("Used"),
+            ctx.costs_label("Budget vs a year earlier"),
             "Completions",
-            "Cost per completion",
+            ctx.label("cost_per_completion"),
         ],
         rows,
     )
@@ -1777,7 +1827,7 @@ def index_periods(ctx: Context) -> None:
     table.download = ctx.download(page, "periods", frame)
     ctx.pages.markdown[page] = _render(
         "index.md.j2",
-        **_header(ctx),
+        **_header(ctx, costs=True),
         title="Budget periods",
         intro="Budget, spend and what it bought, per fiscal year and quarter.",
         listing=table,
@@ -1814,16 +1864,19 @@ def role_page(ctx: Context, role_id: str) -> None:
         [(kind, r) for kind, r in involved if kind != "accountable" and r.status in NOT_MET],
     )
     card = ctx.report.role_scorecards.get(role_id)
+    findings = [f for f in ctx.report.findings if role_id in f.roles]
     md = _render(
         "role.md.j2",
-        **_header(ctx),
+        **_header(
+            ctx, costs=_costs_shown((r for _, r in involved if r.status in NOT_MET), findings)
+        ),
         role=role,
         holders=", ".join(ctx.person_link(p.id, 1) for p in holders)
         or "nobody (learners as a group)",
         scorecard=card,
         accountable=accountable,
         other=other,
-        findings=findings_table(ctx, [f for f in ctx.report.findings if role_id in f.roles], 1),
+        findings=findings_table(ctx, findings, 1),
         people=_people_scorecards(ctx, holders),
     )
     ctx.pages.markdown[page] = md
@@ -1914,21 +1967,20 @@ def department_page(ctx: Context, department: str) -> None:
 def index_departments(ctx: Context) -> None:
     year = ctx.latest_year
     mandatory = {c.id for c in ctx.project.courses if c.mandatory}
-    b = ctx.metrics.breakdown
+    # the mandatory courses' figures per department, published as a goal over them would be
+    on_mandatory = filtered_table("department", mandatory, ctx.project, ctx.metrics)
+    mandatory_rows = {
+        str(r["member"]): r for r in on_mandatory[on_mandatory["period"] == year].to_dict("records")
+    }
     rows = []
     for department in ctx.departments:
         row = ctx.row("department", department, year)
-        m = b[
-            (b["department"] == department) & (b["period"] == year) & b["course_id"].isin(mandatory)
-        ]
-        n = int(m["enrollments"].sum())
-        rate = m["completed"].sum() / n if n else None
         rows.append(
             [
                 ctx.department_link(department, 1),
                 ctx.figure(row, "enrollments"),
                 ctx.figure(row, "completion_rate"),
-                ctx.fmt.value("completion_rate", rate, n),
+                _breakdown_cell(ctx, mandatory_rows.get(department, {}), "completion_rate"),
                 ctx.figure(row, "average_score"),
             ]
         )

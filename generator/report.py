@@ -13,7 +13,7 @@ from typing import Literal
 
 import pandas as pd
 
-from generator import datacache
+from generator import datacache, privacy
 from generator.config import Project, load_project
 from generator.engine import Aggregates, Engine, aggregate
 from generator.errors import AccountabilityError
@@ -144,6 +144,16 @@ def build_report(
     return Report(project, summary, metrics, results, findings, people, roles, warnings)
 
 
+def computed_metrics(
+    project_dir: Path, as_of: str | None = None, engine: EngineName | None = None
+) -> Metrics:
+    """The metric tables as computed, before small groups are hidden: for tests that check
+    figures by hand and for privacy checks; no output is ever made from them."""
+    project = load_project(project_dir)
+    _, aggregates, report_date, _ = _aggregated(project, as_of, engine, None)
+    return compute_metrics(project, aggregates, report_date)
+
+
 def date_warnings(aggregates: Aggregates, report_date: date, as_of: str | None) -> list[str]:
     """A warning when the report date leaves enrolments out: most often a default date (the
     end of the latest complete quarter) before data that all lies in the current quarter."""
@@ -193,7 +203,13 @@ def _metrics_and_findings(
         if found is not None:
             log.info("config unchanged but for the goals: metrics and findings from the cache")
             return found.metrics, found.findings
-    metrics = compute_metrics(project, aggregates, report_date)
+    # Every figure about a small group is hidden here, once: goals, findings, pages, charts,
+    # downloads and snapshots only see the published metrics (generator/privacy.py).
+    metrics = privacy.publish(
+        compute_metrics(project, aggregates, report_date),
+        course_frame(project),
+        project.settings.min_group_size,
+    )
     findings = find_deficiencies(project, metrics)
     if cache is not None and key is not None:
         entry = datacache.Derived(metrics, findings)

@@ -2,8 +2,8 @@
 
 Pure: a :class:`~generator.report.Report` in, a JSON-ready dict out. Stored with the version so
 later diffs compare without rebuilding history. No learner rows, only the aggregate tables the
-pages show, and figures about fewer learners than ``min_group_size`` are left out exactly as
-the pages suppress them.
+pages show, read from the published metrics (generator/privacy.py): what a page hides is null
+here.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from generator.formatting import Formatter
 from generator.goals import Assignment, GoalResult
 from generator.metrics import Metrics
 from generator.offerings import published_runs
-from generator.privacy import hidden_rows
 from generator.report import Report
 
 FORMAT = 1
@@ -81,44 +80,28 @@ def _number(value: object) -> float | int | None:
     return int(number) if number.is_integer() and abs(number) < 2**53 else round(number, 6)
 
 
-def _figure(metric: str, value: object, learners: object, fmt: Formatter) -> float | int | None:
-    learners_number = _number(learners)
-    return None if fmt.hidden(metric, learners_number) else _number(value)
-
-
 def metric_names(metrics: Metrics) -> list[str]:
     return [name for name in METRICS if name in metrics.table.columns]
 
 
 def org_kpis(metrics: Metrics, period: str, fmt: Formatter) -> dict[str, float | int | None]:
-    """The organisation's figures for the snapshot's own quarter: the headline KPIs."""
+    """The organisation's figures for the snapshot's own quarter: the headline KPIs (as
+    published: a hidden figure is null)."""
     row = metrics.row("org", "org", period)
     if row is None:
         return {}
-    return {name: _figure(name, row[name], row["learners"], fmt) for name in metric_names(metrics)}
+    return {name: _number(row[name]) for name in metric_names(metrics)}
 
 
 def metric_table(metrics: Metrics, fmt: Formatter) -> dict[str, Any]:
-    """Every scope × member × period row, column-wise names and row lists (compact)."""
+    """Every scope × member × period row of the published metric table (hidden figures null,
+    as on the pages), column-wise names and row lists (compact)."""
     names = metric_names(metrics)
-    table = metrics.table
-    rows = []
-    hidden = hidden_rows(table, fmt.min_group_size)
-    records = table[KEY_COLUMNS + names].itertuples(index=False)
-    for (scope, member, period, learners, *values), hide in zip(records, hidden, strict=True):
-        shown = not hide
-        rows.append(
-            [
-                str(scope),
-                str(member),
-                str(period),
-                _number(learners) if shown else None,
-                *(
-                    None if hide and fmt.hidden(n, 1) else _figure(n, v, learners, fmt)
-                    for n, v in zip(names, values, strict=True)
-                ),
-            ]
-        )
+    records = metrics.table[KEY_COLUMNS + names].itertuples(index=False)
+    rows = [
+        [str(scope), str(member), str(period), *(_number(v) for v in values)]
+        for scope, member, period, *values in records
+    ]
     return {"columns": KEY_COLUMNS + names, "rows": rows}
 
 
@@ -134,7 +117,7 @@ def _people(assignment: Assignment, project: Project) -> dict[str, Any]:
 
 
 def goal_data(result: GoalResult, project: Project, fmt: Formatter) -> dict[str, Any]:
-    learners = result.learners if not fmt.hidden("learners", result.learners) else None
+    learners = result.learners if result.value is not None else None
     return {
         "goal": result.goal_id,
         "title": result.title,

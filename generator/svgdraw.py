@@ -23,7 +23,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -133,7 +133,12 @@ def number_formatter(d3_format: str) -> Callable[[float], str]:
 
     def formatted(value: float) -> str:
         exact = Decimal(value * 100 if percent else value)
-        rounded = exact.quantize(quantum, rounding=ROUND_HALF_UP)
+        try:
+            rounded = exact.quantize(quantum, rounding=ROUND_HALF_UP)
+        except InvalidOperation:  # more digits than the context's 28, such as a budget of 1e300
+            with localcontext() as context:
+                context.prec = exact.adjusted() + places + 2
+                rounded = exact.quantize(quantum, rounding=ROUND_HALF_UP)
         text = format(abs(rounded), pattern)
         if trim and "." in text:  # "~": no insignificant trailing zeros (0.50 → 0.5, 1.0 → 1)
             text = text.rstrip("0").rstrip(".")

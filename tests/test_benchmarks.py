@@ -42,4 +42,4 @@ def test_metrics_benchmark_prints_ratios_to_pandas(tmp_path: Path) -> None:
     out = run("metrics.py", tmp_path)
     assert "time / pandas" in out and "peak / pandas" in out
     assert "pandas groupby course x quarter" in out
-    assert "aggregate + metrics + goals + findings" in out and "12 quarters" in out
+    assert "aggregate + metrics + privacy + goals + findings" in out and "12 quarters" in out

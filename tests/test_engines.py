@@ -27,7 +27,7 @@ from generator.ingest import read_source
 from generator.ingest.canonical import Checks, duplicate_reason
 from generator.ingest.xapi import FOLDED
 from generator.metrics import COUNT_COLUMNS, Metrics
-from generator.report import Report, build_report
+from generator.report import Report, build_report, computed_metrics
 
 REPO = Path(__file__).resolve().parent.parent
 TINY = REPO / "tests" / "fixtures" / "tiny"
@@ -111,8 +111,9 @@ def test_tiny_project_same_on_both_engines() -> None:
     duckdb, spark = both(TINY)
     assert_same_metrics(duckdb.metrics, spark.metrics)
     assert_same_accounting(duckdb, spark)
-    # The hand-computed figures of tests/test_metrics.py, from Spark.
-    row = spark.metrics.row("course", "C1", "2025-Q1")
+    # The hand-computed figures of tests/test_metrics.py, from Spark (as computed: the tiny
+    # project's groups are too small to publish its completers' time).
+    row = computed_metrics(TINY, engine="spark").row("course", "C1", "2025-Q1")
     assert row is not None
     assert (row["enrollments"], row["median_minutes"]) == (4, 30.0)
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from generator.build import build
-from generator.report import build_report
+from generator.report import build_report, computed_metrics
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "oulad"
 pytestmark = [pytest.mark.shared, pytest.mark.slow]
@@ -30,10 +30,10 @@ def oulad_project(tmp_path_factory: pytest.TempPathFactory, request: pytest.Fixt
 def test_status_counts_per_module_agree_with_final_result(
     oulad_project: Path, shared_data: Path
 ) -> None:
-    report = build_report(oulad_project)
     info = pd.read_csv(shared_data / "oulad" / "csv" / "studentInfo.csv")
     expected = info.groupby("code_module")["final_result"].value_counts().unstack(fill_value=0)
-    table = report.metrics.table
+    # as computed: a year with a handful of early registrations is hidden on the pages
+    table = computed_metrics(oulad_project).table
     years = table[(table["scope"] == "course") & (table["period_kind"] == "year")]
     got = years.groupby("member")[["completed", "failed", "withdrawn", "enrollments"]].sum()
     for module, row in expected.iterrows():

@@ -39,27 +39,30 @@ def test_no_hidden_cell_can_be_recovered_from_the_total(counts: list[int], min_s
         assert len(nonzero_hidden) >= 2 or not others
 
 
-def test_hidden_rows_hide_a_second_quarter_only_where_one_quarter_of_a_year_is_small() -> None:
-    from generator.privacy import hidden_rows
+def test_a_second_quarter_hides_only_where_one_quarter_of_a_year_is_small() -> None:
+    from generator.privacy import COMPLEMENT, SHOWN, SMALL, _partition, decide
 
     rows = [
-        # scope, member, fiscal_year, period_kind, learners, enrollments
-        ("course", "A", 2025, "quarter", 3, 3),  # small: hidden
-        ("course", "A", 2025, "quarter", 40, 40),
-        ("course", "A", 2025, "quarter", 12, 12),  # next-smallest: hidden with it
-        ("course", "A", 2025, "year", 55, 55),
-        ("course", "B", 2025, "quarter", 2, 2),  # two small quarters: nothing more
-        ("course", "B", 2025, "quarter", 4, 4),
-        ("course", "B", 2025, "quarter", 30, 30),
-        ("course", "B", 2025, "year", 4, 4),  # a small year row is hidden itself
-        ("course", "A", 2026, "quarter", 20, 20),  # another year of A: untouched
-        ("course", "A", 2026, "quarter", 0, 0),  # nobody: nothing to hide
+        # member, period, learners (= enrolments)
+        ("A", "2025-Q1", 3),  # small: hidden
+        ("A", "2025-Q2", 40),
+        ("A", "2025-Q3", 12),  # next-smallest: hidden with it
+        ("A", "FY2025", 55),
+        ("B", "2025-Q1", 2),  # two small quarters: nothing more
+        ("B", "2025-Q2", 4),
+        ("B", "2025-Q3", 30),
+        ("B", "FY2025", 4),  # a small year row is hidden itself
+        ("A", "2026-Q1", 20),  # another year of A: untouched
+        ("A", "2026-Q2", 0),  # nobody: nothing to hide
+        ("A", "FY2026", 20),
     ]
-    table = pd.DataFrame(
-        rows,
-        columns=["scope", "member", "fiscal_year", "period_kind", "learners", "enrollments"],
-        index=range(100, 100 + len(rows)),  # positions, not index labels, count
-    )
-    assert hidden_rows(table, 5) == [
-        True, False, True, False, True, True, False, True, False, False,
+    table = pd.DataFrame(rows, columns=["member", "period", "learners"])
+    table["enrollments"] = table["learners"]
+    quarter = ~table["period"].str.startswith("FY")
+    year = "FY" + table["period"].str[:4]
+    totals = {(m, p): i for i, (m, p) in enumerate(zip(table["member"], table["period"], strict=True))}
+    partition = _partition("table", table, quarter.to_numpy(), [table["member"], year], totals)
+    codes = decide({"table": table}, [partition], 5, {"table": {"cohort": "learners"}})
+    assert codes["table"]["cohort"].tolist() == [
+        SMALL, SHOWN, COMPLEMENT, SHOWN, SMALL, SMALL, SHOWN, SMALL, SHOWN, SHOWN, SHOWN,
     ]  # fmt: skip

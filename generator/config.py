@@ -285,9 +285,7 @@ MONEY_MIN, MONEY_MAX = 0.01, 1e300
 
 def _money(value: float) -> float:
     if 0 < value < MONEY_MIN or value > MONEY_MAX:
-        raise ValueError(
-            f"write 0 or an amount from {MONEY_MIN} to 1e300 in the currency's units"
-        )
+        raise ValueError(f"write 0 or an amount from {MONEY_MIN} to 1e300 in the currency's units")
     return value
 
 
@@ -295,7 +293,7 @@ class SpendLine(Model):
     """Money spent in a period, attributed to exactly one of course, developer or category."""
 
     amount: float = Field(ge=0)
-    """In the project's currency."""
+    """In the project's currency: 0, or from 0.01 to 1e300."""
     course: str | None = None
     """Spent on a course (counts for the course and its developer)."""
     developer: str | None = None
@@ -312,7 +310,7 @@ class BudgetPeriod(Model):
     period: str
     """A fiscal quarter such as 2025-Q3."""
     budget: float = Field(ge=0)
-    """The quarter's training budget."""
+    """The quarter's training budget: 0, or from 0.01 to 1e300."""
     spend: list[SpendLine] = Field(default_factory=list)
     """What was spent, line by line."""
 

@@ -1520,7 +1520,7 @@ def index_courses(ctx: Context) -> None:
             f"Enrolments {year}",
             "Completion",
             "Average score",
-            "Cost per completion",
+            ctx.label("cost_per_completion"),
             "Goals",
         ],
         rows,
@@ -1531,7 +1531,7 @@ def index_courses(ctx: Context) -> None:
     )
     ctx.pages.markdown["courses/index.md"] = _render(
         "index.md.j2",
-        **_header(ctx),
+        **_header(ctx, costs=True),
         title="Courses",
         intro=f"Every course, with its figures for {year}.",
         listing=table,

@@ -37,6 +37,8 @@ def snapshot_data(report: Report, version: str) -> dict[str, Any]:
         "version": version,
         "organisation": settings.organisation,
         "currency": settings.currency,
+        # budgets.yaml says its budget and spend figures are invented (for illustration)
+        "budgets_illustrative": project.budgets_illustrative,
         "report_date": report.report_date.isoformat(),
         "period": period,
         "min_group_size": settings.min_group_size,

@@ -524,3 +524,143 @@ def test_readme_lists_every_option_of_every_format() -> None:
         for name in options:
             row = rows["every format"] if name == "pseudonymise" else rows[fmt]
             assert f"`{name}`" in row, (fmt, name)
+
+
+# ---------------------------------------------------------------- keys and numbers YAML allows
+
+
+@pytest.mark.parametrize(
+    ("filename", "old", "new", "expected"),
+    [
+        (
+            "goals.yaml",
+            "    title: Safety basics is completed",
+            "    ? [a, b]\n    : Safety basics is completed",
+            "config/goals.yaml:3: a key is a list ([a, b]); keys are names: write the key as text",
+        ),
+        (
+            "project.yaml",
+            "currency: EUR",
+            "{currency: EUR}: 1",
+            "config/project.yaml:3: a key is a mapping ({currency: EUR}); keys are names: "
+            "write the key as text",
+        ),
+        (
+            "roles.yaml",
+            "roles:",
+            "[roles, people]:",
+            "config/roles.yaml:1: a key is a list ([roles, people]); keys are names: "
+            "write the key as text",
+        ),
+        (
+            "courses.yaml",
+            "    mandatory: true",
+            "    [mandatory]: true",
+            "config/courses.yaml:6: a key is a list ([mandatory]); keys are names: "
+            "write the key as text",
+        ),
+        (
+            "budgets.yaml",
+            "      - course: C1",
+            "      - {course: C1}: C1",
+            "config/budgets.yaml:13: a key is a mapping ({course: C1}); keys are names: "
+            "write the key as text",
+        ),
+    ],
+    ids=["goals-list", "project-mapping", "roles-list", "courses-list", "budgets-mapping"],
+)
+def test_a_key_that_is_a_list_or_mapping_is_a_located_problem(
+    project: Path, filename: str, old: str, new: str, expected: str
+) -> None:
+    edit(project, filename, old, new)
+    edit(project, "courses.yaml", "    title: Negotiation", "    titel: Negotiation")
+    for command in ("validate", "build"):
+        result = CliRunner().invoke(cli, [command, "--project", str(project)])
+        assert not isinstance(result.exception, TypeError), result.exception
+        assert result.exit_code == 1, result.output
+        assert expected in result.output, result.output
+        # the other problems are still collected: of the same file and of the others
+        assert "config/courses.yaml:12: unknown key 'titel'" in result.output
+
+
+def test_every_key_that_is_a_list_is_reported_once(project: Path) -> None:
+    # `? [a, b]: 1` is a mapping {[a, b]: 1} used as a key: one problem, for the list inside
+    path = project / "config" / "goals.yaml"
+    path.write_text(path.read_text() + "? [a, b]: 1\n? [c]: 2\n")
+    code, output = run(project)
+    assert code == 1
+    lines = path.read_text().count("\n")
+    assert f"config/goals.yaml:{lines - 1}: a key is a list ([a, b])" in output
+    assert f"config/goals.yaml:{lines}: a key is a list ([c])" in output
+    assert "2 problem(s) found." in output
+
+
+@pytest.mark.parametrize(
+    ("filename", "old", "new", "expected"),
+    [
+        ("budgets.yaml", "    budget: 1100", "    budget: .inf", "3: 'periods[0].budget' is inf"),
+        ("budgets.yaml", "    budget: 1100", "    budget: -.inf", "3: 'periods[0].budget' is -inf"),
+        (
+            "budgets.yaml",
+            "amount: 300",
+            "amount: 1e400",
+            "14: 'periods[4].spend[0].amount' is 1e400",
+        ),
+        (
+            "budgets.yaml",
+            "amount: 300",
+            "amount: 1.0e+400",
+            "14: 'periods[4].spend[0].amount' is inf",
+        ),
+        ("courses.yaml", "pass_mark: 70", "pass_mark: .nan", "7: 'courses[0].pass_mark' is nan"),
+        (
+            "courses.yaml",
+            "expected_minutes: 30",
+            "expected_minutes: .inf",
+            "8: 'courses[0].expected_minutes' is inf",
+        ),
+        ("goals.yaml", "warning: 0.15", "warning: .nan", "8: 'goals[0].warning' is nan"),
+        ("goals.yaml", 'target: ">= 0.6"', 'target: ">= inf"', "7: 'goals[0].target.value' is inf"),
+        (
+            "project.yaml",
+            "min_group_size: 2",
+            "min_group_size: 2\nthresholds: {cost_ratio: .inf}",
+            "7: 'thresholds.cost_ratio' is inf",
+        ),
+    ],
+)
+def test_numbers_that_are_not_finite_are_refused_everywhere(
+    project: Path, filename: str, old: str, new: str, expected: str
+) -> None:
+    edit(project, filename, old, new)
+    code, output = run(project)
+    assert code == 1
+    assert f"config/{filename}:{expected}; write a finite number" in output, output
+
+
+def test_money_beyond_what_sums_and_ratios_can_hold_is_refused(project: Path) -> None:
+    edit(project, "budgets.yaml", "    budget: 1100", "    budget: 1e-300")
+    edit(project, "budgets.yaml", "amount: 500", "amount: 1.7e+308")
+    code, output = run(project)
+    assert code == 1
+    fix = "write 0 or an amount from 0.01 to 1e300 in the currency's units"
+    assert f"config/budgets.yaml:3: 'periods[0].budget': {fix} (got '1e-300')" in output
+    assert f"config/budgets.yaml:16: 'periods[4].spend[1].amount': {fix} (got 1.7e+308)" in output
+
+
+def test_budgets_and_spend_of_1e300_build(project: Path) -> None:
+    from generator.report import build_report
+    from generator.snapshot import dumps, snapshot_data
+
+    path = project / "config" / "budgets.yaml"
+    text = path.read_text()
+    for old in ("budget: 1100", "budget: 1000", "amount: 300", "amount: 500", "amount: 200"):
+        text = text.replace(old, old.split(":")[0] + ": 1e300")
+    path.write_text(text)
+    result = CliRunner().invoke(cli, ["build", "--project", str(project), "--no-mkdocs"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 0, result.output
+    data = json.loads(dumps(snapshot_data(build_report(project), "2025-Q2")))
+    assert data["kpis"]["spend"] == 1e300  # 2025-Q2: the platform's 1e300 (and C2's 100)
+    index = (project / "site_src" / "index.md").read_text()
+    assert "inf" not in index.replace("information", "") and "nan" not in index

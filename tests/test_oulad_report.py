@@ -143,9 +143,7 @@ def test_dropoff_counts_each_learner_in_their_own_presentation(
     modules = report.metrics.modules
     for period in ("2013-Q1", "2013-Q3", "2014-Q1"):
         cohort = attempts[attempts["period"] == period]
-        expected = {
-            w: cohort.loc[cohort["furthest"] >= w, "id_student"].nunique() for w in weeks
-        }
+        expected = {w: cohort.loc[cohort["furthest"] >= w, "id_student"].nunique() for w in weeks}
         got = modules[(modules["course_id"] == "BBB") & (modules["period"] == period)]
         got_reached = dict(zip(got["module_order"].astype(int), got["reached"], strict=True))
         assert got_reached == {w: n for w, n in expected.items() if n > 0}, period
@@ -153,3 +151,19 @@ def test_dropoff_counts_each_learner_in_their_own_presentation(
     # (activity of a learner's other presentation counted too) gave 97.9%.
     worst = report.metrics.row("course", "BBB", "2013-Q1")["module_dropoff"]
     assert 0.4 < worst < 0.55, worst
+
+
+def test_pass_rate_follows_the_ous_own_result(oulad_project: Path, shared_data: Path) -> None:
+    """Fail is failed whatever the score (5,109 Fail rows have a score of 40 or more):
+    passed = Pass + Distinction, graded = those plus Fail; withdrawn are not graded."""
+    info = pd.read_csv(shared_data / "oulad" / "csv" / "studentInfo.csv")
+    results = info.groupby("code_module")["final_result"].value_counts().unstack(fill_value=0)
+    table = computed_metrics(oulad_project).table
+    years = table[(table["scope"] == "course") & (table["period_kind"] == "year")]
+    got = years.groupby("member")[["passed", "graded", "completed"]].sum()
+    for module, row in results.iterrows():
+        assert got.loc[module, "passed"] == row["Pass"] + row["Distinction"], module
+        assert got.loc[module, "graded"] == row["Pass"] + row["Distinction"] + row["Fail"]
+    assert (table["passed"] <= table["completed"]).all()  # the funnel's Passed <= Completed
+    org = table[(table["scope"] == "org") & (table["period"] == "FY2014")].iloc[0]
+    assert 0.6 < org["pass_rate"] < 0.75, org["pass_rate"]  # not the 94-95% of the threshold

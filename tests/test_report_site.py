@@ -150,3 +150,82 @@ def test_downloads_hide_small_quarters_with_a_complement() -> None:
     assert quarters["hidden"].any(), "the demo's small department should be suppressed"
     for (_, _), group in quarters.groupby(["member", "year"]):
         assert group["hidden"].sum() != 1, group
+
+
+# --- budgets.yaml's illustrative: invented spend is marked -------------------------------------
+
+NOTICE = '!!! warning "Illustrative budgets"'
+COST_PAGES = [
+    "index.md",
+    "periods/index.md",
+    "periods/2025-q1.md",
+    "periods/fy2025.md",
+    "courses/index.md",
+    "courses/c1.md",
+    "developers/index.md",
+    "developers/dev-a.md",
+    "goals.md",  # a goal on budget_utilisation
+    "roles/ld-manager.md",  # budget goals and findings
+]
+
+
+def test_illustrative_budgets_are_marked_wherever_costs_appear(tiny_project: Path) -> None:
+    from generator.build import build
+    from generator.findings import COST_FINDINGS
+    from generator.snapshot import snapshot_data
+
+    with (tiny_project / "config" / "budgets.yaml").open("a") as budgets:
+        budgets.write("illustrative: true\nnote: Made up for the tests\n")
+    result = build(tiny_project)
+    pages = tiny_project / "site_src"
+    for page in COST_PAGES:
+        markdown = (pages / page).read_text()
+        assert f"{NOTICE}\n\n    The budget and spend figures are invented" in markdown, page
+        assert "Made up for the tests" in markdown, page
+    for page in ("departments/sales.md", "methodology.md", "data-quality.md", "roles/learner.md"):
+        assert NOTICE not in (pages / page).read_text(), page
+
+    overview = (pages / "index.md").read_text()
+    for label in ("Spend", "Budget utilisation", "Cost per completion"):
+        assert f"| {label} (illustrative) |" in overview, label
+    assert "| Completion rate |" in overview  # learning figures are not marked
+    assert "0% of the budget was spent (illustrative budgets)" in overview  # a cost finding
+    period = (pages / "periods" / "2025-q1.md").read_text()
+    for label in ("Budget", "Spend", "Budget change year on year", "Cost per learner"):
+        assert f"| {label} (illustrative) |" in period, label
+    assert (
+        "| Developer | Spend (illustrative) | Completions | Cost per completion (illustrative) |"
+        in period
+    )
+    assert "![Budget and spend by quarter \\(illustrative\\)]" in period
+
+    assert result.site_dir is not None
+    html = (result.site_dir / "index.html").read_text()
+    assert 'class="admonition warning"' in html and "Illustrative budgets" in html
+
+    data = snapshot_data(build_report(tiny_project), "2025-Q2")
+    assert data["budgets_illustrative"] is True
+    costs = [f for f in data["findings"] if f["kind"] in COST_FINDINGS]
+    assert costs and all(f["title"].endswith(" (illustrative budgets)") for f in costs)
+    assert all("illustrative" not in f["title"] for f in data["findings"] if f not in costs)
+
+
+def test_real_budgets_carry_no_notice(tiny_project: Path) -> None:
+    from generator.build import build
+    from generator.snapshot import snapshot_data
+
+    build(tiny_project, run_mkdocs=False)
+    marked = [
+        str(page.relative_to(tiny_project))
+        for page in (tiny_project / "site_src").rglob("*.md")
+        if "llustrative" in page.read_text()
+    ]
+    assert marked == []
+    assert snapshot_data(build_report(tiny_project), "2025-Q2")["budgets_illustrative"] is False
+
+
+def test_the_oulad_example_says_its_budgets_are_invented() -> None:
+    from generator.config import load_project
+
+    project = load_project(REPO / "examples" / "oulad")
+    assert project.budgets_illustrative and "OULAD publishes no costs" in project.budgets_note

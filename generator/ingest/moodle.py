@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from generator.config import Source
@@ -320,8 +321,14 @@ def read_moodle_logs(source: Source, path: Path, shown: str) -> dict[str, pd.Dat
         f"enrolment or role event of a user with no learner role ({_roles_text(source)})",
         enrolment_events.loc[~of_learners, LINE].to_numpy(),
     )
-    rows = _enrolment_rows(enrolment_events[of_learners])
-    enrolments.merged = int(of_learners.sum()) - len(rows)
+    learner_events = enrolment_events[of_learners]
+    rows = _enrolment_rows(learner_events)
+    folded = learner_events.loc[~learner_events[LINE].isin(rows[LINE]), LINE].to_numpy()
+    enrolments.merge(
+        "a later enrolment, role or completion event of the same learner and course run: "
+        "folded into their enrolment",
+        np.sort(folded),
+    )
     others = events[~about_enrolment]
     by_learner = others["actor"].isin(learners)
     account.reject(

@@ -8,6 +8,7 @@ It imports nothing of the project itself (config.py imports it late, beside ADAP
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -26,10 +27,9 @@ def _is_number(value: Any) -> bool:
     if isinstance(value, bool):
         return False
     try:
-        float(value)
+        return math.isfinite(float(value))  # .inf and .nan are no option values
     except (TypeError, ValueError):
         return False
-    return True
 
 
 def _is_year(value: Any) -> bool:

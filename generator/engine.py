@@ -508,6 +508,7 @@ OFFERING_COLUMNS = [
     "starts_on",
     "ends_on",
     "first_enrolled",
+    "last_enrolled",
     "learners",
     "completions",
     "outcome_pass",
@@ -524,6 +525,7 @@ def _offerings(engine: Engine, tables: Mapping[str, Frame]) -> pd.DataFrame:
     source gives for the run (the ``offerings`` table) where it has them."""
     measures = {
         "first_enrolled": "MIN(enrolled_on)",
+        "last_enrolled": "MAX(enrolled_on)",
         "learners": "COUNT(DISTINCT learner_id)",
         "completions": "COUNT(completed_on)",
         **{f"outcome_{o}": f"count_if(outcome = '{o}')" for o in OUTCOMES},
@@ -547,7 +549,7 @@ def _offerings(engine: Engine, tables: Mapping[str, Frame]) -> pd.DataFrame:
         dates = f"{_day('d.starts_on')} AS starts_on, {_day('d.ends_on')} AS ends_on"
     frame = engine.run(f"SELECT r.*, {dates} FROM ({runs}) r {join}")
     frame = _as_ints(frame)[OFFERING_COLUMNS]
-    for column in ("starts_on", "ends_on", "first_enrolled"):
+    for column in ("starts_on", "ends_on", "first_enrolled", "last_enrolled"):
         frame[column] = pd.to_datetime(frame[column]).astype("datetime64[s]")
     frame["offering"] = frame["offering"].astype(str)
     return _sorted(frame, ["course_id", "first_enrolled", "offering"])

@@ -12,6 +12,7 @@ count is hidden with its rate, and with the next-smallest of its kind.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,7 +21,9 @@ from typing import Any
 import pandas as pd
 
 from generator.catalog import OUTCOMES
-from generator.privacy import suppressed_cells
+from generator.metrics import Metrics
+from generator.periods import FiscalCalendar
+from generator.privacy import CODE_COLUMN, suppressed_cells
 
 STATUS_COUNTS = {
     "completed": "completion_rate",
@@ -73,26 +76,74 @@ class Run:
         }
 
 
-def published_runs(offerings: pd.DataFrame, min_group_size: int) -> dict[str, list[Run]]:
-    """Course id -> its runs in time order (start, else first enrolment, then name)."""
+def published_runs(
+    metrics: Metrics, calendar: FiscalCalendar, min_group_size: int
+) -> dict[str, list[Run]]:
+    """Course id -> its runs in time order (start, else first enrolment, then name), as
+    published: beside the small runs and their complements, a run whose enrolments all fall in
+    one quarter or year that the metric tables hide is hidden too (else it would be that
+    period's figure, or a part of it, under another name)."""
+    offerings = metrics.offerings
     runs: dict[str, list[Run]] = {}
     if offerings.empty:
         return runs
+    hidden = _hidden_periods(metrics)
     ordered = offerings.assign(
         _when=offerings["starts_on"].fillna(offerings["first_enrolled"])
     ).sort_values(["course_id", "_when", "offering"], kind="stable")
     for course_id, group in ordered.groupby("course_id", sort=True):
-        runs[str(course_id)] = list(_runs(group.to_dict("records"), min_group_size))
+        rows = group.to_dict("records")
+        inside = [_inside_hidden(row, calendar, hidden.get(str(course_id), {})) for row in rows]
+        runs[str(course_id)] = list(_runs(rows, inside, min_group_size))
     return runs
 
 
-def _runs(rows: list[dict[str, Any]], min_size: int) -> Iterator[Run]:
+def _hidden_periods(metrics: Metrics) -> dict[str, dict[str, set[str]]]:
+    """Course id -> basis (cohort, scored) -> the periods whose figures are hidden."""
+    table = metrics.table
+    courses = table[table["scope"] == "course"]
+    found: dict[str, dict[str, set[str]]] = {}
+    for basis in ("cohort", "scored"):
+        column = CODE_COLUMN.format(basis)
+        if column not in courses:
+            continue
+        hidden = courses[courses[column] != 0]
+        for course, period in zip(hidden["member"], hidden["period"], strict=True):
+            found.setdefault(str(course), {}).setdefault(basis, set()).add(str(period))
+    return found
+
+
+def _inside_hidden(
+    row: dict[str, Any], calendar: FiscalCalendar, hidden: dict[str, set[str]]
+) -> dict[str, bool]:
+    """Per basis: whether the run's enrolments all lie in one hidden quarter or year."""
+    first, last = _day(row["first_enrolled"]), _day(row.get("last_enrolled"))
+    if first is None or last is None:
+        return {}
+    quarters = {calendar.quarter_of(first), calendar.quarter_of(last)}
+    periods = []
+    if len(quarters) == 1:
+        periods.append(next(iter(quarters)).label)
+    if len({q.fiscal_year for q in quarters}) == 1:
+        periods.append(f"FY{next(iter(quarters)).fiscal_year}")
+    return {basis: any(p in labels for p in periods) for basis, labels in hidden.items()}
+
+
+def _runs(
+    rows: list[dict[str, Any]], inside: list[dict[str, bool]], min_size: int
+) -> Iterator[Run]:
     enrolments = [int(r["enrollments"]) for r in rows]
-    hidden = suppressed_cells(enrolments, min_size)
-    for row, hide in zip(rows, hidden, strict=True):
+    small = [0 < n < min_size for n in enrolments]
+    hidden = [s or i.get("cohort", False) for s, i in zip(small, inside, strict=True)]
+    # Complement: the runs add up to the course's enrolments over the years.
+    if sum(h and n > 0 for h, n in zip(hidden, enrolments, strict=True)) == 1:
+        others = [(n, k) for k, n in enumerate(enrolments) if n > 0 and not hidden[k]]
+        if others:
+            hidden[min(others)[1]] = True
+    for row, hide, is_small, within in zip(rows, hidden, small, inside, strict=True):
         dates = {k: _day(row[k]) for k in ("starts_on", "ends_on", "first_enrolled")}
         if hide:
-            reason = SMALL if 0 < int(row["enrollments"]) < min_size else COMPLEMENT
+            reason = SMALL if is_small else COMPLEMENT
             yield Run(
                 str(row["course_id"]),
                 str(row["offering"]),
@@ -107,7 +158,12 @@ def _runs(rows: list[dict[str, Any]], min_size: int) -> Iterator[Run]:
                 hidden=reason.format(n=min_size),
             )
             continue
-        yield _shown_run(row, dates, min_size)
+        run = _shown_run(row, dates, min_size)
+        if within.get("scored") and run.average_score is not None:
+            run = dataclasses.replace(
+                run, average_score=None, scored=None, why={**run.why, "average_score": COMPLEMENT}
+            )
+        yield run
 
 
 def _shown_run(row: dict[str, Any], dates: dict[str, date | None], min_size: int) -> Run:

@@ -164,7 +164,9 @@ class Context:
         self._scope_rows: dict[str, pd.DataFrame] = {}
         self._scope_period_rows: dict[str, dict[str, pd.DataFrame]] = {}
         self.modules_of = ColumnsBy(self.metrics.modules, ["course_id", "period"])
-        self.runs_of = published_runs(self.metrics.offerings, project.settings.min_group_size)
+        self.runs_of = published_runs(
+            self.metrics, project.calendar, project.settings.min_group_size
+        )
         offerings = self.metrics.offerings
         self.outcomes_of = {
             str(course): [o for o in OUTCOMES if int(group[f"outcome_{o}"].sum()) > 0]
@@ -1347,6 +1349,8 @@ def _run_count(run: Run, column: str) -> str:
 def _run_score(run: Run, hidden: str) -> str:
     if run.average_score is not None:
         return f"{run.average_score:.1f}"
+    if "average_score" in run.why:
+        return text(run.why["average_score"])
     return DASH if run.scored == 0 else hidden
 
 

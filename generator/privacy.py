@@ -11,8 +11,9 @@ tables and returns them with every hidden figure emptied and the reason kept bes
   learning gain, the respondents for satisfaction, the completions for completions and cost per
   completion. Each of these is a *basis*; a metric belongs to one (catalog.Metric.basis).
 - **Complementary suppression.** Where parts add up to a published total (the quarters of a
-  fiscal year, the departments or courses of the organisation, the courses of a developer or
-  training manager, a course's departments, a department's courses), one hidden part would be
+  fiscal year, the fiscal years of a course with runs (its runs add up to them), the departments
+  or courses of the organisation, the courses of a developer or training manager, a course's
+  departments, a department's courses), one hidden part would be
   the total minus the others; so the smallest other part is hidden too (or the total, when it
   has no other part), and again until no total has exactly one hidden part. Two hidden parts
   only reveal their sum.
@@ -109,21 +110,26 @@ class Partition:
 
 
 def _partition(
-    parts: str, frame: pd.DataFrame, mask: np.ndarray, keys: list[pd.Series], totals: dict
+    parts: str,
+    frame: pd.DataFrame,
+    mask: np.ndarray,
+    keys: list[pd.Series],
+    totals: dict,
+    total: int = NO_TOTAL,
 ) -> Partition:
     """``frame``'s rows under ``mask`` grouped by ``keys``; ``totals`` maps a group's key tuple
-    to its total's row in the metric table."""
+    to its total's row in the metric table (else ``total``)."""
     rows = np.flatnonzero(mask)
     if len(rows) == 0:
         return Partition(parts, rows, rows, np.zeros(0, dtype=np.int64))
     key_frame = pd.DataFrame({i: k.to_numpy()[rows] for i, k in enumerate(keys)})
     codes, uniques = pd.MultiIndex.from_frame(key_frame).factorize()
-    total_rows = np.array([totals.get(tuple(u), NO_TOTAL) for u in uniques], dtype=np.int64)
+    total_rows = np.array([totals.get(tuple(u), total) for u in uniques], dtype=np.int64)
     return Partition(parts, rows, codes.astype(np.int64), total_rows)
 
 
 def _table_partitions(
-    table: pd.DataFrame, breakdown: pd.DataFrame, courses: pd.DataFrame
+    table: pd.DataFrame, breakdown: pd.DataFrame, courses: pd.DataFrame, runs: pd.DataFrame
 ) -> list[Partition]:
     position = {
         (s, m, p): i
@@ -160,6 +166,13 @@ def _table_partitions(
         owner = member.map(of_course[level].astype(str)).fillna("")
         totals = {(o, p): i for (s, o, p), i in position.items() if s == level}
         partitions.append(_partition("table", table, is_course, [owner, period], totals))
+    if not runs.empty:
+        # a course's runs (published on its page) add up to all its fiscal years
+        with_runs = member.isin(set(runs["course_id"].astype(str))).to_numpy()
+        years = is_course & ~quarter & with_runs
+        partitions.append(
+            _partition("table", table, years, [member], {}, total=PUBLISHED_ELSEWHERE)
+        )
     if not breakdown.empty:
         course, department = breakdown["course_id"].astype(str), breakdown["department"].astype(str)
         b_period = breakdown["period"].astype(str)
@@ -264,7 +277,7 @@ def publish(metrics: Metrics, courses: pd.DataFrame, min_size: int) -> Metrics:
     table, breakdown = metrics.table, metrics.breakdown
     codes = decide(
         {"table": table, "breakdown": breakdown},
-        _table_partitions(table, breakdown, courses),
+        _table_partitions(table, breakdown, courses, metrics.offerings),
         min_size,
         {"table": {"cohort": "learners"}, "breakdown": {"cohort": "enrollments"}},
     )

@@ -49,7 +49,7 @@ def snapshot_data(report: Report, version: str) -> dict[str, Any]:
         # each course run as the course pages publish it (small runs hidden alike)
         "offerings": [
             run.as_record()
-            for runs in published_runs(metrics.offerings, settings.min_group_size).values()
+            for runs in published_runs(metrics, project.calendar, settings.min_group_size).values()
             for run in runs
         ],
         "courses": [

@@ -4,6 +4,8 @@ figures per run, what is published of them, and activity matched to a course's m
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -13,6 +15,7 @@ from generator.config import Module
 from generator.ingest.canonical import empty_table
 from generator.ingest.modules import match_modules, module_position, words
 from generator.offerings import COMPLEMENT, SMALL, published_runs
+from generator.periods import FiscalCalendar
 
 COURSES = pd.DataFrame(
     {
@@ -236,10 +239,17 @@ def _runs_frame(counts: dict[str, tuple[int, int, int, int]]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _published(offerings: pd.DataFrame) -> list[Any]:
+    """The runs of course c1 as published, with no period of the metric tables hidden."""
+    no_periods = pd.DataFrame(columns=["scope", "member", "period"])
+    metrics = SimpleNamespace(
+        offerings=offerings.assign(last_enrolled=offerings["first_enrolled"]), table=no_periods
+    )
+    return published_runs(metrics, FiscalCalendar(1), 5)["c1"]  # type: ignore[arg-type]
+
+
 def test_a_small_run_and_its_complement_are_hidden_with_the_reason() -> None:
-    runs = published_runs(
-        _runs_frame({"A": (10, 2, 0, 0), "B": (3, 0, 0, 0), "C": (20, 5, 5, 0)}), 5
-    )["c1"]
+    runs = _published(_runs_frame({"A": (10, 2, 0, 0), "B": (3, 0, 0, 0), "C": (20, 5, 5, 0)}))
     by_name = {run.offering: run for run in runs}
     assert by_name["B"].hidden == SMALL.format(n=5) and by_name["B"].enrollments is None
     # A (12) is the next-smallest run: hidden so that B cannot be worked out from the total
@@ -248,7 +258,7 @@ def test_a_small_run_and_its_complement_are_hidden_with_the_reason() -> None:
 
 
 def test_a_small_count_inside_a_run_hides_its_complement() -> None:
-    run = published_runs(_runs_frame({"A": (30, 2, 0, 8)}), 5)["c1"][0]
+    run = _published(_runs_frame({"A": (30, 2, 0, 8)}))[0]
     assert run.counts["withdrawn"] is None and run.why["withdrawn"] == SMALL.format(n=5)
     # 8 still open = 40 - 30 - 2 - 0 would give the 2 away
     assert run.counts["open"] is None and run.why["open"] == COMPLEMENT

@@ -73,7 +73,8 @@ def _rows() -> Iterator[str]:
         n += 1
         completed = day.replace("-10", "-20") if done else ""
         status = "completed" if done else "in_progress"
-        return f"L{n},{course},{dept},{day},{completed},{status},70,30\n"
+        run = f"2025-Q{(int(day[5:7]) - 1) // 3 + 1}"  # each quarter's cohort is a run
+        return f"L{n},{course},{run},{dept},{day},{completed},{status},70,30\n"
 
     for i in range(10):
         yield enrol("C1", "Sales", "2025-01-10", i < 8)
@@ -95,7 +96,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (project / "config" / "project.yaml").write_text(PROJECT)
     (project / "config" / "goals.yaml").write_text(GOALS)
     (project / "data").mkdir()
-    header = "learner_id,course_id,department,enrolled_on,completed_on,status,score,minutes\n"
+    header = (
+        "learner_id,course_id,offering,department,enrolled_on,completed_on,status,score,minutes\n"
+    )
     (project / "data" / "lms.csv").write_text(header + "".join(_rows()))
     build(project, run_mkdocs=False)
     return project
@@ -139,6 +142,9 @@ def published(project: Path) -> dict[Key, float]:
                     and (v := _number(record.get(metric, ""))) is not None
                 ):
                     facts[(scope, record["member"], record["period"], metric)] = v
+            if path.name == "offerings.csv" and (v := _number(record["enrollments"])) is not None:
+                # a run named after a quarter is that quarter's cohort, to an attacker
+                facts[("course", record["course_id"], record["offering"], "enrollments")] = v
             if path.name in metrics_of and (v := _number(record["value"])) is not None:
                 metric = {"c1-enrolments": "enrollments"}.get(record["goal"], "completion_rate")
                 facts[(record["scope"], record["member"], record["period"], metric)] = v
@@ -260,3 +266,24 @@ def test_the_attack_finds_a_small_group_when_its_complement_is_published(project
     }
     leaks = recovered(facts)
     assert ("enrolments", ("course", "C1", "2025-Q2"), 1.0) in leaks
+
+
+def test_a_run_within_a_hidden_quarter_is_hidden_too() -> None:
+    """A run whose enrolments all fall in one quarter is that quarter's cohort under another
+    name (the demo's runs are its quarterly cohorts): where the metric tables hide the quarter,
+    even to protect another (anti-bribery 2024-Q2, 16 learners), the course page hides it."""
+    from generator.offerings import published_runs
+
+    report = build_report(Path(__file__).resolve().parent.parent)
+    table = report.metrics.table
+    hidden = table[(table["scope"] == "course") & (table[CODE_COLUMN.format("cohort")] != 0)]
+    hidden_quarters = set(zip(hidden["member"], hidden["period"], strict=True))
+    assert ("anti-bribery", "2024-Q2") in hidden_quarters
+    runs = published_runs(report.metrics, report.project.calendar, 5)
+    checked = 0
+    for course, course_runs in runs.items():
+        for run in course_runs:
+            if (course, run.offering) in hidden_quarters:
+                assert run.hidden and run.enrollments is None, run
+                checked += 1
+    assert checked >= 10

@@ -23,7 +23,7 @@ import pandas as pd
 from generator.catalog import OUTCOMES
 from generator.metrics import Metrics
 from generator.periods import FiscalCalendar
-from generator.privacy import CODE_COLUMN, suppressed_cells
+from generator.privacy import CODE_COLUMN, COMPLEMENT, SMALL, reason, suppressed_cells
 
 STATUS_COUNTS = {
     "completed": "completion_rate",
@@ -31,8 +31,6 @@ STATUS_COUNTS = {
     "failed": "fail_rate",
     "open": "open_rate",
 }
-SMALL = "fewer than {n} learners"
-COMPLEMENT = "hidden so a smaller group cannot be worked out"
 
 
 @dataclass(frozen=True)
@@ -50,7 +48,7 @@ class Run:
     average_score: float | None
     scored: int | None
     hidden: str  # why the run's figures are hidden ("" when shown)
-    # why a hidden count (and its rate) is hidden: SMALL or COMPLEMENT, by count column
+    # why a hidden count (and its rate) is hidden (privacy.reason), by count column
     why: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -141,32 +139,34 @@ def _runs(
         if others:
             hidden[min(others)[1]] = True
     for row, hide, is_small, within in zip(rows, hidden, small, inside, strict=True):
-        dates = {k: _day(row[k]) for k in ("starts_on", "ends_on", "first_enrolled")}
         if hide:
-            reason = SMALL if is_small else COMPLEMENT
             yield Run(
-                str(row["course_id"]),
-                str(row["offering"]),
-                dates["starts_on"],
-                dates["ends_on"],
-                dates["first_enrolled"],
+                **_identity(row),
                 enrollments=None,
                 counts=dict.fromkeys([*STATUS_COUNTS, *_outcome_columns()]),
                 rates=dict.fromkeys([*STATUS_COUNTS.values(), *_share_columns()]),
                 average_score=None,
                 scored=None,
-                hidden=reason.format(n=min_size),
+                hidden=reason(SMALL if is_small else COMPLEMENT, min_size),
             )
             continue
-        run = _shown_run(row, dates, min_size)
+        run = _shown_run(row, min_size)
         if within.get("scored") and run.average_score is not None:
-            run = dataclasses.replace(
-                run, average_score=None, scored=None, why={**run.why, "average_score": COMPLEMENT}
-            )
+            why = {**run.why, "average_score": reason(COMPLEMENT, min_size)}
+            run = dataclasses.replace(run, average_score=None, scored=None, why=why)
         yield run
 
 
-def _shown_run(row: dict[str, Any], dates: dict[str, date | None], min_size: int) -> Run:
+def _identity(row: dict[str, Any]) -> dict[str, Any]:
+    """What names a run and dates it."""
+    return {
+        "course_id": str(row["course_id"]),
+        "offering": str(row["offering"]),
+        **{k: _day(row[k]) for k in ("starts_on", "ends_on", "first_enrolled")},
+    }
+
+
+def _shown_run(row: dict[str, Any], min_size: int) -> Run:
     n = int(row["enrollments"])
     counts: dict[str, int | None] = {}
     rates: dict[str, float | None] = {}
@@ -182,15 +182,11 @@ def _shown_run(row: dict[str, Any], dates: dict[str, date | None], min_size: int
             counts[column] = None if hide else value
             rates[rate_of[column]] = None if hide else value / n
             if hide:
-                why[column] = (SMALL if value < min_size else COMPLEMENT).format(n=min_size)
+                why[column] = reason(SMALL if value < min_size else COMPLEMENT, min_size)
     scored = int(row["scored"])
     score_shown = scored >= min_size
     return Run(
-        str(row["course_id"]),
-        str(row["offering"]),
-        dates["starts_on"],
-        dates["ends_on"],
-        dates["first_enrolled"],
+        **_identity(row),
         enrollments=n,
         counts=counts,
         rates=rates,

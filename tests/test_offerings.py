@@ -14,7 +14,7 @@ from generator import engine
 from generator.config import Module
 from generator.ingest.canonical import empty_table
 from generator.ingest.modules import match_modules, module_position, words
-from generator.offerings import COMPLEMENT, SMALL, published_runs
+from generator.offerings import published_runs
 from generator.periods import FiscalCalendar
 
 COURSES = pd.DataFrame(
@@ -251,17 +251,23 @@ def _published(offerings: pd.DataFrame) -> list[Any]:
 def test_a_small_run_and_its_complement_are_hidden_with_the_reason() -> None:
     runs = _published(_runs_frame({"A": (10, 2, 0, 0), "B": (3, 0, 0, 0), "C": (20, 5, 5, 0)}))
     by_name = {run.offering: run for run in runs}
-    assert by_name["B"].hidden == SMALL.format(n=5) and by_name["B"].enrollments is None
+    assert by_name["B"].hidden == "fewer than 5 learners" and by_name["B"].enrollments is None
     # A (12) is the next-smallest run: hidden so that B cannot be worked out from the total
-    assert by_name["A"].hidden == COMPLEMENT and by_name["A"].counts["completed"] is None
+    assert (
+        by_name["A"].hidden == "hidden so a smaller group cannot be worked out"
+        and by_name["A"].counts["completed"] is None
+    )
     assert by_name["C"].enrollments == 30 and by_name["C"].rates["completion_rate"] == 20 / 30
 
 
 def test_a_small_count_inside_a_run_hides_its_complement() -> None:
     run = _published(_runs_frame({"A": (30, 2, 0, 8)}))[0]
-    assert run.counts["withdrawn"] is None and run.why["withdrawn"] == SMALL.format(n=5)
+    assert run.counts["withdrawn"] is None and run.why["withdrawn"] == "fewer than 5 learners"
     # 8 still open = 40 - 30 - 2 - 0 would give the 2 away
-    assert run.counts["open"] is None and run.why["open"] == COMPLEMENT
+    assert (
+        run.counts["open"] is None
+        and run.why["open"] == "hidden so a smaller group cannot be worked out"
+    )
     assert run.counts["completed"] == 30 and run.rates["completion_rate"] == 0.75
 
 

@@ -130,8 +130,9 @@ def child_pyarrow(project: Path) -> dict[str, Any]:
 
 
 def child_build(project: Path, rebuild: bool) -> dict[str, Any]:
-    from generator import charts, report
-    from generator.build import build
+    from generator import report
+    from generator.charts import specs as charts
+    from generator.commands.build import build
 
     spent: dict[str, float] = {}
     _timed_calls(report, ["ingest"], spent, "ingest")

@@ -102,7 +102,7 @@ def run_duckdb(path: Path, memory_limit: str | None) -> list[tuple[object, ...]]
 
 
 def run_spark(path: Path) -> list[tuple[object, ...]]:
-    from generator.spark import session
+    from generator.engine.spark import session
 
     spark = session()
     spark.read.option("header", True).csv(str(path)).createOrReplaceTempView("enrollments")
@@ -143,7 +143,7 @@ def child(kind: str, project: Path) -> None:
     if kind == "pandas":
         seconds, rows = timed(lambda: run_pandas(path))
     elif kind == "spark":
-        from generator.spark import session
+        from generator.engine.spark import session
 
         session()  # JVM start-up is not timed
         seconds, rows = timed(lambda: run_spark(path))

@@ -72,7 +72,7 @@ def child(kind: str, project_dir: Path) -> None:
     elif kind == "ingest":
         from generator.ingest import read_source
         from generator.ingest.canonical import Checks
-        from generator.pseudonym import pseudonymiser
+        from generator.ingest.pseudonym import pseudonymiser
 
         checks = Checks(
             set(project.course_by_id),  # type: ignore[attr-defined]

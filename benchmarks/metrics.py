@@ -57,12 +57,12 @@ def child(kind: str, project_dir: Path) -> None:
         seconds, result = timed(groupby)
         child_result(seconds, rows=rows, groups=len(result))  # type: ignore[arg-type]
         return
-    from generator.engine import Engine, aggregate
-    from generator.findings import find_deficiencies
-    from generator.goals import evaluate_goals, scorecards
-    from generator.metrics import compute_metrics
-    from generator.privacy import publish
+    from generator.engine.sql import Engine, aggregate
     from generator.report import course_frame
+    from generator.report.findings import find_deficiencies
+    from generator.report.goals import evaluate_goals, scorecards
+    from generator.report.metrics import compute_metrics
+    from generator.report.privacy import publish
 
     stages: dict[str, float] = {}
     stages["aggregate"], aggregates = timed(

@@ -1,4 +1,4 @@
-"""Static chart SVGs: milliseconds per chart, generator.svgdraw against vl-convert, on the charts
+"""Static chart SVGs: milliseconds per chart, generator.charts.svg against vl-convert, on the charts
 of a real report (by default the repository's demo project).
 
     .venv/bin/python benchmarks/svgs.py                 # the demo report (~1 min)
@@ -24,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import REPO, table
 
-from generator import charts, svgdraw
+from generator.charts import specs as charts
+from generator.charts import svg as svgdraw
 from generator.pages import render_pages
 from generator.report import build_report
 
@@ -32,7 +33,7 @@ Spec = charts.Spec
 
 
 def vl_convert_svg(spec: Spec) -> str:
-    """The chart as vl-convert draws it (what the build used before generator.svgdraw)."""
+    """The chart as vl-convert draws it (what the build used before generator.charts.svg)."""
     import vl_convert
 
     fixed = {**spec, "width": charts.SVG_WIDTH, "config": {**spec["config"], "background": "white"}}

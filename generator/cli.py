@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 
-from generator.errors import AccountabilityError, ProblemsFound
+from generator.domain.errors import AccountabilityError, ProblemsFound
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -82,7 +82,7 @@ def cli(verbose: bool) -> None:
 @user_errors
 def validate(project_dir: Path, as_json: bool, strict: bool, engine: str | None) -> None:
     """Check config/*.yaml and read the LMS exports; exit 0 when valid, 1 when not."""
-    from generator.validate import validate_project
+    from generator.commands.validate import validate_project
 
     result = validate_project(project_dir, strict=strict, engine=engine)
     if as_json:
@@ -143,7 +143,7 @@ def build(
     project_dir: Path, as_of: str | None, strict: bool, no_mkdocs: bool, engine: str | None
 ) -> None:
     """Compute the report, write its Markdown into site_src/ and build the site into site/."""
-    from generator.build import build as run_build
+    from generator.commands.build import build as run_build
 
     with err.status("Building the report") as status:
         result = run_build(
@@ -235,7 +235,7 @@ def snapshot(
     built in a scratch copy (site_src/ is not touched) and committed with mike to --branch,
     with the figures as snapshot.json beside them; 'latest' follows the newest quarter and is
     the default. Snapshots are immutable: replacing one needs --force."""
-    from generator.release import snapshot as run_snapshot
+    from generator.commands.release import snapshot as run_snapshot
 
     with err.status("Snapshot") as status:
         result = run_snapshot(
@@ -284,7 +284,7 @@ def publish(project_dir: Path, target: Path, branch: str, remote: str) -> None:
     """Write every version from --branch, versions.json and a root page that opens the default
     version into a plain directory any web server can serve: no symlinks, aliases are copies or
     redirect pages."""
-    from generator.release import publish as run_publish
+    from generator.commands.release import publish as run_publish
 
     result = run_publish(project_dir, target, branch=branch, remote=remote)
     default = result.default.name if result.default else "none"
@@ -348,8 +348,8 @@ def diff(
 
     A and B are versions or aliases on --branch, snapshot.json files, or 'current' (the report
     built now from the working tree). The Markdown is ready for a pull-request comment."""
-    from generator.release import load_snapshot
-    from generator.review import Thresholds, diff_snapshots, to_json, to_markdown
+    from generator.commands.release import load_snapshot
+    from generator.versions.diff import Thresholds, diff_snapshots, to_json, to_markdown
 
     data = [
         load_snapshot(project_dir, side, branch=branch, remote=remote, as_of=as_of)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from generator import charts, svgdraw
+from generator.charts import specs as charts
+from generator.charts import svg as svgdraw
 from generator.site import write_mkdocs_yml, write_site_src
 
 NASTY = "Intro <script>alert(1)</script> | *bold* {{ jinja }} [x](y) & more"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.metrics import Metrics
 from generator.pages import render_pages
 from generator.report import build_report, computed_metrics
+from generator.report.metrics import Metrics
 
 REPO = Path(__file__).resolve().parent.parent
 

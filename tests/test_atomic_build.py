@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
-from generator.errors import BuildError, ProblemsFound
+from generator.commands.build import build
+from generator.domain.errors import BuildError, ProblemsFound
 from generator.site import read_manifest, recover
 
 TINY = Path(__file__).parent / "fixtures" / "tiny"

@@ -12,7 +12,7 @@ import markdown
 import pandas as pd
 import pytest
 
-from generator import charts
+from generator.charts import specs as charts
 
 PERIODS = ["2025-Q3", "2025-Q1", "2025-Q2"]  # deliberately unsorted
 
@@ -191,7 +191,7 @@ def test_template_reuse_is_much_faster_than_building_through_altair() -> None:
 
 
 def test_templates_say_what_they_draw_for_the_static_svg() -> None:
-    """generator.svgdraw reads the shape from usermeta (tests/test_svgdraw.py draws them)."""
+    """generator.charts.svg reads the shape from usermeta (tests/test_svgdraw.py draws them)."""
     assert trend(target=0.7)["usermeta"] == {
         "kind": "trend",
         "format": ".2~%",

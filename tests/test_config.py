@@ -474,7 +474,7 @@ def test_option_values_of_the_wrong_kind_say_what_to_write(project: Path) -> Non
     assert "7 problem(s) found." in output
 
 
-# A valid value of each kind of option (generator/ingest/options.py).
+# A valid value of each kind of option (generator/domain/sources.py).
 VALID = {
     "date": "2025-02-03",
     "number": 80,
@@ -493,8 +493,8 @@ def test_every_declared_option_of_every_format_is_accepted(project: Path) -> Non
     import yaml
 
     from generator.config import load_project
+    from generator.domain.sources import ADAPTER_OPTIONS
     from generator.ingest import ADAPTERS
-    from generator.ingest.options import ADAPTER_OPTIONS
 
     assert set(ADAPTER_OPTIONS) == set(ADAPTERS)
     sources = [
@@ -511,7 +511,7 @@ def test_every_declared_option_of_every_format_is_accepted(project: Path) -> Non
 
 
 def test_readme_lists_every_option_of_every_format() -> None:
-    from generator.ingest.options import ADAPTER_OPTIONS
+    from generator.domain.sources import ADAPTER_OPTIONS
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     table = readme[readme.index("| format | `options:` |") : readme.index("### OULAD example")]
@@ -650,7 +650,7 @@ def test_money_beyond_what_sums_and_ratios_can_hold_is_refused(project: Path) ->
 
 def test_budgets_and_spend_of_1e300_build(project: Path) -> None:
     from generator.report import build_report
-    from generator.snapshot import dumps, snapshot_data
+    from generator.versions.snapshot import dumps, snapshot_data
 
     path = project / "config" / "budgets.yaml"
     text = path.read_text()

@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from generator import datacache, pages
+from generator import pages
+from generator.cache import data as datacache
 from generator.pages import Context, PageSet, course_page_keys, render_pages
 from generator.report import build_report
 

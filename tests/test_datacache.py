@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from generator import datacache, report
+from generator import report
+from generator.cache import data as datacache
 from generator.report import Report, build_report
 
 TINY = Path(__file__).parent / "fixtures" / "tiny"

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from generator import demo
 from generator.cli import cli
-from generator.periods import FiscalCalendar, parse_quarter
+from generator.domain.periods import FiscalCalendar, parse_quarter
 
 REPO = Path(__file__).resolve().parent.parent
 CALENDAR = FiscalCalendar(demo.FISCAL_YEAR_START_MONTH)

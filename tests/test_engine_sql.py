@@ -1,4 +1,4 @@
-"""generator/engine.py's SQL on DuckDB against hand-counted figures and the Python calendar.
+"""generator/engine/sql.py's SQL on DuckDB against hand-counted figures and the Python calendar.
 
 The whole report is compared between DuckDB and Spark in tests/test_engines.py and against
 hand-computed figures in tests/test_metrics.py; these check the SQL building blocks directly.
@@ -14,10 +14,10 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from generator import engine
 from generator.config import load_project
+from generator.domain.periods import FiscalCalendar
+from generator.engine import sql as engine
 from generator.ingest import ingest
-from generator.periods import FiscalCalendar
 from generator.report import course_frame, default_report_date
 
 REPO = Path(__file__).resolve().parent.parent

@@ -24,10 +24,10 @@ import pytest
 
 from generator.config import Source
 from generator.ingest import read_source
+from generator.ingest.adapters.xapi import FOLDED
 from generator.ingest.canonical import Checks, duplicate_reason
-from generator.ingest.xapi import FOLDED
-from generator.metrics import COUNT_COLUMNS, Metrics
 from generator.report import Report, build_report, computed_metrics
+from generator.report.metrics import COUNT_COLUMNS, Metrics
 
 REPO = Path(__file__).resolve().parent.parent
 TINY = REPO / "tests" / "fixtures" / "tiny"
@@ -69,7 +69,7 @@ def spark_available() -> None:
             pytest.fail(f"{reason}, but REQUIRE_SPARK=1")
         pytest.skip(reason)
     from generator.config import SparkSettings
-    from generator.spark import session
+    from generator.engine.spark import session
 
     session(SparkSettings(config=TEST_SESSION))  # build_report reuses the active session
 
@@ -182,7 +182,7 @@ def test_parquet_and_xapi_json_lines_read_by_spark(monkeypatch: pytest.MonkeyPat
     duckdb = build_report(SPARK_SOURCES, engine="duckdb")
     with monkeypatch.context() as patched:
         # Every source of the project is read by Spark: the pandas path is not taken.
-        patched.setattr("generator.spark.read_source", _read_by_pandas)
+        patched.setattr("generator.engine.spark.read_source", _read_by_pandas)
         spark = build_report(SPARK_SOURCES, engine="spark")
     assert_same_metrics(duckdb.metrics, spark.metrics)
     assert_same_accounting(duckdb, spark)
@@ -337,7 +337,7 @@ def _both_ingests(
 ) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """One source through read_source and through Spark: (pandas, spark) accounting and rows,
     or None when Spark left it to pandas."""
-    from generator.spark import SparkEngine, read_with_spark, session
+    from generator.engine.spark import SparkEngine, read_with_spark, session
 
     source = Source(path=str(path), format=config.pop("format", "xapi"), **config)
     checks = Checks(courses, source.status_values, source.date_format)

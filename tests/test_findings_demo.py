@@ -1,5 +1,5 @@
 """Every story planted in the demo organisation's data is surfaced as the right finding,
-pointing at the right role and person (generator/demo.py documents the stories)."""
+pointing at the right role and person (generator/demo/__init__.py documents the stories)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from generator import demo
-from generator.findings import Finding
-from generator.goals import MET, MISSED
 from generator.report import Report, build_report
+from generator.report.findings import Finding
+from generator.report.goals import MET, MISSED
 
 REPO = Path(__file__).resolve().parent.parent
 

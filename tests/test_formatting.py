@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from generator.formatting import is_missing
+from generator.pages.formatting import is_missing
 
 
 def _by_float(value: object) -> bool:

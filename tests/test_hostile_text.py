@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from browser_helpers import open_browser, require_chromium, serve_directory
 
-from generator.build import build
-from generator.errors import AccountabilityError
-from generator.paths import slug, slugs
+from generator.commands.build import build
+from generator.domain.errors import AccountabilityError
+from generator.domain.paths import slug, slugs
 
 TINY = Path(__file__).parent / "fixtures" / "tiny"
 

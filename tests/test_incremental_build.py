@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-import generator.build
-from generator.build import build, dirty_shards
-from generator.incremental import merge_search_index, share
+import generator.commands.build
+from generator.commands.build import build, dirty_shards
+from generator.site.incremental import merge_search_index, share
 
 TINY = Path(__file__).parent / "fixtures" / "tiny"
 
@@ -59,7 +59,7 @@ def test_rebuild_after_a_goal_change_renders_only_changed_pages_and_equals_a_cle
     shards: int,
 ) -> None:
     # A process per changed page, up to ACCOUNTABILITY_WORKERS: 1, or 3 sharing them out.
-    monkeypatch.setattr(generator.build, "PAGES_PER_SHARD", 1)
+    monkeypatch.setattr(generator.commands.build, "PAGES_PER_SHARD", 1)
     monkeypatch.setenv("ACCOUNTABILITY_WORKERS", str(shards))
     incremental, clean = copy_of(built, tmp_path / "inc"), copy_of(built, tmp_path / "clean")
     before = mtimes(incremental / "site")
@@ -124,7 +124,7 @@ def test_pages_are_shared_out_by_size_and_each_goes_to_one_shard() -> None:
 
 def test_a_second_process_only_from_enough_changed_pages(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ACCOUNTABILITY_WORKERS", "2")
-    per_shard = generator.build.PAGES_PER_SHARD
+    per_shard = generator.commands.build.PAGES_PER_SHARD
     assert dirty_shards(0) == 1
     assert dirty_shards(2 * per_shard - 1) == 1
     assert dirty_shards(2 * per_shard) == 2

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from ingest_helpers import EXPORTS, load
 
-from generator.errors import ProblemsFound
+from generator.domain.errors import ProblemsFound
 
 GRADEBOOK = EXPORTS / "canvas" / "gradebook-semicolon-bom.csv"
 OPTIONS = {"enrolled_on": "2024-01-15"}

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from ingest_helpers import EXPORTS, load
 
-from generator.errors import ProblemsFound
+from generator.domain.errors import ProblemsFound
 from generator.ingest.textfile import may_quote_line_breaks
 
 CSV = EXPORTS / "csv"

@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from ingest_helpers import EXPORTS, load
 
 from generator.ingest import textfile
+from generator.ingest.adapters.xapi import FOLDED
 from generator.ingest.canonical import duplicate_reason
 from generator.ingest.textfile import read_delimited
-from generator.ingest.xapi import FOLDED
 
 REPO = Path(__file__).resolve().parent.parent
 MAPPING = {"User": "learner_id", "Course": "course_id", "Enrolled": "enrolled_on", "Score": "score"}

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from ingest_helpers import EXPORTS, load
 
-from generator.errors import ProblemsFound
+from generator.domain.errors import ProblemsFound
 
 MOODLE = EXPORTS / "moodle"
 

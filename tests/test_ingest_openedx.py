@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from ingest_helpers import EXPORTS, load
 
-from generator.errors import ProblemsFound
+from generator.domain.errors import ProblemsFound
 
 REPORT = EXPORTS / "openedx" / "Org_C1_2024_grade_report_2024-05-01-1200.csv"
 

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from ingest_helpers import EXPORTS, load
 
-from generator.errors import ProblemsFound
-from generator.ingest.oulad import final_scores, presentation_starts
+from generator.domain.errors import ProblemsFound
+from generator.ingest.adapters.oulad import final_scores, presentation_starts
 
 OULAD = EXPORTS / "oulad"
 MODULES = {"AAA", "BBB", "CCC", "DDD", "EEE", "FFF", "GGG"}

@@ -16,9 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.goals import AT_RISK, MET, MISSED, NO_DATA, status_of
-from generator.metrics import Metrics
 from generator.report import Report, build_report, computed_metrics
+from generator.report.goals import AT_RISK, MET, MISSED, NO_DATA, status_of
+from generator.report.metrics import Metrics
 
 TINY = Path(__file__).parent / "fixtures" / "tiny"
 
@@ -159,9 +159,9 @@ def test_small_groups_are_no_data(report: Report, figures: Metrics) -> None:
     project = replace(
         report.project, settings=report.project.settings.model_copy(update={"min_group_size": 5})
     )
-    from generator.goals import evaluate_goals
-    from generator.privacy import publish
     from generator.report import course_frame
+    from generator.report.goals import evaluate_goals
+    from generator.report.privacy import publish
 
     published = publish(figures, course_frame(project), 5)
     results = {(g.goal_id, g.period): g for g in evaluate_goals(project, published)}

@@ -10,12 +10,12 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from generator import engine
 from generator.config import Module
+from generator.domain.periods import FiscalCalendar
+from generator.engine import sql as engine
 from generator.ingest.canonical import empty_table
 from generator.ingest.modules import match_modules, module_position, words
-from generator.offerings import published_runs
-from generator.periods import FiscalCalendar
+from generator.report.offerings import published_runs
 
 COURSES = pd.DataFrame(
     {

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from generator.build import build
+from generator.commands.build import build
 from generator.report import build_report, computed_metrics
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "oulad"

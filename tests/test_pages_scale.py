@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from generator import demo
-from generator.goals import GoalResult
 from generator.pages import NOT_MET, ROW_CAP, STATUS_RANK, Context, PageSet, role_page
 from generator.report import Report, build_report
+from generator.report.goals import GoalResult
 
 ROLE = "course-developer"
 PAGE = f"roles/{ROLE}.md"
@@ -210,7 +210,7 @@ def test_a_worker_that_dies_is_a_clear_build_error(
     import os
 
     from generator import pages as pages_module
-    from generator.errors import BuildError
+    from generator.domain.errors import BuildError
 
     report, _ = large
     last = report.project.courses[-1].id  # rendered by the forked worker

@@ -6,7 +6,7 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.privacy import suppressed_cells
+from generator.report.privacy import suppressed_cells
 
 
 def test_a_single_small_cell_takes_the_next_smallest_with_it() -> None:
@@ -40,7 +40,7 @@ def test_no_hidden_cell_can_be_recovered_from_the_total(counts: list[int], min_s
 
 
 def test_a_second_quarter_hides_only_where_one_quarter_of_a_year_is_small() -> None:
-    from generator.privacy import COMPLEMENT, SHOWN, SMALL, _partition, decide
+    from generator.report.privacy import COMPLEMENT, SHOWN, SMALL, _partition, decide
 
     rows = [
         # member, period, learners (= enrolments)

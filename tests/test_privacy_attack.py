@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
-from generator.privacy import CODE_COLUMN, SMALL
+from generator.commands.build import build
 from generator.report import build_report, computed_metrics
-from generator.snapshot import snapshot_data
+from generator.report.privacy import CODE_COLUMN, SMALL
+from generator.versions.snapshot import snapshot_data
 
 TINY = Path(__file__).resolve().parent / "fixtures" / "tiny"
 MIN = 5
@@ -272,7 +272,7 @@ def test_a_run_within_a_hidden_quarter_is_hidden_too() -> None:
     """A run whose enrolments all fall in one quarter is that quarter's cohort under another
     name (the demo's runs are its quarterly cohorts): where the metric tables hide the quarter,
     even to protect another (anti-bribery 2024-Q2, 16 learners), the course page hides it."""
-    from generator.offerings import published_runs
+    from generator.report.offerings import published_runs
 
     report = build_report(Path(__file__).resolve().parent.parent)
     table = report.metrics.table

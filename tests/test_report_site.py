@@ -23,7 +23,7 @@ from browser_helpers import (
 from offline_scan import external_loads
 
 from generator import site
-from generator.build import generated_files
+from generator.commands.build import generated_files
 from generator.pages import render_pages
 from generator.report import build_report
 
@@ -67,7 +67,7 @@ def test_hand_written_pages_survive_a_build(tmp_path: Path) -> None:
     shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
     note = project / "site_src" / "notes.md"
     note.write_text("# Our notes\n\nWritten by hand.\n")
-    from generator.build import build
+    from generator.commands.build import build
 
     result = build(project, run_mkdocs=False)
     assert note.read_text() == "# Our notes\n\nWritten by hand.\n"
@@ -170,9 +170,9 @@ COST_PAGES = [
 
 
 def test_illustrative_budgets_are_marked_wherever_costs_appear(tiny_project: Path) -> None:
-    from generator.build import build
-    from generator.findings import COST_FINDINGS
-    from generator.snapshot import snapshot_data
+    from generator.commands.build import build
+    from generator.report.findings import COST_FINDINGS
+    from generator.versions.snapshot import snapshot_data
 
     with (tiny_project / "config" / "budgets.yaml").open("a") as budgets:
         budgets.write("illustrative: true\nnote: Made up for the tests\n")
@@ -211,8 +211,8 @@ def test_illustrative_budgets_are_marked_wherever_costs_appear(tiny_project: Pat
 
 
 def test_real_budgets_carry_no_notice(tiny_project: Path) -> None:
-    from generator.build import build
-    from generator.snapshot import snapshot_data
+    from generator.commands.build import build
+    from generator.versions.snapshot import snapshot_data
 
     build(tiny_project, run_mkdocs=False)
     marked = [

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from generator.review import Thresholds, diff_snapshots, to_json, to_markdown
+from generator.versions.diff import Thresholds, diff_snapshots, to_json, to_markdown
 
 
 def goal(goal_id: str, member: str, period: str, status: str, **extra: Any) -> dict[str, Any]:
@@ -191,7 +191,7 @@ def test_json_form_holds_every_part() -> None:
 def test_two_demo_snapshots_name_a_changed_goal_and_who_answers_for_it(repo: Path) -> None:
     """The demo's 2026-Q2 and 2026-Q3 quarters, as their snapshots store them."""
     from generator.report import build_report
-    from generator.snapshot import snapshot_data
+    from generator.versions.snapshot import snapshot_data
 
     before = snapshot_data(build_report(repo, as_of="2026-Q2"), "2026-Q2")
     after = snapshot_data(build_report(repo, as_of="2026-Q3"), "2026-Q3")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
+from generator.commands.build import build
 
 TINY = Path(__file__).parent / "fixtures" / "tiny"
 pytestmark = pytest.mark.slow

@@ -13,7 +13,7 @@ from offline_scan import external_loads, html_loads, js_loads
 from site_fixture import make_project
 
 from generator import site
-from generator.errors import BuildError
+from generator.domain.errors import BuildError
 
 # --- write_generated --------------------------------------------------------------------------
 

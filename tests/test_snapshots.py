@@ -16,10 +16,10 @@ import pytest
 from browser_helpers import open_browser, require_chromium, serve_directory
 from click.testing import CliRunner
 
-from generator import release
 from generator.cli import cli
+from generator.commands import release
 from generator.report import build_report
-from generator.snapshot import snapshot_data
+from generator.versions.snapshot import snapshot_data
 
 REPO = Path(__file__).resolve().parent.parent
 TINY = REPO / "tests" / "fixtures" / "tiny"
@@ -60,7 +60,7 @@ def branch_json(project: Path, path: str) -> Any:
 def make_project(root: Path) -> Path:
     project = root / "project"
     shutil.copytree(TINY, project)
-    shutil.copy(REPO / "generator" / "assets" / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.copy(REPO / "generator" / "site" / "assets" / "mkdocs.yml", project / "mkdocs.yml")
     with (project / "config" / "goals.yaml").open("a") as goals:
         goals.write(EXTRA_GOAL)
     return project

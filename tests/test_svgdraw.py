@@ -1,4 +1,4 @@
-"""The static SVGs (generator.svgdraw): valid XML, the marks the data calls for, labels in the
+"""The static SVGs (generator.charts.svg): valid XML, the marks the data calls for, labels in the
 unit's format, suppressed figures absent, user text escaped, same bytes every time, nothing
 outside referenced, and the same labels as Vega draws for the same spec."""
 
@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 from site_fixture import _specs
 
-from generator import charts, svgdraw
+from generator.charts import specs as charts
+from generator.charts import svg as svgdraw
 
 NS = "{http://www.w3.org/2000/svg}"
 PERIODS = ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import charts, svgdraw, svgreuse
+from generator.cache import svgs as svgreuse
+from generator.charts import specs as charts
+from generator.charts import svg as svgdraw
 
 SPEC = charts.funnel_chart(
     {"stage": ["Enrolled", "Completed"], "count": [40, 30]}, title="Enrolment funnel"

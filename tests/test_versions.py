@@ -9,9 +9,9 @@ from datetime import date
 import pytest
 from mike.versions import Versions as MikeVersions
 
-from generator.errors import AccountabilityError
-from generator.periods import Quarter
-from generator.versions import (
+from generator.domain.errors import AccountabilityError
+from generator.domain.periods import Quarter
+from generator.versions.model import (
     LATEST,
     SnapshotExists,
     Version,

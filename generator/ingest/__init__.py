@@ -17,7 +17,17 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from generator.config import expand_env
-from generator.errors import Problem, ProblemsFound
+from generator.domain.errors import Problem, ProblemsFound
+from generator.ingest.adapters.canvas import read_canvas_gradebook
+from generator.ingest.adapters.generic import read_generic
+from generator.ingest.adapters.moodle import (
+    read_moodle_completion,
+    read_moodle_grades,
+    read_moodle_logs,
+)
+from generator.ingest.adapters.openedx import read_openedx_grades
+from generator.ingest.adapters.oulad import read_oulad
+from generator.ingest.adapters.xapi import read_xapi
 from generator.ingest.canonical import (
     FILES,
     TABLE_COLUMNS,
@@ -26,13 +36,7 @@ from generator.ingest.canonical import (
     empty_table,
     normalise,
 )
-from generator.ingest.canvas import read_canvas_gradebook
-from generator.ingest.generic import read_generic
 from generator.ingest.modules import match_modules
-from generator.ingest.moodle import read_moodle_completion, read_moodle_grades, read_moodle_logs
-from generator.ingest.openedx import read_openedx_grades
-from generator.ingest.oulad import read_oulad
-from generator.ingest.xapi import read_xapi
 
 if TYPE_CHECKING:
     from generator.config import Project, Source
@@ -155,7 +159,7 @@ def files_to_read(
     """Every file of every source with the checks its rows get, and the path shown in messages.
     A source that matches no file is added to ``problems`` (the DuckDB and Spark ingests share
     this)."""
-    from generator.pseudonym import pseudonymiser
+    from generator.ingest.pseudonym import pseudonymiser
 
     course_ids = set(project.course_by_id)
     modules = {c.id: c.modules for c in project.courses if c.modules}

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from generator.catalog import OUTCOMES
+from generator.domain.catalog import OUTCOMES
 from generator.ingest.coded import Coded, categorical, encode, missing, parallel
 
 if TYPE_CHECKING:

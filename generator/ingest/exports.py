@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from generator.config import Source
-from generator.errors import Problem, ProblemsFound, did_you_mean
+from generator.domain.errors import Problem, ProblemsFound, did_you_mean
 from generator.ingest.canonical import FILES, FIRST_LINES, LINE, Files
 
 # Cells that mean "no value" in LMS exports (Moodle "-", OULAD "?", Canvas "N/A").

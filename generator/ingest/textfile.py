@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from generator.errors import Problem, ProblemsFound
+from generator.domain.errors import Problem, ProblemsFound
 from generator.ingest.coded import narrowest_codes
 
 SNIFF_BYTES = 64 * 1024

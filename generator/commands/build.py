@@ -1,0 +1,202 @@
+"""``accountability build``: the report computed, its pages written into site_src/, mkdocs run.
+
+The pipeline of DESIGN.md in order; each step is a stage module, this only sequences them and
+reports progress.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import resource
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator import site
+from generator.cache import data as datacache
+from generator.cache import svgs as svgreuse
+from generator.charts import specs as charts
+from generator.charts import svg as svgdraw
+from generator.pages import PageSet, page_workers, render_pages
+from generator.report import Report, build_report, engine_name
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str], None]
+
+
+class Timings(dict[str, float]):
+    """Wall seconds per build stage, in the order the stages ran (for logs and benchmarks),
+    and in ``cpu`` the CPU seconds of this process and its subprocesses (mkdocs): on a
+    shared machine the wall time also counts the neighbours."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cpu: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start, start_cpu = time.perf_counter(), _cpu_seconds()
+        try:
+            yield
+        finally:
+            self[name] = self.get(name, 0.0) + time.perf_counter() - start
+            self.cpu[name] = self.cpu.get(name, 0.0) + _cpu_seconds() - start_cpu
+
+
+def _cpu_seconds() -> float:
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    report: Report
+    pages: PageSet
+    written: site.WriteResult
+    site_dir: Path | None
+    timings: Timings = field(default_factory=Timings)
+    incremental: bool = False
+
+
+def render_svgs(specs: Mapping[str, charts.Spec]) -> dict[str, str]:
+    """``{svg path: SVG text}`` of every chart, all drawn (~0.4 ms each, generator.charts.svg);
+    ``build`` reads back those a rebuild did not change instead (generator.cache.svgs)."""
+    return {path: svgdraw.svg(specs[path]) for path in sorted(specs)}
+
+
+def generated_files(pages: PageSet) -> dict[str, str | bytes]:
+    files: dict[str, str | bytes] = {}
+    files.update(pages.markdown)
+    files.update(render_svgs(pages.charts))
+    files.update(pages.downloads)
+    return files
+
+
+def build(
+    project_dir: Path,
+    *,
+    as_of: str | None = None,
+    strict: bool = False,
+    run_mkdocs: bool = True,
+    incremental: bool = True,
+    progress: Progress = lambda _: None,
+    engine: str | None = None,
+) -> BuildResult:
+    """``incremental``: read the aggregates of unchanged LMS data from the cache, and re-render
+    only the pages whose Markdown changed when site/ was built from the same mkdocs.yml and set
+    of files (else a clean build)."""
+    timings = Timings()
+    with timings.stage("report"):
+        progress("Reading config and LMS exports, computing metrics")
+        # Unchanged LMS data is not read and aggregated again (generator/cache/data.py).
+        data_cache = site.cache_dir(project_dir) if incremental else None
+        report = build_report(
+            project_dir, as_of=as_of, engine=engine_name(engine), cache=data_cache
+        )
+    if strict:
+        _fail_on_rejections(report)
+    with timings.stage("pages"):
+        progress(f"Writing pages as of {report.report_date}")
+        # Course pages made from unchanged inputs are kept from the last build.
+        previous = datacache.load_course_pages(data_cache) if data_cache else None
+        pages = render_pages(report, previous=previous)
+        if data_cache and previous is not None:
+            datacache.store_course_pages(data_cache, pages.course_cache)
+            kept = _kept_pages(previous, pages)
+            log.info(
+                "course pages: %d of %d kept from the last build", kept, len(pages.course_cache)
+            )
+    with timings.stage("svgs"):
+        progress(f"Drawing {len(pages.charts)} static charts")
+        # On a rebuild, the SVG of a chart whose spec is unchanged is read back, not drawn.
+        site_src = project_dir / "site_src"
+        drawn = svgreuse.draw_svgs(pages.charts, pages.chart_keys, site_src, data_cache)
+    files: dict[str, str | bytes] = {**pages.markdown, **drawn, **pages.downloads}
+    files.update(site.asset_files())
+    config_text = site.mkdocs_yml_text(
+        project_dir,
+        f"{report.project.settings.organisation} — training accountability",
+        pages.nav,
+        report.project.settings.site_url,
+    )
+    site_dir = None
+    reuse = False
+    # Everything is built from a staging copy of site_src/; site_src/, mkdocs.yml and site/
+    # change only once the whole build has succeeded (a failure or a kill leaves them as
+    # they were).
+    with site.staged_directory(project_dir / "site_src") as staging:
+        with timings.stage("write"):
+            written = site.write_generated(staging, files)
+        log.info("site_src: %s", written.summary())
+        if run_mkdocs:
+            progress("Building the site with MkDocs")
+            changed = sum(1 for path in written.written if path.endswith(".md"))
+            site_dir, reuse = _mkdocs(
+                project_dir, config_text, staging, incremental, timings, dirty_shards(changed)
+            )
+    mkdocs_yml = project_dir / "mkdocs.yml"
+    if not mkdocs_yml.exists() or mkdocs_yml.read_text("utf-8") != config_text:
+        site.write_text_atomically(mkdocs_yml, config_text)
+    log.info("build stages: %s", ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()))
+    return BuildResult(report, pages, written, site_dir, timings, incremental=reuse)
+
+
+# Changed pages per dirty-build process. A process costs about a second before its first page
+# and then 40-60 ms a page (100-course tier), and two run only ~1.45x as fast as one on a
+# 2-vCPU machine: the second process starts at 2 x this many pages.
+PAGES_PER_SHARD = 10
+
+
+def dirty_shards(changed_pages: int) -> int:
+    """How many processes re-render ``changed_pages`` pages in an incremental build: one per
+    PAGES_PER_SHARD pages, at most one per core (ACCOUNTABILITY_WORKERS)."""
+    return max(1, min(page_workers(), changed_pages // PAGES_PER_SHARD))
+
+
+def _mkdocs(
+    project_dir: Path,
+    config_text: str,
+    staging: Path,
+    incremental: bool,
+    timings: Timings,
+    shards: int = 1,
+) -> tuple[Path, bool]:
+    """mkdocs build of the staged sources; incremental (in ``shards`` processes) when site/
+    came from the same config and set of files. Returns site/ and whether the build was
+    incremental."""
+    with timings.stage("write"):
+        stamp = site.build_stamp(config_text, staging)
+        reuse = incremental and site.can_build_incrementally(project_dir, stamp)
+        site.forget_stamp(project_dir)  # until the new site/ is in place
+    with timings.stage("mkdocs"), site.staged_config(project_dir, config_text, staging) as config:
+        site_dir = site.build_site(
+            project_dir, strict=True, config=config, incremental=reuse, shards=shards
+        )
+    site.save_stamp(project_dir, stamp)
+    return site_dir, reuse
+
+
+def _kept_pages(previous: Mapping[str, tuple[str, PageSet]], pages: PageSet) -> int:
+    """How many course pages are the very ones ``previous`` held (for the log)."""
+    return sum(
+        1 for c, (_, page) in pages.course_cache.items() if page is previous.get(c, ("", None))[1]
+    )
+
+
+def _fail_on_rejections(report: Report) -> None:
+    """--strict: any rejected LMS row fails the build, after everything has been read."""
+    from generator.domain.errors import Problem, ProblemsFound
+
+    problems = [
+        Problem(
+            *detail.first_place(source.path),
+            f"{detail.count} row(s) rejected: {reason} (--strict makes this an error)",
+        )
+        for source in report.ingested.report.sources
+        for reason, detail in source.reasons.items()
+    ]
+    if problems:
+        raise ProblemsFound(problems)

@@ -1,0 +1,262 @@
+"""The orchestrator: config → ingest → metrics → goals → findings, as one ``Report`` value.
+
+Reads like the pipeline in DESIGN.md; the stages between ingest and the site are pure.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from generator.cache import data as datacache
+from generator.config import Project, load_project
+from generator.domain.errors import AccountabilityError
+from generator.domain.periods import parse_quarter
+from generator.engine.sql import Aggregates, Engine, aggregate
+from generator.ingest import Ingested, IngestSummary, ingest, source_files
+from generator.report import privacy
+from generator.report.findings import Finding, find_deficiencies
+from generator.report.goals import GoalResult, Scorecard, evaluate_goals, scorecards
+from generator.report.metrics import Metrics, compute_metrics
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Report:
+    project: Project
+    ingested: IngestSummary  # the accounting; the learner rows are gone after aggregation
+    metrics: Metrics
+    goals: list[GoalResult]
+    findings: list[Finding]
+    people_scorecards: dict[str, Scorecard]
+    role_scorecards: dict[str, Scorecard]
+    warnings: list[str] = field(default_factory=list)  # what the figures leave out, and why
+
+    @property
+    def report_date(self) -> date:
+        return self.metrics.report_date
+
+
+def course_frame(project: Project) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            (
+                c.id,
+                c.developer,
+                c.training_manager,
+                c.mandatory,
+                float(c.pass_mark),
+                float(c.expected_minutes),
+            )
+            for c in project.courses
+        ],
+        columns=[
+            "course_id",
+            "developer",
+            "training_manager",
+            "mandatory",
+            "pass_mark",
+            "expected_minutes",
+        ],
+    )
+
+
+def module_frame(project: Project) -> pd.DataFrame:
+    """The modules courses.yaml lists, one row each: course_id, module_order (1-based), module."""
+    rows = [
+        (c.id, float(order), m.title)
+        for c in project.courses
+        for order, m in enumerate(c.modules, start=1)
+    ]
+    frame = pd.DataFrame(rows, columns=["course_id", "module_order", "module"])
+    return frame.astype({"course_id": "string", "module_order": "float64", "module": "string"})
+
+
+def default_report_date(project: Project, ingested: Ingested) -> date:
+    """The last day of the latest complete quarter in the data (project.yaml may set it)."""
+    if project.settings.report_date:
+        return project.settings.report_date
+    latest = ingested.latest_day()
+    if latest is None:
+        quarters = project.budget_quarters()
+        return project.calendar.last_day(quarters[-1]) if quarters else date.today()
+    return project.calendar.last_complete_quarter_end(latest)
+
+
+def resolve_as_of(project: Project, ingested: Ingested, as_of: str | None) -> date:
+    """--as-of accepts a date (2025-09-30) or a fiscal quarter (2025-Q2: its last day)."""
+    if not as_of:
+        return default_report_date(project, ingested)
+    quarter = parse_quarter(as_of)
+    if quarter:
+        return project.calendar.last_day(quarter)
+    try:
+        return date.fromisoformat(as_of)
+    except ValueError:
+        raise AccountabilityError(
+            f"--as-of '{as_of}' is neither a date (2025-12-31) nor a fiscal quarter (2025-Q3)"
+        ) from None
+
+
+EngineName = Literal["duckdb", "spark"]
+
+
+def engine_name(name: str | None) -> EngineName | None:
+    """A name from the command line (click has checked it) as an EngineName."""
+    if name is None:
+        return None
+    if name not in ("duckdb", "spark"):
+        raise AccountabilityError(f"unknown engine '{name}'; known engines: duckdb, spark")
+    return "spark" if name == "spark" else "duckdb"
+
+
+def read_data(project: Project, engine: EngineName | None = None) -> tuple[Ingested, Engine]:
+    """The LMS sources read for ``engine`` (default: project.yaml's ``engine``) and the engine
+    that aggregates them: with spark, Spark reads generic CSV and parquet sources and xAPI
+    JSON lines itself."""
+    if (engine or project.settings.engine) == "spark":
+        from generator.engine import spark
+
+        spark_engine = spark.SparkEngine(spark.session(project.settings.spark))
+        return spark.ingest(project, spark_engine), spark_engine
+    return ingest(project), Engine()
+
+
+def build_report(
+    project_dir: Path,
+    as_of: str | None = None,
+    engine: Engine | EngineName | None = None,
+    cache: Path | None = None,
+) -> Report:
+    """The report; ``engine`` is an Engine, or the name of one to use instead of project.yaml's.
+    With a ``cache`` folder, the aggregates of unchanged data are read from it (datacache)."""
+    project = load_project(project_dir)
+    summary, aggregates, report_date, key = _aggregated(project, as_of, engine, cache)
+    metrics, findings = _metrics_and_findings(project, aggregates, report_date, cache, key)
+    results = evaluate_goals(project, metrics)
+    people, roles = scorecards(results, metrics.quarters)
+    warnings = [*summary.report.warnings, *date_warnings(aggregates, report_date, as_of)]
+    return Report(project, summary, metrics, results, findings, people, roles, warnings)
+
+
+def computed_metrics(
+    project_dir: Path, as_of: str | None = None, engine: EngineName | None = None
+) -> Metrics:
+    """The metric tables as computed, before small groups are hidden: for tests that check
+    figures by hand and for privacy checks; no output is ever made from them."""
+    project = load_project(project_dir)
+    _, aggregates, report_date, _ = _aggregated(project, as_of, engine, None)
+    return compute_metrics(project, aggregates, report_date)
+
+
+def date_warnings(aggregates: Aggregates, report_date: date, as_of: str | None) -> list[str]:
+    """A warning when the report date leaves enrolments out: most often a default date (the
+    end of the latest complete quarter) before data that all lies in the current quarter."""
+    return date_warning(
+        aggregates.excluded_after_report_date,
+        report_date,
+        as_of,
+        aggregates.enrolled_from,
+        aggregates.enrolled_until,
+    )
+
+
+def date_warning(
+    left_out: int,
+    report_date: date,
+    as_of: str | None,
+    first: date | None,
+    last: date | None,
+) -> list[str]:
+    if not left_out:
+        return []
+    which = (
+        f"--as-of {as_of} ({report_date.isoformat()})"
+        if as_of
+        else f"the report date {report_date.isoformat()} (report_date in config/project.yaml, "
+        "else the end of the latest complete quarter in the data)"
+    )
+    return [
+        f"{which} leaves out {left_out:,} enrolment(s) made after it; the data's enrolments "
+        f"run from {first} to {last}: build with --as-of {last} (or set report_date) to "
+        "include them"
+    ]
+
+
+def _metrics_and_findings(
+    project: Project,
+    aggregates: Aggregates,
+    report_date: date,
+    cache: Path | None,
+    data_key: str | None,
+) -> tuple[Metrics, list[Finding]]:
+    """Computed, or from the cache when the aggregates and config/ but goals.yaml are those
+    of an earlier build."""
+    key = None if cache is None or data_key is None else datacache.derived_key(data_key, project)
+    if cache is not None and key is not None:
+        found = datacache.load(cache, key, datacache.Derived, datacache.DERIVED_SUBDIR)
+        if found is not None:
+            log.info("config unchanged but for the goals: metrics and findings from the cache")
+            return found.metrics, found.findings
+    # Every figure about a small group is hidden here, once: goals, findings, pages, charts,
+    # downloads and snapshots only see the published metrics (generator/report/privacy.py).
+    metrics = privacy.publish(
+        compute_metrics(project, aggregates, report_date),
+        course_frame(project),
+        project.settings.min_group_size,
+    )
+    findings = find_deficiencies(project, metrics)
+    if cache is not None and key is not None:
+        entry = datacache.Derived(metrics, findings)
+        datacache.store(cache, key, entry, datacache.DERIVED_SUBDIR)
+    return metrics, findings
+
+
+def _aggregated(
+    project: Project, as_of: str | None, engine: Engine | EngineName | None, cache: Path | None
+) -> tuple[IngestSummary, Aggregates, date, str | None]:
+    """The data read and aggregated, or the same from the cache when nothing it depends on
+    changed, and the cache key (None without a cache). The learner rows are dropped as soon
+    as they are aggregated."""
+    key = None
+    if cache is not None and not isinstance(engine, Engine):
+        name = engine or project.settings.engine
+        files = [
+            path for source in project.settings.sources for path in source_files(project, source)
+        ]
+        key = datacache.cache_key(project, name, course_frame(project), as_of, files)
+        found = datacache.load(cache, key)
+        if found is not None:
+            log.info("LMS data unchanged: aggregates from the cache")
+            return found.ingested, found.aggregates, found.report_date, key
+    if isinstance(engine, Engine):
+        ingested, chosen = ingest(project), engine
+    else:
+        ingested, chosen = read_data(project, engine)
+    report_date = resolve_as_of(project, ingested, as_of)
+    log.info("report date %s", report_date)
+    summary = ingested.summary()
+    tables = ingested.tables
+    del ingested  # ``tables`` is the only reference: aggregate frees the enrollments early
+    try:
+        aggregates = aggregate(
+            chosen,
+            tables,
+            course_frame(project),
+            report_date=report_date,
+            start_month=project.settings.fiscal_year_start_month,
+            release_enrollments=True,
+            modules=module_frame(project),
+        )
+    finally:
+        chosen.release()
+    del tables
+    if key is not None and cache is not None:
+        datacache.store(cache, key, datacache.Cached(summary, aggregates, report_date))
+    return summary, aggregates, report_date, key

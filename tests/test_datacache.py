@@ -12,6 +12,7 @@ import pytest
 
 from generator import report
 from generator.cache import data as datacache
+from generator.config import load_project
 from generator.report import Report, build_report
 
 TINY = Path(__file__).parent / "fixtures" / "tiny"
@@ -41,6 +42,11 @@ class Calls:
         monkeypatch.setattr(report, name, counted)
 
 
+def cached(project: Path, cache: Path, as_of: str | None = None) -> Report:
+    """The report as ``accountability build`` makes it, with its cache."""
+    return datacache.cached_report(load_project(project), as_of, None, cache)
+
+
 def _same(a: Report, b: Report) -> None:
     for name in ("table", "breakdown", "modules", "distributions"):
         pd.testing.assert_frame_equal(getattr(a.metrics, name), getattr(b.metrics, name))
@@ -54,8 +60,8 @@ def test_a_second_build_reads_no_data_and_gives_the_same_report(
     project: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     reads = Calls(monkeypatch, "read_data")
-    first = build_report(project, cache=cache)
-    second = build_report(project, cache=cache)
+    first = cached(project, cache)
+    second = cached(project, cache)
     assert reads.count == 1
     _same(first, second)
     assert second.ingested.report.rows_read == first.ingested.report.rows_read > 0
@@ -67,10 +73,10 @@ def test_a_goal_change_is_a_hit_with_new_goal_results(
     project: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     reads, computes = Calls(monkeypatch, "read_data"), Calls(monkeypatch, "compute_metrics")
-    before = build_report(project, cache=cache)
+    before = cached(project, cache)
     goals = project / "config" / "goals.yaml"
     goals.write_text(goals.read_text().replace('target: ">= 0.6"', 'target: ">= 0.99"'))
-    after = build_report(project, cache=cache)
+    after = cached(project, cache)
     assert reads.count == 1
     assert computes.count == 1  # metrics and findings do not depend on the goals
     statuses = {(r.goal_id, r.period): r.status for r in after.goals}
@@ -84,7 +90,7 @@ def test_what_the_aggregates_depend_on_is_a_miss(
 ) -> None:
     reads = Calls(monkeypatch, "read_data")
     as_of = None
-    build_report(project, cache=cache)
+    cached(project, cache)
     if change == "data":
         lms = project / "data" / "lms.csv"
         lms.write_text(lms.read_text() + "L4,C1,Ops,2025-03-01,2025-03-05,,Done,90,20\n")
@@ -95,7 +101,7 @@ def test_what_the_aggregates_depend_on_is_a_miss(
         as_of = "2025-Q1"
     else:  # another version of the code: its digest differs
         monkeypatch.setattr(datacache, "code_digest", lambda: "another version")
-    changed = build_report(project, as_of=as_of, cache=cache)
+    changed = cached(project, cache, as_of)
     assert reads.count == 2
     _same(changed, build_report(project, as_of=as_of))
     if change == "data":
@@ -103,7 +109,7 @@ def test_what_the_aggregates_depend_on_is_a_miss(
 
 
 def test_the_report_keeps_no_learner_rows(project: Path, cache: Path) -> None:
-    built = build_report(project, cache=cache)
+    built = cached(project, cache)
     assert not hasattr(built.ingested, "tables")
     entry = next((cache / datacache.SUBDIR).glob("*.pickle")).read_bytes()
     assert b"L1" not in entry and b"L3" not in entry  # learner ids of the fixture
@@ -113,18 +119,18 @@ def test_a_damaged_entry_is_read_again_from_the_data(
     project: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     reads = Calls(monkeypatch, "read_data")
-    build_report(project, cache=cache)
+    cached(project, cache)
     (entry,) = (cache / datacache.SUBDIR).glob("*.pickle")
     entry.write_bytes(pickle.dumps({"not": "an entry"})[:5])
-    build_report(project, cache=cache)
+    cached(project, cache)
     assert reads.count == 2
-    build_report(project, cache=cache)
+    cached(project, cache)
     assert reads.count == 2  # stored again
 
 
 def test_only_the_newest_entries_are_kept(project: Path, cache: Path) -> None:
     for i, as_of in enumerate(["2025-Q1", "2025-Q2", "2025-03-31", "2025-02-28", "2025-01-31"]):
-        build_report(project, as_of=as_of, cache=cache)
+        cached(project, cache, as_of)
         newest = max((cache / datacache.SUBDIR).glob("*.pickle"), key=os.path.getmtime)
         assert datacache.load(cache, newest.stem) is not None, i
     assert len(list((cache / datacache.SUBDIR).glob("*.pickle"))) == datacache.KEEP
@@ -136,7 +142,7 @@ def test_a_cache_that_cannot_be_written_does_not_fail_the_build(
     reads = Calls(monkeypatch, "read_data")
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the cache folder should be")
-    built = build_report(project, cache=blocked)
+    built = cached(project, blocked)
     _same(built, build_report(project))
     assert reads.count == 2  # nothing was stored, nothing is read back
 
@@ -153,10 +159,10 @@ def test_what_metrics_and_findings_depend_on_computes_them_again(
     project: Path, cache: Path, monkeypatch: pytest.MonkeyPatch, path: str, old: str, new: str
 ) -> None:
     reads, computes = Calls(monkeypatch, "read_data"), Calls(monkeypatch, "compute_metrics")
-    build_report(project, cache=cache)
+    cached(project, cache)
     config = project / "config" / path
     assert old in config.read_text()
     config.write_text(config.read_text().replace(old, new, 1))
-    changed = build_report(project, cache=cache)
+    changed = cached(project, cache)
     assert (reads.count, computes.count) == (1, 2)  # the aggregates still come from the cache
     _same(changed, build_report(project))

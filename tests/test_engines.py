@@ -182,7 +182,7 @@ def test_parquet_and_xapi_json_lines_read_by_spark(monkeypatch: pytest.MonkeyPat
     duckdb = build_report(SPARK_SOURCES, engine="duckdb")
     with monkeypatch.context() as patched:
         # Every source of the project is read by Spark: the pandas path is not taken.
-        patched.setattr("generator.engine.spark.read_source", _read_by_pandas)
+        patched.setattr("generator.ingest.spark.read_source", _read_by_pandas)
         spark = build_report(SPARK_SOURCES, engine="spark")
     assert_same_metrics(duckdb.metrics, spark.metrics)
     assert_same_accounting(duckdb, spark)
@@ -337,7 +337,8 @@ def _both_ingests(
 ) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """One source through read_source and through Spark: (pandas, spark) accounting and rows,
     or None when Spark left it to pandas."""
-    from generator.engine.spark import SparkEngine, read_with_spark, session
+    from generator.engine.spark import SparkEngine, session
+    from generator.ingest.spark import read_with_spark
 
     source = Source(path=str(path), format=config.pop("format", "xapi"), **config)
     checks = Checks(courses, source.status_values, source.date_format)

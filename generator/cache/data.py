@@ -13,7 +13,7 @@ keyed by the aggregates' key and everything else in config/ but the goals: a reb
 goal's target changed only evaluates the goals again.
 
 So are the course pages of the last build, each with a digest of what it was made from
-(generator.pages.course_page_keys): a page whose digest is unchanged is not rendered again.
+(generator.cache.pages): a page whose digest is unchanged is not rendered again.
 
 Entries are pickles of values this package made, in the project's own cache folder (loading
 one is as trusted as the project's config); the newest ``KEEP`` are kept.
@@ -29,7 +29,6 @@ import os
 import pickle
 import tempfile
 from dataclasses import dataclass
-from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -38,8 +37,16 @@ import pandas as pd
 
 import generator
 from generator.config import Project
-from generator.engine.sql import Aggregates
-from generator.ingest import IngestSummary
+from generator.ingest import source_files
+from generator.report import (
+    Aggregated,
+    EngineName,
+    Report,
+    assemble,
+    course_frame,
+    derive,
+    read_and_aggregate,
+)
 from generator.report.findings import Finding
 from generator.report.metrics import Metrics
 
@@ -51,15 +58,6 @@ PAGES_SUBDIR = "pages"
 COURSE_PAGES = "course-pages"
 KEEP = 4  # a few report dates (quarterly snapshots) without growing without bound
 LIBRARIES = ("pandas", "pyarrow", "duckdb", "pyspark")
-
-
-@dataclass(frozen=True)
-class Cached:
-    """What a build needs of the data once it is aggregated: no learner rows."""
-
-    ingested: IngestSummary
-    aggregates: Aggregates
-    report_date: date
 
 
 @dataclass(frozen=True)
@@ -79,6 +77,7 @@ def config_but_goals(project: Project) -> dict[str, Any]:
             name: [item.model_dump(mode="json") for item in getattr(project, name)]
             for name in ("roles", "people", "courses", "budgets")
         },
+        "budgets_illustrative": [project.budgets_illustrative, project.budgets_note],
     }
 
 
@@ -112,7 +111,7 @@ def cache_key(
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def load(cache: Path, key: str, kind: type[Any] = Cached, subdir: str = SUBDIR) -> Any:
+def load(cache: Path, key: str, kind: type[Any] = Aggregated, subdir: str = SUBDIR) -> Any:
     """The entry of type ``kind`` stored under ``key``, or None."""
     path = cache / subdir / f"{key}.pickle"
     try:
@@ -200,3 +199,31 @@ def library_version(name: str) -> str:
         return version(name)
     except PackageNotFoundError:
         return ""
+
+
+# --- the report of a build, from the cache where its inputs are unchanged -----------------------
+
+
+def cached_report(
+    project: Project, as_of: str | None, engine: EngineName | None, cache: Path
+) -> Report:
+    """generator.report.build_report, with the aggregates of unchanged LMS data, and the
+    metrics and findings of unchanged data and config/ but goals.yaml, read from ``cache``."""
+    name = engine or project.settings.engine
+    files = [path for source in project.settings.sources for path in source_files(project, source)]
+    key = cache_key(project, name, course_frame(project), as_of, files)
+    aggregated = load(cache, key)
+    if aggregated is not None:
+        log.info("LMS data unchanged: aggregates from the cache")
+    else:
+        aggregated = read_and_aggregate(project, as_of, engine)
+        store(cache, key, aggregated)
+    derived_at = derived_key(key, project)
+    found = load(cache, derived_at, Derived, DERIVED_SUBDIR)
+    if found is not None:
+        log.info("config unchanged but for the goals: metrics and findings from the cache")
+        metrics, findings = found.metrics, found.findings
+    else:
+        metrics, findings = derive(project, aggregated)
+        store(cache, derived_at, Derived(metrics, findings), DERIVED_SUBDIR)
+    return assemble(project, aggregated, metrics, findings, as_of)

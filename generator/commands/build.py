@@ -17,8 +17,10 @@ from pathlib import Path
 from generator import site
 from generator.cache import data as datacache
 from generator.cache import svgs as svgreuse
+from generator.cache.pages import course_page_keys
 from generator.charts import specs as charts
 from generator.charts import svg as svgdraw
+from generator.config import load_project
 from generator.pages import PageSet, page_workers, render_pages
 from generator.report import Report, build_report, engine_name
 
@@ -93,16 +95,19 @@ def build(
         progress("Reading config and LMS exports, computing metrics")
         # Unchanged LMS data is not read and aggregated again (generator/cache/data.py).
         data_cache = site.cache_dir(project_dir) if incremental else None
-        report = build_report(
-            project_dir, as_of=as_of, engine=engine_name(engine), cache=data_cache
-        )
+        if data_cache is None:
+            report = build_report(project_dir, as_of=as_of, engine=engine_name(engine))
+        else:
+            project = load_project(project_dir)
+            report = datacache.cached_report(project, as_of, engine_name(engine), data_cache)
     if strict:
         _fail_on_rejections(report)
     with timings.stage("pages"):
         progress(f"Writing pages as of {report.report_date}")
         # Course pages made from unchanged inputs are kept from the last build.
         previous = datacache.load_course_pages(data_cache) if data_cache else None
-        pages = render_pages(report, previous=previous)
+        keys = course_page_keys(report) if previous is not None else None
+        pages = render_pages(report, previous=previous, keys=keys)
         if data_cache and previous is not None:
             datacache.store_course_pages(data_cache, pages.course_cache)
             kept = _kept_pages(previous, pages)

@@ -30,22 +30,10 @@ from generator.config.yamlfile import line_of, load_yaml
 from generator.domain.catalog import METRICS
 from generator.domain.errors import Problem, ProblemsFound, did_you_mean, known
 from generator.domain.periods import FiscalCalendar, Quarter, parse_fiscal_year, parse_quarter
+from generator.domain.sources import ADAPTER_OPTIONS, FORMATS, ONE_COURSE_FORMATS, option_problem
+from generator.domain.tables import STATUSES, TABLE_COLUMNS
+from generator.domain.values import clean_text, parse_dates, parse_numbers
 
-CANONICAL_TABLES = ("enrollments", "assessments", "activity", "surveys", "offerings")
-ENROLLMENT_COLUMNS = (
-    "learner_id",
-    "course_id",
-    "offering",
-    "department",
-    "enrolled_on",
-    "completed_on",
-    "withdrawn_on",
-    "status",
-    "outcome",
-    "score",
-    "minutes",
-)
-STATUSES = ("enrolled", "in_progress", "completed", "failed", "withdrawn")
 BUILTIN_ROLES = ("ld-manager", "training-manager", "course-developer", "learner")
 
 
@@ -880,16 +868,14 @@ def _scope_members(project: Project) -> dict[str, set[str]]:
 
 
 def _check_sources(project: Project, doc: Any) -> Iterator[Problem]:
-    from generator.ingest import ADAPTERS  # late import: ingest depends on config
-
     shown = "config/project.yaml"
     for index, source in enumerate(project.settings.sources):
-        if source.format not in ADAPTERS:
+        if source.format not in FORMATS:
             yield Problem(
                 shown,
                 line_of(doc, ("sources", index, "format")),
                 f"source '{source.path}' has unknown format '{source.format}'"
-                f"{did_you_mean(source.format, ADAPTERS)}{known('formats', ADAPTERS)}",
+                f"{did_you_mean(source.format, FORMATS)}{known('formats', FORMATS)}",
             )
         for column, target in source.columns.items():
             if target not in _canonical_columns(source.table):
@@ -908,7 +894,7 @@ def _check_sources(project: Project, doc: Any) -> Iterator[Problem]:
                     f"status mapping targets unknown status '{status}'"
                     f"{did_you_mean(status, STATUSES)}{known('statuses', STATUSES)}",
                 )
-        if source.format in ADAPTERS:
+        if source.format in FORMATS:
             yield from _check_values(source, doc, ("sources", index), shown)
             yield from _check_options(source, doc, ("sources", index), shown)
 
@@ -916,8 +902,6 @@ def _check_sources(project: Project, doc: Any) -> Iterator[Problem]:
 def _check_values(source: Source, doc: Any, at: tuple[Any, ...], shown: str) -> Iterator[Problem]:
     """``values:``: canonical columns of a csv source's table, with values a file could hold."""
     import pandas as pd
-
-    from generator.ingest.canonical import TABLE_COLUMNS, _clean_text, _parse_dates, _parse_numbers
 
     if not source.values:
         return
@@ -948,20 +932,20 @@ def _check_values(source: Source, doc: Any, at: tuple[Any, ...], shown: str) -> 
             )
             continue
         text = pd.Series([value], dtype="string")
-        if _clean_text(text).isna().all():
+        if clean_text(text).isna().all():
             yield Problem(
                 shown,
                 where,
                 f"{named}: values.{column} is {value!r}, a blank; give a value or remove it",
             )
-        elif kinds[column] == "date" and _parse_dates(text, source.date_format).isna().all():
+        elif kinds[column] == "date" and parse_dates(text, source.date_format).isna().all():
             yield Problem(
                 shown,
                 where,
                 f"{named}: values.{column} is {value!r}, not a date (expected "
                 f"{source.date_format or 'YYYY-MM-DD'}); fix it",
             )
-        elif kinds[column] in ("score", "minutes", "number") and _parse_numbers(text).isna().all():
+        elif kinds[column] in ("score", "minutes", "number") and parse_numbers(text).isna().all():
             yield Problem(
                 shown, where, f"{named}: values.{column} is {value!r}, not a number; fix it"
             )
@@ -976,7 +960,6 @@ def _check_values(source: Source, doc: Any, at: tuple[Any, ...], shown: str) -> 
 
 def _instead(fmt: str, column: str) -> str:
     """What gives a column its value in an adapter other than csv ('' when nothing does)."""
-    from generator.domain.sources import ADAPTER_OPTIONS, ONE_COURSE_FORMATS
 
     if column in ADAPTER_OPTIONS[fmt]:
         return f"options.{column} for {column}"
@@ -988,7 +971,6 @@ def _instead(fmt: str, column: str) -> str:
 def _check_options(source: Source, doc: Any, at: tuple[Any, ...], shown: str) -> Iterator[Problem]:
     """``options:``: only the ones the adapter reads (generator/domain/sources.py), each of the
     right shape."""
-    from generator.domain.sources import ADAPTER_OPTIONS, option_problem
 
     declared = ADAPTER_OPTIONS[source.format]
     named = f"source '{source.path}' ({source.format})"
@@ -1011,6 +993,4 @@ def _check_options(source: Source, doc: Any, at: tuple[Any, ...], shown: str) ->
 
 
 def _canonical_columns(table: str) -> tuple[str, ...]:
-    from generator.ingest.canonical import TABLE_COLUMNS
-
     return tuple(TABLE_COLUMNS[table])

@@ -160,6 +160,8 @@ ADAPTER_OPTIONS: dict[str, dict[str, Option]] = {
 
 
 # Formats whose exports may leave the course unnamed: the source's ``course_id:`` names it.
+# Every source format, named in project.yaml's sources[].format (ingest.ADAPTERS reads each).
+FORMATS = tuple(ADAPTER_OPTIONS)
 ONE_COURSE_FORMATS = frozenset(ADAPTER_OPTIONS) - {"oulad"}
 
 

@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 
 from generator.domain.catalog import OUTCOMES
+from generator.domain.tables import KEYS, REQUIRED, STATUS_ORDER, TABLE_COLUMNS
+from generator.domain.values import clean_text, parse_dates, parse_numbers
 from generator.ingest.coded import Coded, categorical, encode, missing, parallel
 
 if TYPE_CHECKING:
@@ -26,74 +28,7 @@ LINE = "_line"
 FILES = "files"  # raw.attrs: the Files of a source that is a folder
 FIRST_LINES = 5
 
-TABLE_COLUMNS: dict[str, dict[str, str]] = {
-    # column -> kind (id | text | date | status | score | minutes | number)
-    "enrollments": {
-        "learner_id": "id",
-        "course_id": "id",
-        "offering": "text",
-        "department": "text",
-        "enrolled_on": "date",
-        "completed_on": "date",
-        "withdrawn_on": "date",
-        "status": "status",
-        "outcome": "outcome",
-        "score": "score",
-        "minutes": "minutes",
-    },
-    "assessments": {
-        "learner_id": "id",
-        "course_id": "id",
-        "offering": "text",
-        "assessment": "text",
-        "kind": "text",
-        "taken_on": "date",
-        "score": "score",
-        "weight": "number",
-    },
-    "activity": {
-        "learner_id": "id",
-        "course_id": "id",
-        "offering": "text",
-        "module": "text",
-        "module_order": "number",
-        "active_on": "date",
-        "minutes": "minutes",
-        "clicks": "number",
-    },
-    "surveys": {
-        "learner_id": "id",
-        "course_id": "id",
-        "offering": "text",
-        "answered_on": "date",
-        "rating": "number",
-    },
-    # One row per course run: the dates a source gives for it (OULAD: courses.csv).
-    "offerings": {
-        "course_id": "id",
-        "offering": "text",
-        "starts_on": "date",
-        "ends_on": "date",
-    },
-}
-REQUIRED: dict[str, tuple[str, ...]] = {
-    "enrollments": ("learner_id", "course_id", "enrolled_on"),
-    "assessments": ("learner_id", "course_id", "score"),
-    "activity": ("learner_id", "course_id", "module"),
-    "surveys": ("course_id", "rating"),
-    "offerings": ("course_id", "offering"),
-}
-# Keys that identify one row; a second row with the same key is merged into the first.
-KEYS: dict[str, tuple[str, ...]] = {
-    # a later enrolment in the same course is a new attempt, not a duplicate of the first
-    "enrollments": ("learner_id", "course_id", "offering", "enrolled_on"),
-    "assessments": ("learner_id", "course_id", "offering", "assessment", "kind"),
-    "activity": (),  # activity rows are events: never merged
-    "surveys": (),
-    "offerings": ("course_id", "offering"),
-}
 BUCKETS = 1 << 16  # _members' table: 64 kB, so each lookup stays in the CPU cache
-STATUS_ORDER = {"enrolled": 0, "in_progress": 1, "withdrawn": 2, "failed": 3, "completed": 4}
 
 
 @dataclass(frozen=True)
@@ -295,7 +230,7 @@ def normalise(table: str, raw: pd.DataFrame, checks: Checks, report: SourceRepor
                 )
     for column, kind in kinds.items():
         if kind in ("id", "text"):
-            columns[column] = columns[column].with_values(_clean_text(columns[column].values))
+            columns[column] = columns[column].with_values(clean_text(columns[column].values))
     for column in REQUIRED[table]:
         if kinds[column] in ("id", "text"):
             reject(
@@ -309,7 +244,7 @@ def normalise(table: str, raw: pd.DataFrame, checks: Checks, report: SourceRepor
         col = columns[column]
         given = _present(col.values)
         if kind == "date":
-            parsed = _parse_dates(col.values, checks.date_format)
+            parsed = parse_dates(col.values, checks.date_format)
             reject(
                 col.where(given & parsed.isna()),
                 f"unparseable {column} (expected {checks.date_format or 'YYYY-MM-DD'})",
@@ -318,7 +253,7 @@ def normalise(table: str, raw: pd.DataFrame, checks: Checks, report: SourceRepor
                 reject(col.where(parsed.isna()), f"missing {column}")
             typed[column] = parsed.to_numpy(dtype="datetime64[s]")
         elif kind in ("score", "minutes", "number"):
-            parsed = _parse_numbers(col.values)
+            parsed = parse_numbers(col.values)
             reject(col.where(given & parsed.isna()), f"{column} is not a number")
             if kind == "score":
                 reject(col.where((parsed < 0) | (parsed > 100)), "score out of range 0-100")
@@ -328,7 +263,7 @@ def normalise(table: str, raw: pd.DataFrame, checks: Checks, report: SourceRepor
                 reject(col.where(parsed.isna()), f"missing {column}")
             typed[column] = parsed.to_numpy(dtype="float64")
         elif kind == "outcome":
-            text = _clean_text(col.values).str.lower()
+            text = clean_text(col.values).str.lower()
             known_outcome = text.isin(OUTCOMES)
             reject(
                 col.where(text.notna() & ~known_outcome),
@@ -392,37 +327,13 @@ def _reject_unknown_courses(
 def _present(values: pd.Series) -> pd.Series:
     """True where a cell holds a value (typed, or text that is not a missing-value marker)."""
     if pd.api.types.is_string_dtype(values) or values.dtype == object:
-        return _clean_text(values).notna()
+        return clean_text(values).notna()
     return values.notna()
-
-
-def _clean_text(values: pd.Series) -> pd.Series:
-    text = values.astype("string").str.strip()
-    return text.mask(text.isin(["", "-", "?", "NA", "N/A", "null", "NULL", "None", "nan"]))
-
-
-def _parse_dates(values: pd.Series, date_format: str | None) -> pd.Series:
-    if pd.api.types.is_datetime64_any_dtype(values):
-        if getattr(values.dt, "tz", None) is not None:
-            values = values.dt.tz_convert(None)
-        return values.dt.normalize().astype("datetime64[s]")
-    text = _clean_text(values)
-    parsed = pd.to_datetime(text, format=date_format or "ISO8601", errors="coerce")
-    if getattr(parsed.dt, "tz", None) is not None:
-        parsed = parsed.dt.tz_convert(None)
-    return parsed.dt.normalize().astype("datetime64[s]")
-
-
-def _parse_numbers(values: pd.Series) -> pd.Series:
-    if pd.api.types.is_numeric_dtype(values):
-        return values.astype("float64")
-    text = _clean_text(values)
-    return pd.to_numeric(text, errors="coerce").astype("float64")
 
 
 def _map_status(status: Coded, dates: dict[str, np.ndarray], mapping: dict[str, str]) -> Coded:
     """Map status text; with no status column, derive it from the dates."""
-    given = _clean_text(status.values)
+    given = clean_text(status.values)
     if given.isna().all():
         derived = np.zeros(len(status), dtype=np.int8)  # enrolled
         derived[~np.isnat(dates["withdrawn_on"])] = 1

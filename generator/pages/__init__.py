@@ -14,7 +14,6 @@ import hashlib
 import io
 import multiprocessing
 import os
-import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -26,7 +25,6 @@ import numpy as np
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from generator.cache import data as datacache
 from generator.charts import specs as charts
 from generator.config import Course, Person, Project
 from generator.domain.catalog import COST, METRICS, OUTCOMES
@@ -478,6 +476,7 @@ def render_pages(
     report: Report,
     workers: int | None = None,
     previous: Mapping[str, tuple[str, PageSet]] | None = None,
+    keys: Mapping[str, str] | None = None,
 ) -> PageSet:
     """Every page of the report; course pages on ``workers`` processes (default: one per core
     from MIN_COURSES_FOR_WORKERS courses up) while this process renders the other pages.
@@ -487,7 +486,7 @@ def render_pages(
     first = ctx.pages
     overview(ctx)
     goals_page(ctx)
-    with course_pages(ctx, report.project.courses, workers, previous) as courses:
+    with course_pages(ctx, report.project.courses, workers, previous, keys or {}) as courses:
         ctx.pages = rest = PageSet()
         index_courses(ctx)
         offerings_download(ctx)
@@ -538,20 +537,21 @@ def course_pages(
     courses: Sequence[Course],
     workers: int | None = None,
     previous: Mapping[str, tuple[str, PageSet]] | None = None,
+    keys: Mapping[str, str] | None = None,
 ) -> Iterator[PageSet]:
     """One page per course, the bulk of the site, in the PageSet this yields (complete when the
-    ``with`` block ends). With ``previous`` pages, a course whose :func:`course_page_keys`
+    ``with`` block ends). With ``previous`` pages, a course whose digest in ``keys`` (generator.cache.pages)
     digest is the one its previous page was made with keeps that page. From
     MIN_COURSES_FOR_WORKERS courses up, the courses to render are cut into one contiguous share
     per worker, each rendered by a forked process (it inherits the report, so nothing large is
     pickled, and only its pages come back) while the ``with`` block renders the other pages
     here; merged in course order, the pages are those of one process."""
     rendered = PageSet()
-    keys = course_page_keys(ctx, courses) if previous is not None else {}
+    keys = keys or {}
     kept = {
         c.id: previous[c.id][1]
         for c in courses
-        if previous is not None and c.id in previous and previous[c.id][0] == keys[c.id]
+        if previous is not None and c.id in previous and previous[c.id][0] == keys.get(c.id)
     }
     todo = [c for c in courses if c.id not in kept]
     made: dict[str, PageSet] = {}
@@ -606,60 +606,6 @@ def _render_course_share(course_ids: list[str]) -> dict[str, PageSet]:
     """In a forked worker: the pages of these courses only."""
     assert _forked_context is not None, "a course-page worker must be forked by course_pages"
     return _render_courses(_forked_context, course_ids)
-
-
-# What shapes a page besides this package: its Markdown tables, numbers and chart specs.
-PAGE_LIBRARIES = ("altair", "jinja2", "numpy", "pandas")
-
-
-def course_page_keys(ctx: Context, courses: Sequence[Course]) -> dict[str, str]:
-    """A digest per course of everything its page is made from: this package's files and the
-    libraries that shape the Markdown and charts; config/ but goals.yaml (names, titles,
-    slugs and settings show on the page); the report date, periods and departments; and the
-    course's own rows of every metric frame, goal results and findings. A goal's new target
-    changes the digest of the courses it applies to, not the others'."""
-    common = (
-        datacache.package_digest(),
-        {name: datacache.library_version(name) for name in PAGE_LIBRARIES},
-        datacache.config_but_goals(ctx.project),
-        ctx.metrics.report_date,
-        ctx.metrics.quarters,
-        ctx.metrics.years,
-        ctx.departments,
-    )
-    common_digest = hashlib.sha256(repr(common).encode("utf-8")).hexdigest()
-    rows = [
-        _row_hashes(ctx.metrics.table, "member", course_scope=True),
-        _row_hashes(ctx.metrics.distributions, "member", course_scope=True),
-        _row_hashes(ctx.metrics.modules, "course_id"),
-        _row_hashes(ctx.metrics.breakdown, "course_id"),
-        _row_hashes(ctx.metrics.offerings, "course_id"),
-    ]
-    keys = {}
-    for course in courses:
-        parts = (
-            common_digest,
-            [by_course.get(course.id, []) for by_course in rows],
-            ctx.goals_of.get(("course", course.id), []),
-            ctx.findings_of.get(("course", course.id), []),
-        )
-        # Pickled, not repr'd (a tenth of the time): equal parts can pickle apart (shared
-        # objects), which only renders a page again; different parts never pickle alike.
-        keys[course.id] = hashlib.sha256(pickle.dumps(parts, protocol=5)).hexdigest()
-    return keys
-
-
-def _row_hashes(
-    frame: pd.DataFrame, course_column: str, course_scope: bool = False
-) -> dict[str, list[int]]:
-    """A hash of every row (all its columns), grouped by course, in frame order."""
-    if course_scope:
-        frame = frame[frame["scope"] == "course"]
-    hashes = pd.util.hash_pandas_object(frame, index=False).tolist()
-    by_course: dict[str, list[int]] = {}
-    for course, row_hash in zip(frame[course_column].tolist(), hashes, strict=True):
-        by_course.setdefault(str(course), []).append(row_hash)
-    return by_course
 
 
 def _header(ctx: Context, costs: bool = False) -> dict[str, Any]:

@@ -13,12 +13,11 @@ from typing import Literal
 
 import pandas as pd
 
-from generator.cache import data as datacache
 from generator.config import Project, load_project
 from generator.domain.errors import AccountabilityError
 from generator.domain.periods import parse_quarter
 from generator.engine.sql import Aggregates, Engine, aggregate
-from generator.ingest import Ingested, IngestSummary, ingest, source_files
+from generator.ingest import Ingested, IngestSummary, ingest
 from generator.report import privacy
 from generator.report.findings import Finding, find_deficiencies
 from generator.report.goals import GoalResult, Scorecard, evaluate_goals, scorecards
@@ -122,9 +121,10 @@ def read_data(project: Project, engine: EngineName | None = None) -> tuple[Inges
     JSON lines itself."""
     if (engine or project.settings.engine) == "spark":
         from generator.engine import spark
+        from generator.ingest import spark as spark_ingest
 
         spark_engine = spark.SparkEngine(spark.session(project.settings.spark))
-        return spark.ingest(project, spark_engine), spark_engine
+        return spark_ingest.ingest(project, spark_engine), spark_engine
     return ingest(project), Engine()
 
 
@@ -132,17 +132,54 @@ def build_report(
     project_dir: Path,
     as_of: str | None = None,
     engine: Engine | EngineName | None = None,
-    cache: Path | None = None,
 ) -> Report:
     """The report; ``engine`` is an Engine, or the name of one to use instead of project.yaml's.
-    With a ``cache`` folder, the aggregates of unchanged data are read from it (datacache)."""
+    (``accountability build`` keeps the aggregates and metrics of unchanged inputs in a cache:
+    generator/commands/build.py.)"""
     project = load_project(project_dir)
-    summary, aggregates, report_date, key = _aggregated(project, as_of, engine, cache)
-    metrics, findings = _metrics_and_findings(project, aggregates, report_date, cache, key)
+    aggregated = read_and_aggregate(project, as_of, engine)
+    metrics, findings = derive(project, aggregated)
+    return assemble(project, aggregated, metrics, findings, as_of)
+
+
+@dataclass(frozen=True)
+class Aggregated:
+    """What is kept of the LMS data once aggregated: its accounting, the aggregates and the
+    report date they are as of (no learner rows)."""
+
+    ingested: IngestSummary
+    aggregates: Aggregates
+    report_date: date
+
+
+def derive(project: Project, aggregated: Aggregated) -> tuple[Metrics, list[Finding]]:
+    """Metrics and findings. Every figure about a small group is hidden here, once: goals,
+    findings, pages, charts, downloads and snapshots only see the published metrics
+    (generator/report/privacy.py)."""
+    metrics = privacy.publish(
+        compute_metrics(project, aggregated.aggregates, aggregated.report_date),
+        course_frame(project),
+        project.settings.min_group_size,
+    )
+    return metrics, find_deficiencies(project, metrics)
+
+
+def assemble(
+    project: Project,
+    aggregated: Aggregated,
+    metrics: Metrics,
+    findings: list[Finding],
+    as_of: str | None,
+) -> Report:
+    """The report from its parts: goals evaluated on the published metrics, scorecards, and
+    the warnings of what the figures leave out."""
     results = evaluate_goals(project, metrics)
     people, roles = scorecards(results, metrics.quarters)
-    warnings = [*summary.report.warnings, *date_warnings(aggregates, report_date, as_of)]
-    return Report(project, summary, metrics, results, findings, people, roles, warnings)
+    warnings = [
+        *aggregated.ingested.report.warnings,
+        *date_warnings(aggregated.aggregates, aggregated.report_date, as_of),
+    ]
+    return Report(project, aggregated.ingested, metrics, results, findings, people, roles, warnings)
 
 
 def computed_metrics(
@@ -151,8 +188,8 @@ def computed_metrics(
     """The metric tables as computed, before small groups are hidden: for tests that check
     figures by hand and for privacy checks; no output is ever made from them."""
     project = load_project(project_dir)
-    _, aggregates, report_date, _ = _aggregated(project, as_of, engine, None)
-    return compute_metrics(project, aggregates, report_date)
+    aggregated = read_and_aggregate(project, as_of, engine)
+    return compute_metrics(project, aggregated.aggregates, aggregated.report_date)
 
 
 def date_warnings(aggregates: Aggregates, report_date: date, as_of: str | None) -> list[str]:
@@ -189,52 +226,11 @@ def date_warning(
     ]
 
 
-def _metrics_and_findings(
-    project: Project,
-    aggregates: Aggregates,
-    report_date: date,
-    cache: Path | None,
-    data_key: str | None,
-) -> tuple[Metrics, list[Finding]]:
-    """Computed, or from the cache when the aggregates and config/ but goals.yaml are those
-    of an earlier build."""
-    key = None if cache is None or data_key is None else datacache.derived_key(data_key, project)
-    if cache is not None and key is not None:
-        found = datacache.load(cache, key, datacache.Derived, datacache.DERIVED_SUBDIR)
-        if found is not None:
-            log.info("config unchanged but for the goals: metrics and findings from the cache")
-            return found.metrics, found.findings
-    # Every figure about a small group is hidden here, once: goals, findings, pages, charts,
-    # downloads and snapshots only see the published metrics (generator/report/privacy.py).
-    metrics = privacy.publish(
-        compute_metrics(project, aggregates, report_date),
-        course_frame(project),
-        project.settings.min_group_size,
-    )
-    findings = find_deficiencies(project, metrics)
-    if cache is not None and key is not None:
-        entry = datacache.Derived(metrics, findings)
-        datacache.store(cache, key, entry, datacache.DERIVED_SUBDIR)
-    return metrics, findings
-
-
-def _aggregated(
-    project: Project, as_of: str | None, engine: Engine | EngineName | None, cache: Path | None
-) -> tuple[IngestSummary, Aggregates, date, str | None]:
-    """The data read and aggregated, or the same from the cache when nothing it depends on
-    changed, and the cache key (None without a cache). The learner rows are dropped as soon
-    as they are aggregated."""
-    key = None
-    if cache is not None and not isinstance(engine, Engine):
-        name = engine or project.settings.engine
-        files = [
-            path for source in project.settings.sources for path in source_files(project, source)
-        ]
-        key = datacache.cache_key(project, name, course_frame(project), as_of, files)
-        found = datacache.load(cache, key)
-        if found is not None:
-            log.info("LMS data unchanged: aggregates from the cache")
-            return found.ingested, found.aggregates, found.report_date, key
+def read_and_aggregate(
+    project: Project, as_of: str | None, engine: Engine | EngineName | None = None
+) -> Aggregated:
+    """The LMS data read and aggregated as of the report date; the learner rows are dropped
+    as soon as they are aggregated."""
     if isinstance(engine, Engine):
         ingested, chosen = ingest(project), engine
     else:
@@ -256,7 +252,4 @@ def _aggregated(
         )
     finally:
         chosen.release()
-    del tables
-    if key is not None and cache is not None:
-        datacache.store(cache, key, datacache.Cached(summary, aggregates, report_date))
-    return summary, aggregates, report_date, key
+    return Aggregated(summary, aggregates, report_date)

@@ -16,9 +16,9 @@ from generator.ingest.canonical import (
     REQUIRED,
     SPREADSHEET_DATES,
     TABLE_COLUMNS,
-    _clean_text,
-    _parse_dates,
-    _parse_numbers,
+    clean_text,
+    parse_dates,
+    parse_numbers,
 )
 from generator.ingest.textfile import read_delimited
 
@@ -164,19 +164,19 @@ def with_values(frame: pd.DataFrame, source: Source) -> pd.DataFrame:
 
 def _fill_blanks(column: pd.Series, value: str, date_format: str | None) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(column):
-        day = _parse_dates(pd.Series([value], dtype="string"), date_format).iloc[0]
+        day = parse_dates(pd.Series([value], dtype="string"), date_format).iloc[0]
         if getattr(column.dt, "tz", None) is not None:
             day = day.tz_localize("UTC").tz_convert(column.dt.tz)
         return column.fillna(day)
     if pd.api.types.is_numeric_dtype(column):
-        return column.fillna(_parse_numbers(pd.Series([value], dtype="string")).iloc[0])
+        return column.fillna(parse_numbers(pd.Series([value], dtype="string")).iloc[0])
     if isinstance(column.dtype, pd.CategoricalDtype):
         # One test per distinct value (the csv fast path reads every column as categorical).
         categories = pd.Series(column.cat.categories, dtype="string")
-        blank_category = _clean_text(categories).isna().to_numpy()
+        blank_category = clean_text(categories).isna().to_numpy()
         codes = column.cat.codes.to_numpy()
         blank = np.where(codes < 0, True, blank_category[np.maximum(codes, 0)])
         if value not in column.cat.categories:
             column = column.cat.add_categories([value])
         return column.where(~blank, value)
-    return column.where(_clean_text(column).notna(), value)
+    return column.where(clean_text(column).notna(), value)

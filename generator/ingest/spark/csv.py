@@ -22,8 +22,8 @@ from generator.ingest.canonical import (
     TABLE_COLUMNS,
     Checks,
     SourceReport,
-    _parse_dates,
-    _parse_numbers,
+    parse_dates,
+    parse_numbers,
 )
 from generator.ingest.spark.normalise import _clean, normalise
 from generator.ingest.textfile import (
@@ -187,11 +187,11 @@ def _with_values(
         cell, spark_type = frame[name], frame.schema[name].dataType
         text = pd.Series([value], dtype="string")
         if isinstance(spark_type, T.DateType | T.TimestampType | T.TimestampNTZType):
-            day = _parse_dates(text, source.date_format).iloc[0]
+            day = parse_dates(text, source.date_format).iloc[0]
             if not pd.isna(day):
                 columns[name] = F.coalesce(cell, F.lit(day.date()).cast(spark_type))
         elif isinstance(spark_type, T.NumericType):
-            number = _parse_numbers(text).iloc[0]
+            number = parse_numbers(text).iloc[0]
             if not pd.isna(number):
                 blank = cell.isNull() | F.isnan(cell.cast("double"))
                 columns[name] = F.when(blank, F.lit(float(number)).cast(spark_type)).otherwise(cell)

@@ -11,10 +11,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from generator import pages
 from generator.cache import data as datacache
 from generator.cache.pages import course_page_keys
-from generator.pages import PageSet, render_pages
+from generator.pages import PageSet, render_pages, workers
 from generator.report import Report, build_report
 
 REPO = Path(__file__).resolve().parent.parent
@@ -118,7 +117,7 @@ def test_findings_and_goal_results_of_a_course_change_its_key(tiny_project: Path
 def test_forked_workers_render_only_the_changed_courses(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pages, "MIN_COURSES_FOR_WORKERS", 1)
+    monkeypatch.setattr(workers, "MIN_COURSES_FOR_WORKERS", 1)
     demo = tmp_path / "demo"  # 40 courses
     for folder in ("config", "data"):
         shutil.copytree(REPO / folder, demo / folder)

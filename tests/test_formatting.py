@@ -36,7 +36,7 @@ def test_is_missing_cases_that_matter() -> None:
 
 
 def test_csv_cells_are_safe_and_blank_where_missing() -> None:
-    from generator.pages import csv_text
+    from generator.pages.downloads import csv_text
 
     frame = pd.DataFrame(
         {

@@ -10,7 +10,9 @@ import pandas as pd
 import pytest
 
 from generator import demo
-from generator.pages import NOT_MET, ROW_CAP, STATUS_RANK, Context, PageSet, role_page
+from generator.pages import Context, Page, PageSet, render_pages, workers
+from generator.pages.roles import role_page
+from generator.pages.sections import NOT_MET, ROW_CAP, STATUS_RANK
 from generator.report import Report, build_report
 from generator.report.goals import GoalResult
 
@@ -22,9 +24,7 @@ HEADING = "## Goals this role is accountable for that were not met (last four qu
 def _role_page(root: Path, courses: int, learners: int, rows: int) -> tuple[Report, PageSet]:
     demo.write_demo_project(root, courses=courses, learners=learners, rows=rows)
     report = build_report(root)
-    pages = PageSet()
-    role_page(Context(report, pages), ROLE)
-    return report, pages
+    return report, role_page(Context(report), ROLE)
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +38,7 @@ def large(tmp_path_factory: pytest.TempPathFactory) -> tuple[Report, PageSet]:
 
 
 def _not_met(report: Report) -> list[GoalResult]:
-    """The report's goal results of the role's page table, counted independently of pages.py."""
+    """The report's goal results of the role's page table, counted independently of the pages package."""
     recent = set(report.metrics.quarters[-4:]) | set(report.metrics.years[-1:])
     return [
         r
@@ -102,13 +102,11 @@ def test_course_pages_rendered_by_forked_workers_equal_one_process(
 ) -> None:
     """Three forked workers rendering the course pages while this process renders the others
     give the pages, charts, downloads and nav of one process, in the same order."""
-    from generator import pages as pages_module
-
     report, _ = large
-    monkeypatch.setattr(pages_module, "MIN_COURSES_FOR_WORKERS", 1)
+    monkeypatch.setattr(workers, "MIN_COURSES_FOR_WORKERS", 1)
     courses = report.project.courses
-    one = pages_module.render_pages(report, workers=1)
-    three = pages_module.render_pages(report, workers=3)
+    one = render_pages(report, workers=1)
+    three = render_pages(report, workers=3)
     course_pages = [p for p in one.markdown if p.startswith("courses/") and p != "courses/index.md"]
     assert len(course_pages) == len(courses) and len(one.charts) > len(courses)
     assert list(three.markdown.items()) == list(one.markdown.items())
@@ -120,21 +118,19 @@ def test_course_pages_rendered_by_forked_workers_equal_one_process(
 def test_a_failing_course_page_in_a_worker_fails_the_build(
     large: tuple[Report, PageSet], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator import pages as pages_module
-
     report, _ = large
     last = report.project.courses[-1].id  # rendered by the last worker, not this process
-    real = pages_module.course_page
+    real = workers.course_page
 
-    def broken(ctx: Context, course: object) -> None:
+    def broken(ctx: Context, course: object) -> PageSet:
         if getattr(course, "id", None) == last:
             raise ValueError(f"cannot render {last}")
-        real(ctx, course)  # type: ignore[arg-type]
+        return real(ctx, course)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pages_module, "MIN_COURSES_FOR_WORKERS", 1)
-    monkeypatch.setattr(pages_module, "course_page", broken)
+    monkeypatch.setattr(workers, "MIN_COURSES_FOR_WORKERS", 1)
+    monkeypatch.setattr(workers, "course_page", broken)
     with pytest.raises(ValueError, match=f"cannot render {last}"):
-        pages_module.render_pages(report, workers=2)
+        render_pages(report, workers=2)
 
 
 def test_every_goal_section_writes_its_csv_whatever_its_length(
@@ -142,14 +138,16 @@ def test_every_goal_section_writes_its_csv_whatever_its_length(
 ) -> None:
     """A goal target that moves a table across the cap must not add or remove a file (that
     would make the next build a clean one instead of an incremental one)."""
-    from generator.pages import goal_section, markdown_goal_section
+    from generator.pages.sections import goal_section, markdown_goal_section
 
     report, _ = large
     missed = [r for r in report.goals if r.status in NOT_MET]
+    ctx = Context(report)
     for count in (0, 3, ROW_CAP + 1):
-        ctx = Context(report, PageSet())
-        section = goal_section(ctx, PAGE, f"cap-{count}", missed[:count])
-        csv = pd.read_csv(io.StringIO(ctx.pages.downloads[f"downloads/cap-{count}.csv"]))
+        page = Page(PAGE)
+        section = goal_section(ctx, page, f"cap-{count}", missed[:count])
+        downloads = page.done("").downloads
+        csv = pd.read_csv(io.StringIO(downloads[f"downloads/cap-{count}.csv"]))
         assert len(csv) == count
         markdown = markdown_goal_section(section)
         if count == 0:
@@ -163,12 +161,12 @@ def test_every_goal_section_writes_its_csv_whatever_its_length(
 def test_the_goals_matrix_shows_the_cap_and_links_every_scope(
     large: tuple[Report, PageSet],
 ) -> None:
-    from generator.pages import goals_page
+    from generator.pages.overview import goals_page
 
     report, _ = large
-    ctx = Context(report, PageSet())
-    goals_page(ctx)
-    markdown = ctx.pages.markdown["goals.md"]
+    ctx = Context(report)
+    pages = goals_page(ctx)
+    markdown = pages.markdown["goals.md"]
     goal = max(
         (g for g in report.project.goals if g.scope.level == "course"),
         key=lambda g: len({r.member for r in report.goals if r.goal_id == g.id}),
@@ -187,7 +185,7 @@ def test_the_goals_matrix_shows_the_cap_and_links_every_scope(
     more = len(courses) - ROW_CAP
     assert f"… and {more:,} more: [download all {len(courses):,} as CSV]" in section
     matrix = pd.read_csv(
-        io.StringIO(ctx.pages.downloads[f"downloads/goal-{goal.id}-matrix.csv"]),
+        io.StringIO(pages.downloads[f"downloads/goal-{goal.id}-matrix.csv"]),
         keep_default_na=False,
     )
     assert set(matrix["member"]) == courses
@@ -209,19 +207,18 @@ def test_a_worker_that_dies_is_a_clear_build_error(
 ) -> None:
     import os
 
-    from generator import pages as pages_module
     from generator.domain.errors import BuildError
 
     report, _ = large
     last = report.project.courses[-1].id  # rendered by the forked worker
-    real = pages_module.course_page
+    real = workers.course_page
 
-    def killed(ctx: Context, course: object) -> None:
+    def killed(ctx: Context, course: object) -> PageSet:
         if getattr(course, "id", None) == last:
             os._exit(9)  # as the kernel's out-of-memory killer would end it
-        real(ctx, course)  # type: ignore[arg-type]
+        return real(ctx, course)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pages_module, "MIN_COURSES_FOR_WORKERS", 1)
-    monkeypatch.setattr(pages_module, "course_page", killed)
+    monkeypatch.setattr(workers, "MIN_COURSES_FOR_WORKERS", 1)
+    monkeypatch.setattr(workers, "course_page", killed)
     with pytest.raises(BuildError, match="ACCOUNTABILITY_WORKERS=1"):
-        pages_module.render_pages(report, workers=2)
+        render_pages(report, workers=2)

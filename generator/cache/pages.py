@@ -1,7 +1,7 @@
 """The course pages of the last build, kept where nothing they are made from changed: a
 digest per course (``course_page_keys``) and the pages stored with it (generator/cache/data.py
 ``load_course_pages``); a course whose digest is unchanged keeps its page
-(generator.pages.course_pages)."""
+(generator.pages.workers.course_pages)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pickle
 import pandas as pd
 
 from generator.cache import data as datacache
-from generator.pages import Context, PageSet
+from generator.pages import Context
 from generator.report import Report
 
 # What shapes a page besides this package: its Markdown tables, numbers and chart specs.
@@ -24,7 +24,7 @@ def course_page_keys(report: Report) -> dict[str, str]:
     slugs and settings show on the page); the report date, periods and departments; and the
     course's own rows of every metric frame, goal results and findings. A goal's new target
     changes the digest of the courses it applies to, not the others'."""
-    ctx = Context(report, PageSet())
+    ctx = Context(report)
     common = (
         datacache.package_digest(),
         {name: datacache.library_version(name) for name in PAGE_LIBRARIES},

@@ -18,6 +18,7 @@ import pandas as pd
 
 from generator.config import expand_env
 from generator.domain.errors import Problem, ProblemsFound
+from generator.ingest.adapters import canvas, generic, moodle, openedx, oulad, xapi
 from generator.ingest.adapters.canvas import read_canvas_gradebook
 from generator.ingest.adapters.generic import read_generic
 from generator.ingest.adapters.moodle import (
@@ -55,6 +56,17 @@ ADAPTERS: dict[str, Adapter] = {
     "xapi": read_xapi,
 }
 
+# How each format becomes the canonical tables (its adapter's RULES), for the methodology.
+READING_RULES: dict[str, str] = {
+    "csv": generic.RULES,
+    "moodle-completion": moodle.RULES,
+    "moodle-grades": moodle.RULES,
+    "moodle-logs": moodle.RULES,
+    "canvas-gradebook": canvas.RULES,
+    "openedx-grades": openedx.RULES,
+    "oulad": oulad.RULES,
+    "xapi": xapi.RULES,
+}
 
 # Where each adapter finds a row's offering (run, cohort, presentation), for the methodology.
 OFFERING_RULES: dict[str, str] = {
@@ -72,12 +84,26 @@ OFFERING_RULES: dict[str, str] = {
 }
 
 
+@dataclass(frozen=True)
+class FormatRules:
+    """How the sources of one format were read, as the methodology page states it."""
+
+    reading: str  # how its rows become the canonical tables ('' when the adapter says nothing)
+    offering: str  # where a row's offering (run) comes from ('' when not given)
+
+    @classmethod
+    def of(cls, fmt: str) -> FormatRules:
+        return cls(READING_RULES.get(fmt, ""), OFFERING_RULES.get(fmt, ""))
+
+
 @dataclass
 class IngestReport:
     sources: list[SourceReport] = field(default_factory=list)
     # What the data will not show although it was read (printed by validate and build, and on
     # the data-quality page): e.g. activity of a course that no source gives enrolments for.
     warnings: list[str] = field(default_factory=list)
+    # format -> how its sources were read, for every format read (the methodology page)
+    rules: dict[str, FormatRules] = field(default_factory=dict)
 
     @property
     def rows_read(self) -> int:
@@ -213,6 +239,7 @@ def read_sources(
         if "activity" in tables:
             activity.append((source_report, course_runs(tables["activity"])))
         report.sources.append(source_report)
+        report.rules.setdefault(source.format, FormatRules.of(source.format))
     if problems:
         raise ProblemsFound(problems)
     report.warnings += [

@@ -1,13 +1,5 @@
-"""Canvas "Export entire gradebook" CSV (header from lib/gradebook_exporter.rb).
-
-Learner id = Canvas ``ID`` (or ``options.id_column``, e.g. "SIS User ID"); ``Student`` ("Last,
-First") and the login columns are dropped. score = ``Final Score`` (ungraded work counts 0), or
-``Current Score`` when there is no Final Score or ``options.score_column`` says so.
-Assignment cells "Homework 1 (901234)" become assessments, scaled by the Points Possible row;
-``EX`` (excused) and ``N/A`` (not assigned) are not grades and give no row. Numbers may use a
-decimal comma ("85,5"). A gradebook has no dates: ``options.enrolled_on`` (the course start) is
-required. offering = Section.
-"""
+"""Canvas "Export entire gradebook" CSV (header from lib/gradebook_exporter.rb); ``RULES``
+states how it is read."""
 
 from __future__ import annotations
 
@@ -28,6 +20,18 @@ from generator.ingest.exports import (
     required_option_date,
 )
 from generator.ingest.textfile import read_delimited
+
+# How the export becomes the canonical tables, as the methodology page states it (ingest
+# carries it in its report).
+RULES = """Canvas "Export entire gradebook" CSV (header from lib/gradebook_exporter.rb).
+
+Learner id = Canvas ``ID`` (or ``options.id_column``, e.g. "SIS User ID"); ``Student`` ("Last,
+First") and the login columns are dropped. score = ``Final Score`` (ungraded work counts 0), or
+``Current Score`` when there is no Final Score or ``options.score_column`` says so.
+Assignment cells "Homework 1 (901234)" become assessments, scaled by the Points Possible row;
+``EX`` (excused) and ``N/A`` (not assigned) are not grades and give no row. Numbers may use a
+decimal comma ("85,5"). A gradebook has no dates: ``options.enrolled_on`` (the course start) is
+required. offering = Section."""
 
 ASSIGNMENT = re.compile(r"^(?P<title>.+) \((?P<id>\d+)\)$")
 NOT_GRADES = {"EX", "N/A"}

@@ -1,5 +1,5 @@
 """The ``csv`` adapter: any CSV, spreadsheet or parquet export, with a column mapping in
-project.yaml."""
+project.yaml; ``RULES`` states how it is read."""
 
 from __future__ import annotations
 
@@ -21,6 +21,11 @@ from generator.ingest.canonical import (
     parse_numbers,
 )
 from generator.ingest.textfile import read_delimited
+
+# How the export becomes the canonical tables, as the methodology page states it (ingest
+# carries it in its report).
+RULES = """The ``csv`` adapter: any CSV, spreadsheet or parquet export, with a column mapping in
+project.yaml."""
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 PARQUET_SUFFIXES = (".parquet",)

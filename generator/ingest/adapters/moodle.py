@@ -1,28 +1,5 @@
-"""Moodle exports: course completion report, grade export (plain text) and the logs report.
-
-The logs report gives enrolments as well as activity: a learner is a user the log gives a
-learner role (``learner_roles``, default the student role, id 5) in a "Role assigned" event;
-their enrolment starts at their first enrolment or role event, is withdrawn by an
-unenrolment after their last enrolment and completed by a "Course completed" event. Every other
-event of a learner is activity (module: the event context); teachers', administrators' and
-system users' events are rejected with that reason. A log without any enrolment or role event
-keeps every user's events as activity and derives no enrolments (a warning says so).
-
-Headers are those Moodle's own code writes (see shared/data/LMS-FORMATS.md §1). Names and
-e-mail columns are never copied: the learner id is Moodle's user id (completion report ``ID``,
-logs ``Description``) or the ``ID number`` profile field (grade export).
-
-Options (``options:`` of the source in project.yaml):
-- moodle-completion: ``enrolled_on`` (course start; else the earliest date in the learner's row),
-  ``offering`` (the course run).
-- moodle-grades: ``enrolled_on`` (required: a grade export has no dates), ``offering``, ``id_column``
-  (default ``ID number``), ``total_max`` (points of the course total, default 100),
-  ``pass_mark`` (with it, a graded learner is completed or failed; without it, in progress).
-- moodle-logs: ``year`` (for old exports whose Time has no year), ``course_map`` (Moodle course
-  name of a site-level download's ``Course`` column -> course id), ``offering`` (default: the
-  course's full name), ``learner_roles`` (role ids whose holders are learners, default [5], the
-  student role; or ``any``).
-"""
+"""Moodle exports: course completion report, grade export (plain text) and the logs report;
+``RULES`` states how each is read and the options it takes."""
 
 from __future__ import annotations
 
@@ -47,6 +24,33 @@ from generator.ingest.exports import (
     required_option_date,
 )
 from generator.ingest.textfile import read_delimited
+
+# How the export becomes the canonical tables, as the methodology page states it (ingest
+# carries it in its report).
+RULES = """Moodle exports: course completion report, grade export (plain text) and the logs report.
+
+The logs report gives enrolments as well as activity: a learner is a user the log gives a
+learner role (``learner_roles``, default the student role, id 5) in a "Role assigned" event;
+their enrolment starts at their first enrolment or role event, is withdrawn by an
+unenrolment after their last enrolment and completed by a "Course completed" event. Every other
+event of a learner is activity (module: the event context); teachers', administrators' and
+system users' events are rejected with that reason. A log without any enrolment or role event
+keeps every user's events as activity and derives no enrolments (a warning says so).
+
+Headers are those Moodle's own code writes (see shared/data/LMS-FORMATS.md §1). Names and
+e-mail columns are never copied: the learner id is Moodle's user id (completion report ``ID``,
+logs ``Description``) or the ``ID number`` profile field (grade export).
+
+Options (``options:`` of the source in project.yaml):
+- moodle-completion: ``enrolled_on`` (course start; else the earliest date in the learner's row),
+  ``offering`` (the course run).
+- moodle-grades: ``enrolled_on`` (required: a grade export has no dates), ``offering``, ``id_column``
+  (default ``ID number``), ``total_max`` (points of the course total, default 100),
+  ``pass_mark`` (with it, a graded learner is completed or failed; without it, in progress).
+- moodle-logs: ``year`` (for old exports whose Time has no year), ``course_map`` (Moodle course
+  name of a site-level download's ``Course`` column -> course id), ``offering`` (default: the
+  course's full name), ``learner_roles`` (role ids whose holders are learners, default [5], the
+  student role; or ``any``)."""
 
 # strftimedatetimeshort and friends, as Moodle writes them in English (day without leading 0).
 MOODLE_DATETIMES = (

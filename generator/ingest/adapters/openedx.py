@@ -1,12 +1,5 @@
-"""Open edX grade report CSV ("Generate Grade Report", grades.py of edx-platform).
-
-Learner id = ``Student ID``; Email and Username are dropped. score = ``Grade`` (0–1) × 100.
-status: ``Enrollment Status`` unenrolled -> withdrawn; ``Certificate Eligible`` Y -> completed;
-else in progress with a grade above 0, enrolled without. Subsection columns ("Homework 1:
-Intro") become assessments ("Not Attempted" gives no row). The report has no dates:
-``options.enrolled_on`` (course start) is required; completed_on = ``options.completed_on``
-or the report's date in its file name (``<course>_grade_report_2024-05-01-1200.csv``).
-"""
+"""Open edX grade report CSV ("Generate Grade Report", grades.py of edx-platform); ``RULES``
+states how it is read."""
 
 from __future__ import annotations
 
@@ -28,6 +21,17 @@ from generator.ingest.exports import (
     required_option_date,
 )
 from generator.ingest.textfile import read_delimited
+
+# How the export becomes the canonical tables, as the methodology page states it (ingest
+# carries it in its report).
+RULES = """Open edX grade report CSV ("Generate Grade Report", grades.py of edx-platform).
+
+Learner id = ``Student ID``; Email and Username are dropped. score = ``Grade`` (0–1) × 100.
+status: ``Enrollment Status`` unenrolled -> withdrawn; ``Certificate Eligible`` Y -> completed;
+else in progress with a grade above 0, enrolled without. Subsection columns ("Homework 1:
+Intro") become assessments ("Not Attempted" gives no row). The report has no dates:
+``options.enrolled_on`` (course start) is required; completed_on = ``options.completed_on``
+or the report's date in its file name (``<course>_grade_report_2024-05-01-1200.csv``)."""
 
 SUBSECTION = re.compile(r"^(?P<type>.+?) (?P<index>\d+): (?P<name>.+)$")
 REPORT_DATE = re.compile(r"_grade_report_(\d{4}-\d{2}-\d{2})")

@@ -1,4 +1,21 @@
 """The Open University Learning Analytics Dataset (OULAD) as published (Kuzilek et al. 2017,
+CC BY 4.0); ``RULES`` states how it becomes the canonical tables."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from generator.config import Source
+from generator.ingest.canonical import LINE
+from generator.ingest.exports import Accounting, fail
+
+# How the export becomes the canonical tables, as the methodology page states it (ingest
+# carries it in its report).
+RULES = """The Open University Learning Analytics Dataset (OULAD) as published (Kuzilek et al. 2017,
 CC BY 4.0): ``path`` is the folder holding ``csv/`` (the seven official CSVs, studentVle
 excepted) and optionally ``parquet/studentVle_ds/`` (hive partitioned by code_module and
 code_presentation).
@@ -31,20 +48,7 @@ How OULAD becomes the canonical tables (stated on the methodology page):
   DuckDB, never loaded row by row: clicks per learner × module-presentation × week
   (module "week NN", module_order = week, active_on = the week's first day), or per id_site
   (module "<activity_type> <id_site>", module_order = the site's week_from, active_on = first
-  day seen). Each aggregated row stands for many studentVle rows: those are counted as merged.
-"""
-
-from __future__ import annotations
-
-import re
-from pathlib import Path
-
-import numpy as np
-import pandas as pd
-
-from generator.config import Source
-from generator.ingest.canonical import LINE
-from generator.ingest.exports import Accounting, fail
+  day seen). Each aggregated row stands for many studentVle rows: those are counted as merged."""
 
 TABLE_FILES = ("courses", "assessments", "studentInfo", "studentRegistration", "studentAssessment")
 PRESENTATION = re.compile(r"^(\d{4})([BJ])$")

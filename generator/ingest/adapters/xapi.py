@@ -1,4 +1,26 @@
-"""xAPI statements (cmi5 included): a JSON array, JSON lines, one statement, or a folder of them.
+"""xAPI statements (cmi5 included): a JSON array, JSON lines, one statement, or a folder of
+them; ``RULES`` states how they are read."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import isodate
+import numpy as np
+import pandas as pd
+
+from generator.config import Source
+from generator.ingest.canonical import LINE, STATUS_ORDER, Files, smallest
+from generator.ingest.exports import Accounting, fail
+from generator.ingest.pseudonym import UNKEYED, pseudonym, pseudonym_key
+
+# How the export becomes the canonical tables, as the methodology page states it (ingest
+# carries it in its report).
+RULES = """xAPI statements (cmi5 included): a JSON array, JSON lines, one statement, or a folder of them.
 
 One enrollment per actor × course × registration (``context.registration``, the attempt;
 it becomes ``offering``). Every statement is read; the statements of one attempt after the
@@ -23,25 +45,7 @@ in a folder, every reason names the file beside the line (canonical.Files).
   ``course_id`` of the source, else the object id itself (then reported as an unknown course).
 - Learner: actor.account.name; else mbox / mbox_sha1sum / openid, pseudonymised with the
   project's key (an e-mail address never enters the tables). Group actors use the group's
-  own identifier.
-"""
-
-from __future__ import annotations
-
-import json
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
-
-import isodate
-import numpy as np
-import pandas as pd
-
-from generator.config import Source
-from generator.ingest.canonical import LINE, STATUS_ORDER, Files, smallest
-from generator.ingest.exports import Accounting, fail
-from generator.ingest.pseudonym import UNKEYED, pseudonym, pseudonym_key
+  own identifier."""
 
 VERB_STATUS = {
     "registered": "enrolled",

@@ -1,0 +1,420 @@
+"""Cross-checks between the config files, once each is valid on its own: ids unique, the roles
+that people hold and goals name defined, course developers and training managers holding their
+roles, spend and goals naming courses, people, metrics and periods that exist, and sources with
+known formats, columns, statuses, values and options.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from generator.config.models import Goal, Source, SpendLine
+from generator.config.project import Project
+from generator.config.yamlfile import line_of
+from generator.domain.catalog import METRICS
+from generator.domain.errors import Problem, did_you_mean, known
+from generator.domain.periods import parse_fiscal_year, parse_quarter
+from generator.domain.sources import ADAPTER_OPTIONS, FORMATS, ONE_COURSE_FORMATS, option_problem
+from generator.domain.tables import STATUSES, TABLE_COLUMNS
+from generator.domain.values import clean_text, parse_dates, parse_numbers
+
+BUILTIN_ROLES = ("ld-manager", "training-manager", "course-developer", "learner")
+
+LineAt = Callable[..., int]
+"""The line of a key inside one item of a file, such as ``at("raci", "accountable")``."""
+
+
+def cross_check(project: Project, documents: dict[str, Any]) -> Iterator[Problem]:
+    """Every problem between the files of ``project``; ``documents`` are the parsed files, by
+    key of ``CONFIG_FILES``, for the lines."""
+    yield from _check_roles(project, documents["roles"])
+    yield from _check_courses(project, documents["courses"])
+    yield from _check_budgets(project, documents["budgets"])
+    yield from _check_goals(project, documents["goals"])
+    yield from _check_sources(project, documents["project"])
+
+
+def _duplicates(
+    items: list[Any], document: Any, section: str, shown: str, what: str
+) -> Iterator[Problem]:
+    """An id given to a second item of ``section``, at the line of the second."""
+    seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        line = line_of(document, (section, index, "id"))
+        if item.id in seen:
+            yield Problem(
+                shown,
+                line,
+                f"duplicate {what} id '{item.id}' (first defined on line "
+                f"{seen[item.id]}); ids must be unique",
+            )
+        else:
+            seen[item.id] = line
+
+
+# ---------------------------------------------------------------- roles.yaml and courses.yaml
+
+
+def _check_roles(project: Project, doc: Any) -> Iterator[Problem]:
+    shown = "config/roles.yaml"
+    yield from _duplicates(project.roles, doc, "roles", shown, "role")
+    yield from _duplicates(project.people, doc, "people", shown, "person")
+    role_ids = {role.id for role in project.roles}
+    for builtin in BUILTIN_ROLES:
+        if builtin not in role_ids:
+            yield Problem(
+                shown,
+                line_of(doc, ("roles",)),
+                f"role '{builtin}' is missing; every organisation defines "
+                f"{', '.join(BUILTIN_ROLES)}",
+            )
+    for index, person in enumerate(project.people):
+        for position, role in enumerate(person.roles):
+            if role not in role_ids:
+                yield Problem(
+                    shown,
+                    line_of(doc, ("people", index, "roles", position)),
+                    f"person '{person.id}' holds unknown role '{role}'"
+                    f"{did_you_mean(role, role_ids)}{known('roles', role_ids)}",
+                )
+    if not project.holders("ld-manager"):
+        yield Problem(
+            shown,
+            line_of(doc, ("people",)),
+            "nobody holds role 'ld-manager'; budget goals need someone accountable",
+        )
+
+
+def _check_courses(project: Project, doc: Any) -> Iterator[Problem]:
+    shown = "config/courses.yaml"
+    yield from _duplicates(project.courses, doc, "courses", shown, "course")
+    developers = {p.id for p in project.holders("course-developer")}
+    managers = {p.id for p in project.holders("training-manager")}
+    for index, course in enumerate(project.courses):
+        if course.developer not in developers:
+            yield Problem(
+                shown,
+                line_of(doc, ("courses", index, "developer")),
+                f"course '{course.id}' names developer '{course.developer}', who does not "
+                f"hold role 'course-developer' in config/roles.yaml"
+                f"{did_you_mean(course.developer, developers)}"
+                f"{known('course developers', developers)}",
+            )
+        if course.training_manager not in managers:
+            yield Problem(
+                shown,
+                line_of(doc, ("courses", index, "training_manager")),
+                f"course '{course.id}' names training manager '{course.training_manager}', "
+                f"who does not hold role 'training-manager' in config/roles.yaml"
+                f"{did_you_mean(course.training_manager, managers)}"
+                f"{known('training managers', managers)}",
+            )
+
+
+# ---------------------------------------------------------------- budgets.yaml
+
+
+def _check_budgets(project: Project, doc: Any) -> Iterator[Problem]:
+    shown = "config/budgets.yaml"
+    seen: dict[str, int] = {}
+    courses = set(project.course_by_id)
+    developers = {p.id for p in project.holders("course-developer")}
+    for index, period in enumerate(project.budgets):
+        line = line_of(doc, ("periods", index, "period"))
+        message = _period_label_problem(period.period, seen)
+        if message:
+            yield Problem(shown, line, message)
+        else:
+            seen[period.period] = line
+        for position, spend in enumerate(period.spend):
+            where = line_of(doc, ("periods", index, "spend", position))
+            for message in _spend_line_problems(spend, courses, developers):
+                yield Problem(shown, where, message)
+
+
+def _period_label_problem(label: str, seen: dict[str, int]) -> str:
+    """Why a budget period's label is wrong ('' when it is a quarter not ``seen`` before)."""
+    if parse_quarter(label) is None:
+        return f"period '{label}' is not a fiscal quarter; write it as YYYY-Qn, such as 2025-Q3"
+    if label in seen:
+        return (
+            f"period '{label}' appears twice (first on line "
+            f"{seen[label]}); put its budget and spend in one entry"
+        )
+    return ""
+
+
+def _spend_line_problems(
+    spend: SpendLine, courses: set[str], developers: set[str]
+) -> Iterator[str]:
+    given = [k for k in ("course", "developer", "category") if getattr(spend, k)]
+    if len(given) != 1:
+        yield (
+            "a spend line names exactly one of course, developer "
+            f"or category (this one names {len(given) or 'none'})"
+        )
+    if spend.course and spend.course not in courses:
+        yield (
+            f"spend names unknown course '{spend.course}'"
+            f"{did_you_mean(spend.course, courses)}{known('courses', courses)}"
+        )
+    if spend.developer and spend.developer not in developers:
+        yield (
+            f"spend names unknown developer '{spend.developer}'"
+            f"{did_you_mean(spend.developer, developers)}"
+            f"{known('course developers', developers)}"
+        )
+
+
+# ---------------------------------------------------------------- goals.yaml
+
+
+def _check_goals(project: Project, doc: Any) -> Iterator[Problem]:
+    shown = "config/goals.yaml"
+    yield from _duplicates(project.goals, doc, "goals", shown, "goal")
+    role_ids = {role.id for role in project.roles}
+    quarters = {q.label for q in project.budget_quarters()}
+    years = {f"FY{q.fiscal_year}" for q in project.budget_quarters()}
+    members = _scope_members(project)
+    for index, goal in enumerate(project.goals):
+
+        def at(*key: Any, _index: int = index) -> int:
+            return line_of(doc, ("goals", _index, *key))
+
+        for line, message in (
+            *_goal_metric_problems(goal, at),
+            *_goal_role_problems(goal, role_ids, at),
+            *_goal_member_problems(goal, members.get(goal.scope.level, set()), at),
+            *_goal_period_problems(goal, quarters, years, at),
+        ):
+            yield Problem(shown, line, message)
+
+
+def _goal_metric_problems(goal: Goal, at: LineAt) -> Iterator[tuple[int, str]]:
+    """The goal's metric unknown, its target out of the metric's range, or its scope a level
+    the metric is not measured per."""
+    metric = METRICS.get(goal.metric)
+    if metric is None:
+        yield (
+            at("metric"),
+            f"goal '{goal.id}' names unknown metric "
+            f"'{goal.metric}'{did_you_mean(goal.metric, METRICS)}{known('metrics', METRICS)}",
+        )
+        return
+    low, high = metric.valid_range
+    value = goal.target.value
+    if (low is not None and value < low) or (high is not None and value > high):
+        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+        hint = " (rates are fractions: write 0.85 for 85%)" if metric.unit == "rate" else ""
+        yield (
+            at("target"),
+            f"goal '{goal.id}' targets {metric.name} "
+            f"{goal.target.comparator} {value}, which is impossible: a {metric.unit} "
+            f"is {bounds}{hint}",
+        )
+    if goal.scope.level not in metric.scopes:
+        yield (
+            at("scope"),
+            f"goal '{goal.id}': metric '{metric.name}' is not "
+            f"measured per {goal.scope.level}; use one of scope levels "
+            f"{', '.join(metric.scopes)}",
+        )
+
+
+def _goal_role_problems(goal: Goal, role_ids: set[str], at: LineAt) -> Iterator[tuple[int, str]]:
+    roles = [("accountable", goal.raci.accountable)] + [
+        (kind, role)
+        for kind in ("responsible", "consulted", "informed")
+        for role in getattr(goal.raci, kind)
+    ]
+    for kind, role in roles:
+        if role not in role_ids:
+            yield (
+                at("raci", kind),
+                f"goal '{goal.id}' names unknown role "
+                f"'{role}'{did_you_mean(role, role_ids)}{known('roles', role_ids)}",
+            )
+
+
+def _goal_member_problems(
+    goal: Goal, valid_members: set[str], at: LineAt
+) -> Iterator[tuple[int, str]]:
+    for position, member in enumerate(goal.scope.ids):
+        if member not in valid_members:
+            yield (
+                at("scope", "ids", position),
+                f"goal '{goal.id}' names unknown {goal.scope.level} '{member}'"
+                f"{did_you_mean(member, valid_members)}"
+                f"{known(goal.scope.level + 's', valid_members)}",
+            )
+
+
+def _goal_period_problems(
+    goal: Goal, quarters: set[str], years: set[str], at: LineAt
+) -> Iterator[tuple[int, str]]:
+    """Periods of the goal that are not quarters or fiscal years of config/budgets.yaml."""
+    if goal.periods == "all":
+        return
+    for position, period in enumerate(goal.periods):
+        if period in quarters or period in years:
+            continue
+        shape_ok = parse_quarter(period) or parse_fiscal_year(period)
+        reason = (
+            "is not a period of config/budgets.yaml"
+            if shape_ok
+            else "is not a period; write a quarter (2025-Q3) or a fiscal year (FY2025)"
+        )
+        yield (
+            at("periods", position),
+            f"goal '{goal.id}': period '{period}' {reason}"
+            f"{known('periods', sorted(quarters | years))}",
+        )
+
+
+def _scope_members(project: Project) -> dict[str, set[str]]:
+    """The ids a goal's scope may name, per scope level."""
+    return {
+        "course": set(project.course_by_id),
+        "developer": {c.developer for c in project.courses},
+        "training_manager": {c.training_manager for c in project.courses},
+        "department": {c.audience for c in project.courses if c.audience != "all"}
+        | {p.department for p in project.people if p.department},
+        "org": {"org"},
+    }
+
+
+# ---------------------------------------------------------------- project.yaml's sources
+
+
+def _check_sources(project: Project, doc: Any) -> Iterator[Problem]:
+    shown = "config/project.yaml"
+    for index, source in enumerate(project.settings.sources):
+        if source.format not in FORMATS:
+            yield Problem(
+                shown,
+                line_of(doc, ("sources", index, "format")),
+                f"source '{source.path}' has unknown format '{source.format}'"
+                f"{did_you_mean(source.format, FORMATS)}{known('formats', FORMATS)}",
+            )
+        for column, target in source.columns.items():
+            if target not in _canonical_columns(source.table):
+                yield Problem(
+                    shown,
+                    line_of(doc, ("sources", index, "columns", column)),
+                    f"column mapping targets unknown column '{target}' of table "
+                    f"'{source.table}'{did_you_mean(target, _canonical_columns(source.table))}"
+                    f"{known('columns', _canonical_columns(source.table))}",
+                )
+        for text, status in source.status_values.items():
+            if status not in STATUSES:
+                yield Problem(
+                    shown,
+                    line_of(doc, ("sources", index, "status_values", text)),
+                    f"status mapping targets unknown status '{status}'"
+                    f"{did_you_mean(status, STATUSES)}{known('statuses', STATUSES)}",
+                )
+        if source.format in FORMATS:
+            yield from _check_values(source, doc, ("sources", index), shown)
+            yield from _check_options(source, doc, ("sources", index), shown)
+
+
+def _check_values(source: Source, doc: Any, at: tuple[Any, ...], shown: str) -> Iterator[Problem]:
+    """``values:``: canonical columns of a csv source's table, with values a file could hold."""
+    if not source.values:
+        return
+    named = f"source '{source.path}' ({source.format})"
+    if source.format != "csv":
+        yield Problem(
+            shown,
+            line_of(doc, (*at, "values")),
+            f"{named}: 'values:' is only for format csv; {_values_instead(source)}",
+        )
+        return
+    kinds = TABLE_COLUMNS[source.table]
+    for column, value in source.values.items():
+        where = line_of(doc, (*at, "values", column))
+        if column not in kinds:
+            yield Problem(
+                shown,
+                where,
+                f"{named}: 'values:' names unknown column '{column}' of table '{source.table}'"
+                f"{did_you_mean(column, kinds)}{known('columns', kinds)}",
+            )
+            continue
+        problem = _unreadable_value(column, value, kinds[column], source.date_format)
+        if problem:
+            yield Problem(shown, where, f"{named}: {problem}")
+    if source.course_id and "course_id" in source.values:
+        yield Problem(
+            shown,
+            line_of(doc, (*at, "values", "course_id")),
+            f"{named}: the course is given twice, as 'course_id:' and as values.course_id; "
+            "keep one",
+        )
+
+
+def _values_instead(source: Source) -> str:
+    """What a source of an adapter other than csv has instead of ``values:``."""
+    instead = [hint for column in source.values if (hint := _instead(source.format, column))]
+    if instead:
+        return f"format {source.format} takes {' and '.join(instead)} instead"
+    return (
+        f"format {source.format} reads {', '.join(source.values)} from the export; remove 'values:'"
+    )
+
+
+def _instead(fmt: str, column: str) -> str:
+    """What gives a column its value in an adapter other than csv ('' when nothing does)."""
+
+    if column in ADAPTER_OPTIONS[fmt]:
+        return f"options.{column} for {column}"
+    if column == "course_id" and fmt in ONE_COURSE_FORMATS:
+        return "'course_id:' for course_id"
+    return ""
+
+
+def _unreadable_value(column: str, value: str, kind: str, date_format: str | None) -> str:
+    """Why a ``values:`` entry is not a value of its column's kind ('' when it is one), read
+    as the file's cells are."""
+    import pandas as pd
+
+    text = pd.Series([value], dtype="string")
+    if clean_text(text).isna().all():
+        return f"values.{column} is {value!r}, a blank; give a value or remove it"
+    if kind == "date" and parse_dates(text, date_format).isna().all():
+        return (
+            f"values.{column} is {value!r}, not a date (expected "
+            f"{date_format or 'YYYY-MM-DD'}); fix it"
+        )
+    if kind in ("score", "minutes", "number") and parse_numbers(text).isna().all():
+        return f"values.{column} is {value!r}, not a number; fix it"
+    return ""
+
+
+def _check_options(source: Source, doc: Any, at: tuple[Any, ...], shown: str) -> Iterator[Problem]:
+    """``options:``: only the ones the adapter reads (generator/domain/sources.py), each of the
+    right shape."""
+
+    declared = ADAPTER_OPTIONS[source.format]
+    named = f"source '{source.path}' ({source.format})"
+    for name, value in source.options.items():
+        where = line_of(doc, (*at, "options", name))
+        if name not in declared:
+            hint = ""
+            if source.format == "csv" and name in _canonical_columns(source.table):
+                hint = f"; a csv source sets a column with 'values: {{{name}: ...}}'"
+            yield Problem(
+                shown,
+                where,
+                f"{named}: unknown option '{name}'{did_you_mean(name, declared)}"
+                f"{known('options', declared)}{hint}",
+            )
+            continue
+        problem = option_problem(source.format, name, value)
+        if problem:
+            yield Problem(shown, where, f"{named}: {problem}")
+
+
+def _canonical_columns(table: str) -> tuple[str, ...]:
+    return tuple(TABLE_COLUMNS[table])

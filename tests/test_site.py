@@ -14,6 +14,8 @@ from site_fixture import make_project
 
 from generator import site
 from generator.domain.errors import BuildError
+from generator.site import files as site_files
+from generator.site import packaged
 
 # --- write_generated --------------------------------------------------------------------------
 
@@ -92,7 +94,7 @@ def test_a_failure_while_writing_leaves_site_src_as_it_was(
     site.write_generated(tmp_path, {"a.md": "# A1\n", "b.md": "# B1\n", "c.md": "# C1\n"})
     (tmp_path / "mine.md").write_text("# Mine\n")
     before = tree(tmp_path)
-    real = site._write_temp
+    real = site_files._write_temp
     calls = []
 
     def failing(target: Path, data: bytes) -> Path:
@@ -101,12 +103,12 @@ def test_a_failure_while_writing_leaves_site_src_as_it_was(
             raise OSError(28, "No space left on device")
         return real(target, data)
 
-    monkeypatch.setattr(site, "_write_temp", failing)
+    monkeypatch.setattr(site_files, "_write_temp", failing)
     new = {"a.md": "# A2\n", "b.md": "# B2\n", "new/d.md": "# D\n", "z.md": "# Z\n"}
     with pytest.raises(OSError, match="No space left"):
         site.write_generated(tmp_path, new)
     assert tree(tmp_path) == before  # no temp files, no new directories, old bytes
-    monkeypatch.setattr(site, "_write_temp", real)
+    monkeypatch.setattr(site_files, "_write_temp", real)
     assert site.write_generated(tmp_path, new).removed == ("c.md",)
 
 
@@ -142,7 +144,7 @@ def test_packaged_vega_bundle_is_what_vl_convert_builds() -> None:
 
 
 def test_mkdocs_yml_generated_block_is_replaced_and_the_rest_kept() -> None:
-    template = site._asset("mkdocs.yml").decode()
+    template = packaged._asset("mkdocs.yml").decode()
     nav = [{"Overview": "index.md"}, {"Courses": "courses/index.md"}]
     once = site.update_mkdocs_yml(template, "Acme: L&D ✓", nav, "https://intranet/acme/")
     assert site.update_mkdocs_yml(once, "Acme: L&D ✓", nav, "https://intranet/acme/") == once

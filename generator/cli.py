@@ -14,6 +14,7 @@ import click
 from rich.console import Console
 
 from generator.domain.errors import AccountabilityError, ProblemsFound
+from generator.domain.periods import ReportDate, parse_report_date
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -53,6 +54,16 @@ def user_errors(func: F) -> F:
             sys.exit(exc.exit_code)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _report_date(as_of: str | None) -> ReportDate | None:
+    """--as-of as a date or a fiscal quarter; the commands below take only these."""
+    if as_of is None:
+        return None
+    try:
+        return parse_report_date(as_of)
+    except ValueError as exc:
+        raise AccountabilityError(f"--as-of {exc}") from None
 
 
 def _escape(text: str) -> str:
@@ -148,7 +159,7 @@ def build(
     with err.status("Building the report") as status:
         result = run_build(
             project_dir,
-            as_of=as_of,
+            as_of=_report_date(as_of),
             strict=strict,
             run_mkdocs=not no_mkdocs,
             progress=lambda message: status.update(message),
@@ -351,8 +362,9 @@ def diff(
     from generator.commands.release import load_snapshot
     from generator.versions.diff import Thresholds, diff_snapshots, to_json, to_markdown
 
+    report_date = _report_date(as_of)
     data = [
-        load_snapshot(project_dir, side, branch=branch, remote=remote, as_of=as_of)
+        load_snapshot(project_dir, side, branch=branch, remote=remote, as_of=report_date)
         for side in (before, after)
     ]
     thresholds = Thresholds(points=threshold_points / 100, relative=threshold_percent / 100)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator.domain.periods import Quarter
 from generator.pages import render_pages
 from generator.report import build_report, computed_metrics
 from generator.report.metrics import Metrics
@@ -23,7 +24,7 @@ def _spend(period: str) -> float:
 
 @pytest.fixture(scope="module")
 def as_of_q2() -> Metrics:
-    return computed_metrics(REPO, as_of="2026-Q2")
+    return computed_metrics(REPO, as_of=Quarter(2026, 2))
 
 
 def test_a_past_quarter_counts_the_spend_of_its_quarters_only(as_of_q2: Metrics) -> None:
@@ -55,7 +56,7 @@ def test_a_year_to_date_is_compared_with_the_same_quarters_a_year_before(as_of_q
 
 
 def test_pages_name_the_year_to_date() -> None:
-    report = build_report(REPO, as_of="2026-Q3")
+    report = build_report(REPO, as_of=Quarter(2026, 3))
     pages = render_pages(report).markdown
     assert "| Metric | 2026-Q3 | change | FY2026 to date | change |" in pages["index.md"]
     assert pages["periods/fy2026.md"].startswith("<!--") or pages["periods/fy2026.md"].startswith(
@@ -66,6 +67,6 @@ def test_pages_name_the_year_to_date() -> None:
 
 
 def test_a_finished_year_has_no_year_to_date() -> None:
-    metrics = computed_metrics(REPO, as_of="2026-Q4")
+    metrics = computed_metrics(REPO, as_of=Quarter(2026, 4))
     assert metrics.year_to_date == {}
     assert metrics.period_title("FY2026") == "FY2026"

@@ -13,6 +13,7 @@ import pytest
 from generator import report
 from generator.cache import data as datacache
 from generator.config import load_project
+from generator.domain.periods import Quarter, ReportDate, parse_report_date
 from generator.report import Report, build_report
 
 TINY = Path(__file__).parent / "fixtures" / "tiny"
@@ -42,7 +43,7 @@ class Calls:
         monkeypatch.setattr(report, name, counted)
 
 
-def cached(project: Path, cache: Path, as_of: str | None = None) -> Report:
+def cached(project: Path, cache: Path, as_of: ReportDate | None = None) -> Report:
     """The report as ``accountability build`` makes it, with its cache."""
     return datacache.cached_report(load_project(project), as_of, None, cache)
 
@@ -89,7 +90,7 @@ def test_what_the_aggregates_depend_on_is_a_miss(
     project: Path, cache: Path, monkeypatch: pytest.MonkeyPatch, change: str
 ) -> None:
     reads = Calls(monkeypatch, "read_data")
-    as_of = None
+    as_of: ReportDate | None = None
     cached(project, cache)
     if change == "data":
         lms = project / "data" / "lms.csv"
@@ -98,7 +99,7 @@ def test_what_the_aggregates_depend_on_is_a_miss(
         courses = project / "config" / "courses.yaml"
         courses.write_text(courses.read_text().replace("pass_mark: 70", "pass_mark: 75", 1))
     elif change == "as_of":
-        as_of = "2025-Q1"
+        as_of = Quarter(2025, 1)
     else:  # another version of the code: its digest differs
         monkeypatch.setattr(datacache, "code_digest", lambda: "another version")
     changed = cached(project, cache, as_of)
@@ -130,7 +131,7 @@ def test_a_damaged_entry_is_read_again_from_the_data(
 
 def test_only_the_newest_entries_are_kept(project: Path, cache: Path) -> None:
     for i, as_of in enumerate(["2025-Q1", "2025-Q2", "2025-03-31", "2025-02-28", "2025-01-31"]):
-        cached(project, cache, as_of)
+        cached(project, cache, parse_report_date(as_of))
         newest = max((cache / datacache.SUBDIR).glob("*.pickle"), key=os.path.getmtime)
         assert datacache.load(cache, newest.stem) is not None, i
     assert len(list((cache / datacache.SUBDIR).glob("*.pickle"))) == datacache.KEEP

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator.domain.periods import Quarter
 from generator.report import Report, build_report, computed_metrics
 from generator.report.goals import AT_RISK, MET, MISSED, NO_DATA, status_of
 from generator.report.metrics import Metrics
@@ -229,11 +230,11 @@ def test_a_period_does_not_depend_on_later_data(tmp_path: Path) -> None:
 
     project = tmp_path / "tiny"
     shutil.copytree(TINY, project)
-    early = build_report(project, as_of="2025-Q1")
+    early = build_report(project, as_of=Quarter(2025, 1))
     with (project / "data" / "lms.csv").open("a") as handle:
         handle.write("L10,C1,Ops,2025-04-01,2025-04-02,,Done,10,5\n")
         handle.write("L4,C1,Ops,2025-03-01,2025-05-01,,Done,99,9\n")
-    later = build_report(project, as_of="2025-Q1")
+    later = build_report(project, as_of=Quarter(2025, 1))
     columns = ["enrollments", "completion_rate", "average_score", "open_enrollments"]
     for scope, member in (("org", "org"), ("course", "C1")):
         a, b = (

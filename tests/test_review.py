@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from generator.domain.periods import Quarter
 from generator.versions.diff import Thresholds, diff_snapshots, to_json, to_markdown
 
 
@@ -193,8 +194,8 @@ def test_two_demo_snapshots_name_a_changed_goal_and_who_answers_for_it(repo: Pat
     from generator.report import build_report
     from generator.versions.snapshot import snapshot_data
 
-    before = snapshot_data(build_report(repo, as_of="2026-Q2"), "2026-Q2")
-    after = snapshot_data(build_report(repo, as_of="2026-Q3"), "2026-Q3")
+    before = snapshot_data(build_report(repo, as_of=Quarter(2026, 2)), "2026-Q2")
+    after = snapshot_data(build_report(repo, as_of=Quarter(2026, 3)), "2026-Q3")
     diff = diff_snapshots(before, after)
     assert diff.goals, "no goal changed status between the demo's quarters"
     assert all(g.accountable for g in diff.goals)

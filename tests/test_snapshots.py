@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 from generator.commands import release
+from generator.domain.periods import Quarter
 from generator.report import build_report
 from generator.versions.snapshot import snapshot_data
 
@@ -165,8 +166,8 @@ def test_data_after_the_quarter_end_changes_nothing(deployed: Deployed, tmp_path
     late = make_project(tmp_path)
     with (late / "data" / "lms.csv").open("a") as export:
         export.write(LATE_ROWS)
-    assert snapshot_data(build_report(late, as_of="2025-Q1"), "2025-Q1") == stored
-    later = snapshot_data(build_report(late, as_of="2025-Q2"), "2025-Q2")
+    assert snapshot_data(build_report(late, as_of=Quarter(2025, 1)), "2025-Q1") == stored
+    later = snapshot_data(build_report(late, as_of=Quarter(2025, 2)), "2025-Q2")
     assert later != branch_json(deployed.project, "2025-Q2/snapshot.json")  # the rows count
 
 
@@ -177,7 +178,10 @@ def test_a_re_enrolment_after_the_quarter_end_changes_nothing(
     late = make_project(tmp_path)
     with (late / "data" / "lms.csv").open("a") as export:
         export.write(RE_ENROLMENT)
-    assert snapshot_data(build_report(late, as_of="2025-Q1"), "2025-Q1")["kpis"] == stored["kpis"]
+    assert (
+        snapshot_data(build_report(late, as_of=Quarter(2025, 1)), "2025-Q1")["kpis"]
+        == stored["kpis"]
+    )
 
 
 def invoke(*args: str) -> Any:

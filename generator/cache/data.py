@@ -37,6 +37,7 @@ import pandas as pd
 
 import generator
 from generator.config import Project
+from generator.domain.periods import ReportDate
 from generator.ingest import source_files
 from generator.report import (
     Aggregated,
@@ -89,7 +90,7 @@ def derived_key(data_key: str, project: Project) -> str:
 
 
 def cache_key(
-    project: Project, engine: str, courses: pd.DataFrame, as_of: str | None, files: list[Path]
+    project: Project, engine: str, courses: pd.DataFrame, as_of: ReportDate | None, files: list[Path]
 ) -> str:
     """A digest of every input of ingest and aggregation."""
     settings = project.settings
@@ -205,7 +206,7 @@ def library_version(name: str) -> str:
 
 
 def cached_report(
-    project: Project, as_of: str | None, engine: EngineName | None, cache: Path
+    project: Project, as_of: ReportDate | None, engine: EngineName | None, cache: Path
 ) -> Report:
     """generator.report.build_report, with the aggregates of unchanged LMS data, and the
     metrics and findings of unchanged data and config/ but goals.yaml, read from ``cache``."""

@@ -21,6 +21,7 @@ from generator.cache.pages import course_page_keys
 from generator.charts import specs as charts
 from generator.charts import svg as svgdraw
 from generator.config import load_project
+from generator.domain.periods import ReportDate
 from generator.pages import PageSet, page_workers, render_pages
 from generator.report import Report, build_report, engine_name
 
@@ -80,7 +81,7 @@ def generated_files(pages: PageSet) -> dict[str, str | bytes]:
 def build(
     project_dir: Path,
     *,
-    as_of: str | None = None,
+    as_of: ReportDate | None = None,
     strict: bool = False,
     run_mkdocs: bool = True,
     incremental: bool = True,

@@ -25,7 +25,7 @@ import jinja2
 
 from generator import site
 from generator.domain.errors import AccountabilityError
-from generator.domain.periods import parse_quarter
+from generator.domain.periods import ReportDate, parse_quarter
 from generator.report import Report, build_report
 from generator.versions import git as gitio
 from generator.versions import snapshot as snapshot_module
@@ -106,7 +106,7 @@ def snapshot(
     )  # fail fast
 
     progress(f"Computing the report as of the end of {quarter.label}")
-    report = build_report(project_dir, as_of=quarter.label)
+    report = build_report(project_dir, as_of=quarter)
     plan = plan_deploy(
         before,
         version_name,
@@ -304,7 +304,7 @@ def load_snapshot(
     *,
     branch: str = DEFAULT_BRANCH,
     remote: str = "origin",
-    as_of: str | None = None,
+    as_of: ReportDate | None = None,
 ) -> dict[str, Any]:
     """A snapshot's data: ``current`` (built now), a snapshot.json file, or a version or
     alias on the branch."""

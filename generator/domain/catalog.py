@@ -1,4 +1,9 @@
-"""The metrics a goal can name: unit, valid range, direction and evaluation level.
+"""The metrics a goal can name, each defined once: label, unit and valid range, direction,
+evaluation level, whose figure it is (for suppression) and how it is made from the counts.
+
+Adding a metric: add it here (its ``formula`` when it is a count or a ratio of two of the
+``SUMS``, which makes the metric tables, goals over a course filter and years to date derive it
+with no other change), then compute its columns in report/metrics.py if it is not such a ratio.
 
 Evaluation levels follow LTEM (Thalheimer's Learning-Transfer Evaluation Model, tiers 1-8),
 Kirkpatrick (levels 1-4) and Phillips (level 0: inputs and costs). Completion and enrolment
@@ -16,11 +21,46 @@ OUTCOMES = ("pass", "merit", "distinction", "fail")
 COST_SCOPES = ("org", "course", "developer")
 
 
+# Counts and sums the engine gives per member and period (and spend, from budgets.yaml): each
+# adds up over a year's quarters and over a total's parts, so a figure made from them alone can
+# be made again for any union of parts (a year to date, the courses a goal filters on).
+SUMS = (
+    "enrollments",
+    "completions",
+    "completed",
+    "failed",
+    "withdrawn",
+    "open",
+    "scored",
+    "score_sum",
+    "graded",
+    "passed",
+    "gain_learners",
+    "gain_sum",
+    "responses",
+    "rating_sum",
+    "spend",
+)
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A figure that is one column of the metric tables divided by another."""
+
+    numerator: str
+    denominator: str
+
+
+# How a metric is made: the column it counts, the ratio of two columns, or None where it is
+# neither (medians, drop-off, distinct learners, year-on-year change): report/metrics.py says.
+Formula = str | Ratio | None
+
+
 @dataclass(frozen=True)
 class Metric:
     name: str
     label: str
-    unit: str  # count | rate | score | minutes | ratio | money | change | rating
+    unit: str  # count | rate | share | score | minutes | ratio | money | change | rating
     higher_is_better: bool
     level: str  # shown beside every figure
     definition: str
@@ -28,10 +68,28 @@ class Metric:
     # Whose figure it is, for small-group suppression (privacy.py): a key of BASES, or None
     # for figures about money alone (budget, spend).
     basis: str | None = "cohort"
+    formula: Formula = None
 
     @property
     def valid_range(self) -> tuple[float | None, float | None]:
         return UNIT_RANGES[self.unit]
+
+    @property
+    def is_cost(self) -> bool:
+        """Made from budgets.yaml's money (pages say when its figures are illustrative)."""
+        return self.level == COST
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """The columns the formula reads (none when the metric has no formula)."""
+        if isinstance(self.formula, Ratio):
+            return (self.formula.numerator, self.formula.denominator)
+        return (self.formula,) if self.formula else ()
+
+    @property
+    def additive(self) -> bool:
+        """Made from SUMS alone: the figure of a union of parts is made from the parts' sums."""
+        return bool(self.inputs) and all(column in SUMS for column in self.inputs)
 
 
 # The learners behind a figure: basis -> (the column counting them, the column that adds up
@@ -49,6 +107,7 @@ BASES: dict[str, tuple[str, str]] = {
 UNIT_RANGES: dict[str, tuple[float | None, float | None]] = {
     "count": (0, None),
     "rate": (0, 1),
+    "share": (0, None),  # a rate that may pass 100% (spend over budget)
     "score": (0, 100),
     "minutes": (0, None),
     "ratio": (0, None),
@@ -71,6 +130,7 @@ _METRICS = [
         True,
         ATTENDANCE,
         "rows with enrolled_on in the period",
+        formula="enrollments",
     ),
     Metric(
         "completions",
@@ -80,6 +140,7 @@ _METRICS = [
         ATTENDANCE,
         "rows with completed_on in the period",
         basis="completions",
+        formula="completions",
     ),
     Metric(
         "completion_rate",
@@ -88,6 +149,7 @@ _METRICS = [
         True,
         ATTENDANCE,
         "share of the period's enrolments whose status is completed as of the report date",
+        formula=Ratio("completed", "enrollments"),
     ),
     Metric(
         "withdrawal_rate",
@@ -96,6 +158,7 @@ _METRICS = [
         False,
         ATTENDANCE,
         "share of the period's enrolments whose status is withdrawn as of the report date",
+        formula=Ratio("withdrawn", "enrollments"),
     ),
     Metric(
         "fail_rate",
@@ -104,6 +167,7 @@ _METRICS = [
         False,
         KNOWLEDGE,
         "share of the period's enrolments whose status is failed as of the report date",
+        formula=Ratio("failed", "enrollments"),
     ),
     Metric(
         "open_enrollments",
@@ -112,6 +176,7 @@ _METRICS = [
         False,
         ATTENDANCE,
         "the period's enrolments still enrolled or in progress at the report date",
+        formula="open",
     ),
     Metric(
         "average_score",
@@ -121,6 +186,7 @@ _METRICS = [
         KNOWLEDGE,
         "mean final score (0-100) of the period's enrolments that have one",
         basis="scored",
+        formula=Ratio("score_sum", "scored"),
     ),
     Metric(
         "pass_rate",
@@ -132,6 +198,7 @@ _METRICS = [
         "passed: by the source's own result (pass, merit, distinction or fail) where it gives "
         "one, else a score at least the course's pass mark",
         basis="graded",
+        formula=Ratio("passed", "graded"),
     ),
     Metric(
         "median_minutes",
@@ -159,6 +226,7 @@ _METRICS = [
         KNOWLEDGE,
         "mean of post-test minus pre-test score, learners with both",
         basis="gains",
+        formula=Ratio("gain_sum", "gain_learners"),
     ),
     Metric(
         "satisfaction",
@@ -168,6 +236,7 @@ _METRICS = [
         PERCEPTION,
         "mean survey rating on a 1-5 scale",
         basis="responses",
+        formula=Ratio("rating_sum", "responses"),
     ),
     Metric(
         "module_dropoff",
@@ -177,19 +246,38 @@ _METRICS = [
         ACTIVITY,
         "largest share of learners lost between one module and the next",
     ),
-    Metric("budget", "Budget", "money", True, COST, "the period's training budget", ("org",), None),
     Metric(
-        "spend", "Spend", "money", False, COST, "the period's recorded spend", COST_SCOPES, None
+        "budget",
+        "Budget",
+        "money",
+        True,
+        COST,
+        "the period's training budget",
+        ("org",),
+        basis=None,
+        formula="budget",
+    ),
+    Metric(
+        "spend",
+        "Spend",
+        "money",
+        False,
+        COST,
+        "the period's recorded spend",
+        COST_SCOPES,
+        basis=None,
+        formula="spend",
     ),
     Metric(
         "budget_utilisation",
         "Budget utilisation",
-        "ratio",
+        "share",
         True,
         COST,
         "spend divided by budget",
         ("org",),
         basis=None,
+        formula=Ratio("spend", "budget"),
     ),
     Metric(
         "cost_per_completion",
@@ -200,6 +288,7 @@ _METRICS = [
         "spend divided by completions",
         COST_SCOPES,
         basis="completions",
+        formula=Ratio("spend", "completions"),
     ),
     Metric(
         "cost_per_learner",
@@ -209,6 +298,7 @@ _METRICS = [
         COST,
         "spend divided by distinct learners enrolled",
         COST_SCOPES,
+        formula=Ratio("spend", "learners"),
     ),
     Metric(
         "budget_yoy_change",

@@ -73,6 +73,24 @@ def parse_quarter(text: str) -> Quarter | None:
     return Quarter(int(match.group(1)), int(match.group(2))) if match else None
 
 
+# What a report is computed as of: a day, or a fiscal quarter (its last day in the project's
+# calendar). The command line's --as-of is parsed into one at the edge (parse_report_date).
+ReportDate = date | Quarter
+
+
+def parse_report_date(text: str) -> ReportDate:
+    """A date (2025-09-30) or a fiscal quarter (2025-Q2); ValueError names both forms."""
+    quarter = parse_quarter(text)
+    if quarter is not None:
+        return quarter
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"'{text}' is neither a date (2025-12-31) nor a fiscal quarter (2025-Q3)"
+        ) from None
+
+
 def parse_fiscal_year(text: str) -> int | None:
     match = YEAR_RE.match(text.strip())
     return int(match.group(1)) if match else None

@@ -12,7 +12,7 @@ import pandas as pd
 
 from generator.charts import specs as charts
 from generator.config import Project
-from generator.domain.catalog import COST, METRICS, OUTCOMES
+from generator.domain.catalog import METRICS, OUTCOMES
 from generator.domain.paths import slugs
 from generator.domain.periods import chronological_key
 from generator.pages.downloads import Records, csv_text
@@ -254,7 +254,7 @@ class Context:
         """A metric's label: "Spend (illustrative)" for a cost metric when budgets.yaml says
         its figures are invented."""
         m = METRICS[metric]
-        return self.costs_label(m.label) if m.level == COST else m.label
+        return self.costs_label(m.label) if m.is_cost else m.label
 
     def costs_label(self, label: str) -> str:
         """A column of cost figures, such as "Cost per completion", with "(illustrative)"."""

@@ -41,13 +41,13 @@ class Formatter:
         if is_missing(value):
             return DASH
         number = float(value)  # type: ignore[arg-type]
-        if metric == "budget_utilisation":
-            return f"{number:.0%}"
         return self.number(number, METRICS[metric].unit if metric in METRICS else "count")
 
     def number(self, number: float, unit: str) -> str:
         if unit == "rate":
             return f"{number:.1%}"
+        if unit == "share":
+            return f"{number:.0%}"
         if unit == "count":
             return f"{number:,.0f}"
         if unit == "score":
@@ -69,7 +69,7 @@ class Formatter:
         number = float(change)  # type: ignore[arg-type]
         arrow = "▲" if number > 0 else ("▼" if number < 0 else "▶")
         unit = METRICS[metric].unit if metric in METRICS else "count"
-        if unit == "rate" or metric == "budget_utilisation" or unit == "change":
+        if unit in ("rate", "share", "change"):
             text = f"{abs(number) * 100:.1f} pp"
         elif unit == "money":
             text = f"{self.currency} {abs(number):,.0f}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.domain.catalog import COST, METRICS
+from generator.domain.catalog import METRICS
 from generator.domain.periods import chronological_key
 from generator.pages.context import Context, Page, PageSet, Table
 from generator.pages.downloads import Records
@@ -155,7 +155,7 @@ def goals_page(ctx: Context) -> PageSet:
         )
     records = goal_results_records(ctx, ctx.report.goals, GOALS_CSV_COLUMNS)
     download = page.download("goal-results", records)
-    costs = any(METRICS[g.metric].level == COST for g in ctx.project.goals)
+    costs = any(METRICS[g.metric].is_cost for g in ctx.project.goals)
     return page.done(
         render("goals.md.j2", **header(ctx, costs=costs), goals=sections, download=download)
     )

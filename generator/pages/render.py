@@ -8,7 +8,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from generator.domain.catalog import COST, METRICS
+from generator.domain.catalog import METRICS
 from generator.pages.context import Context
 from generator.pages.formatting import text
 from generator.pages.sections import markdown_goal_section
@@ -61,6 +61,6 @@ def _illustrative_note(ctx: Context) -> str:
 
 def costs_shown(results: Iterable[GoalResult], findings: Iterable[Finding]) -> bool:
     """Whether goal results or findings on a page are about cost figures."""
-    return any(METRICS[r.metric].level == COST for r in results if r.metric in METRICS) or any(
+    return any(METRICS[r.metric].is_cost for r in results if r.metric in METRICS) or any(
         f.kind in COST_FINDINGS for f in findings
     )

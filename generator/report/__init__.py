@@ -15,7 +15,7 @@ import pandas as pd
 
 from generator.config import Project, load_project
 from generator.domain.errors import AccountabilityError
-from generator.domain.periods import parse_quarter
+from generator.domain.periods import Quarter, ReportDate
 from generator.engine.sql import Aggregates, Engine, aggregate
 from generator.ingest import Ingested, IngestSummary, ingest
 from generator.report import privacy
@@ -88,19 +88,13 @@ def default_report_date(project: Project, ingested: Ingested) -> date:
     return project.calendar.last_complete_quarter_end(latest)
 
 
-def resolve_as_of(project: Project, ingested: Ingested, as_of: str | None) -> date:
-    """--as-of accepts a date (2025-09-30) or a fiscal quarter (2025-Q2: its last day)."""
-    if not as_of:
+def resolve_as_of(project: Project, ingested: Ingested, as_of: ReportDate | None) -> date:
+    """The report date: ``as_of`` (a quarter: its last day), else the default."""
+    if as_of is None:
         return default_report_date(project, ingested)
-    quarter = parse_quarter(as_of)
-    if quarter:
-        return project.calendar.last_day(quarter)
-    try:
-        return date.fromisoformat(as_of)
-    except ValueError:
-        raise AccountabilityError(
-            f"--as-of '{as_of}' is neither a date (2025-12-31) nor a fiscal quarter (2025-Q3)"
-        ) from None
+    if isinstance(as_of, Quarter):
+        return project.calendar.last_day(as_of)
+    return as_of
 
 
 EngineName = Literal["duckdb", "spark"]
@@ -130,7 +124,7 @@ def read_data(project: Project, engine: EngineName | None = None) -> tuple[Inges
 
 def build_report(
     project_dir: Path,
-    as_of: str | None = None,
+    as_of: ReportDate | None = None,
     engine: Engine | EngineName | None = None,
 ) -> Report:
     """The report; ``engine`` is an Engine, or the name of one to use instead of project.yaml's.
@@ -169,7 +163,7 @@ def assemble(
     aggregated: Aggregated,
     metrics: Metrics,
     findings: list[Finding],
-    as_of: str | None,
+    as_of: ReportDate | None,
 ) -> Report:
     """The report from its parts: goals evaluated on the published metrics, scorecards, and
     the warnings of what the figures leave out."""
@@ -183,7 +177,7 @@ def assemble(
 
 
 def computed_metrics(
-    project_dir: Path, as_of: str | None = None, engine: EngineName | None = None
+    project_dir: Path, as_of: ReportDate | None = None, engine: EngineName | None = None
 ) -> Metrics:
     """The metric tables as computed, before small groups are hidden: for tests that check
     figures by hand and for privacy checks; no output is ever made from them."""
@@ -192,7 +186,7 @@ def computed_metrics(
     return compute_metrics(project, aggregated.aggregates, aggregated.report_date)
 
 
-def date_warnings(aggregates: Aggregates, report_date: date, as_of: str | None) -> list[str]:
+def date_warnings(aggregates: Aggregates, report_date: date, as_of: ReportDate | None) -> list[str]:
     """A warning when the report date leaves enrolments out: most often a default date (the
     end of the latest complete quarter) before data that all lies in the current quarter."""
     return date_warning(
@@ -207,7 +201,7 @@ def date_warnings(aggregates: Aggregates, report_date: date, as_of: str | None) 
 def date_warning(
     left_out: int,
     report_date: date,
-    as_of: str | None,
+    as_of: ReportDate | None,
     first: date | None,
     last: date | None,
 ) -> list[str]:
@@ -227,7 +221,7 @@ def date_warning(
 
 
 def read_and_aggregate(
-    project: Project, as_of: str | None, engine: Engine | EngineName | None = None
+    project: Project, as_of: ReportDate | None, engine: Engine | EngineName | None = None
 ) -> Aggregated:
     """The LMS data read and aggregated as of the report date; the learner rows are dropped
     as soon as they are aggregated."""

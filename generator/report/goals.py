@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from generator.config import Course, Goal, Project
-from generator.domain.catalog import METRICS
+from generator.domain.catalog import METRICS, SUMS
 from generator.domain.paths import slug
 from generator.report import privacy
 from generator.report.metrics import Metrics, cohort_rates
@@ -22,15 +22,6 @@ from generator.report.metrics import Metrics, cohort_rates
 MET, AT_RISK, MISSED, NO_DATA = "met", "at risk", "missed", "no data"
 STATUSES = (MET, AT_RISK, MISSED, NO_DATA)
 LEARNER_ROLE = "learner"
-ADDITIVE = {
-    "enrollments",
-    "completion_rate",
-    "withdrawal_rate",
-    "fail_rate",
-    "average_score",
-    "pass_rate",
-    "open_enrollments",
-}
 
 
 @dataclass(frozen=True)
@@ -187,11 +178,22 @@ def scope_members(goal: Goal, project: Project, metrics: Metrics) -> list[str]:
 def _table_for(goal: Goal, project: Project, metrics: Metrics) -> pd.DataFrame:
     """The metric rows of the goal's scope level; with a course filter above course level,
     re-aggregated from the course × department breakdown over the matching courses only."""
-    if goal.scope.level == "course" or not has_course_filter(goal) or goal.metric not in ADDITIVE:
+    if (
+        goal.scope.level == "course"
+        or not has_course_filter(goal)
+        or not _from_breakdown(goal.metric, metrics.unpublished_breakdown)
+    ):
         return metrics.table[metrics.table["scope"] == goal.scope.level]
     return filtered_table(
         goal.scope.level, {c.id for c in matching_courses(goal, project)}, project, metrics
     )
+
+
+def _from_breakdown(metric: str, breakdown: pd.DataFrame) -> bool:
+    """Whether the course x department breakdown has the sums the metric is made from (its
+    catalogue formula), so that it can be made for the courses a goal filters on alone."""
+    known = METRICS.get(metric)
+    return bool(known and known.additive and all(c in breakdown for c in known.inputs))
 
 
 def filtered_table(
@@ -209,10 +211,8 @@ def filtered_table(
     else:
         attribute = "developer" if level == "developer" else "training_manager"
         rows["member"] = rows["course_id"].map(lambda c: getattr(by_course[c], attribute))
-    counts = ["enrollments", "completed", "failed", "withdrawn", "open", "scored", "graded"]
-    grouped = rows.groupby(["member", "period"], as_index=False)[
-        [*counts, "passed", "score_sum"]
-    ].sum()
+    sums = [c for c in SUMS if c in rows]
+    grouped = rows.groupby(["member", "period"], as_index=False)[sums].sum()
     grouped["scope"] = level
     grouped["learners"] = grouped["enrollments"]
     grouped = cohort_rates(grouped)

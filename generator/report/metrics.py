@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from generator.config import Project
-from generator.domain.catalog import METRICS, OUTCOMES
+from generator.domain.catalog import METRICS, OUTCOMES, SUMS, Ratio
 from generator.domain.periods import Quarter
 from generator.engine.sql import COUNT_COLUMNS, SCOPE_KEYS, Aggregates
 
@@ -243,11 +243,7 @@ def _add_costs(
     all_budgets = budget | year_budget
     is_org = table["scope"] == "org"
     table["budget"] = np.where(is_org, table["period"].map(all_budgets), np.nan).astype("float64")
-    table["budget_utilisation"] = _ratio(table["spend"], table["budget"])
-    # A course or developer with no spend booked in a period has no cost figure, not a zero one.
-    spent = table["spend"].where((table["scope"] == "org") | (table["spend"] > 0))
-    table["cost_per_completion"] = _ratio(spent, table["completions"])
-    table["cost_per_learner"] = _ratio(spent, table["learners"])
+    table = cost_ratios(table)
     # The same period a year earlier: for a year to date, its own quarters of the year before.
     all_budgets_of_project = {b.period: b.budget for b in project.budgets}
     earlier = {
@@ -257,6 +253,19 @@ def _add_costs(
     table["budget_yoy_change"] = (
         _ratio(table["budget"], table["period"].map(earlier).where(is_org)) - 1
     )
+    return table
+
+
+def cost_ratios(table: pd.DataFrame) -> pd.DataFrame:
+    """Each cost metric that is a ratio (budget utilisation, cost per completion, per learner),
+    by its catalogue formula. A course or developer with no spend booked in a period
+    has no cost figure, not a zero one."""
+    spent = table["spend"].where((table["scope"] == "org") | (table["spend"] > 0))
+    for metric in METRICS.values():
+        formula = metric.formula
+        if metric.is_cost and isinstance(formula, Ratio) and formula.denominator in table:
+            numerator = spent if formula.numerator == "spend" else table[formula.numerator]
+            table[metric.name] = _ratio(numerator, table[formula.denominator])
     return table
 
 
@@ -316,21 +325,23 @@ def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
 
 
 def cohort_rates(table: pd.DataFrame) -> pd.DataFrame:
-    """The rates of a cohort's counts (enrollments, completed, withdrawn, failed, open, scored,
-    score_sum, graded, passed)."""
-    table["completion_rate"] = _ratio(table["completed"], table["enrollments"])
-    table["withdrawal_rate"] = _ratio(table["withdrawn"], table["enrollments"])
-    table["fail_rate"] = _ratio(table["failed"], table["enrollments"])
-    table["open_enrollments"] = table["open"].astype("float64")
-    table["average_score"] = _ratio(table["score_sum"], table["scored"])
-    table["pass_rate"] = _ratio(table["passed"], table["graded"])
+    """Each learner metric the table has the counts for, by its catalogue formula (a ratio of
+    two columns, or a count under its own name). Costs are made with the budgets (_add_costs):
+    a member with no spend booked has no cost figure, not a zero one."""
+    for metric in METRICS.values():
+        if metric.is_cost or not metric.inputs or not all(c in table for c in metric.inputs):
+            continue
+        if isinstance(metric.formula, Ratio):
+            table[metric.name] = _ratio(
+                table[metric.formula.numerator], table[metric.formula.denominator]
+            )
+        elif metric.formula != metric.name:
+            table[metric.name] = table[metric.formula].astype("float64")
     return table
 
 
 def _derive_rates(table: pd.DataFrame) -> pd.DataFrame:
     table = cohort_rates(table)
-    table["learning_gain"] = _ratio(table["gain_sum"], table["gain_learners"])
-    table["satisfaction"] = _ratio(table["rating_sum"], table["responses"])
     for column in ("enrollments", "completions"):
         table[column] = table[column].astype("int64")
     return table
@@ -341,27 +352,6 @@ def _previous_period(period: str) -> str:
         return f"FY{int(period[2:]) - 1}"
     year, number = (int(x) for x in period.split("-Q"))
     return Quarter(year, number).previous().label
-
-
-# Counts and sums whose total over some quarters is that of the quarters together: a year to
-# date's figures a year earlier are made from them (distinct learners and medians are not).
-SUMMABLE = (
-    "enrollments",
-    "completions",
-    "completed",
-    "failed",
-    "withdrawn",
-    "open",
-    "scored",
-    "score_sum",
-    "graded",
-    "passed",
-    "gain_learners",
-    "gain_sum",
-    "responses",
-    "rating_sum",
-    "spend",
-)
 
 
 def _add_previous(table: pd.DataFrame, to_date: dict[str, str]) -> pd.DataFrame:
@@ -400,16 +390,13 @@ def _earlier_spans(
         if span.empty:
             continue
         summed = span.groupby(["scope", "member"], as_index=False, sort=False)[
-            [c for c in SUMMABLE if c in span]
+            [c for c in SUMS if c in span]
         ].sum(min_count=1)
         if "budget" in span:
             full = span.groupby(["scope", "member"], sort=False)["budget"].count() == count
             budget = span.groupby(["scope", "member"], sort=False)["budget"].sum(min_count=1)
             summed["budget"] = summed.set_index(["scope", "member"]).index.map(budget.where(full))
-        summed = _derive_rates(summed)
-        summed["budget_utilisation"] = _ratio(summed["spend"], summed["budget"])
-        spent = summed["spend"].where((summed["scope"] == "org") | (summed["spend"] > 0))
-        summed["cost_per_completion"] = _ratio(spent, summed["completions"])
+        summed = cost_ratios(_derive_rates(summed))
         summed["period"] = year
         frames.append(summed.reindex(columns=KEYS + names))
     return frames
@@ -490,11 +477,7 @@ def offering_rates(offerings: pd.DataFrame) -> pd.DataFrame:
     """Each course run's rates, as the period metrics define them but over the run's enrolments;
     ``with_outcome`` counts the enrolments the source gave a result (pass, merit, distinction,
     fail) of, the denominator of the outcome shares."""
-    frame = offerings.copy()
-    frame["completion_rate"] = _ratio(frame["completed"], frame["enrollments"])
-    frame["withdrawal_rate"] = _ratio(frame["withdrawn"], frame["enrollments"])
-    frame["fail_rate"] = _ratio(frame["failed"], frame["enrollments"])
-    frame["average_score"] = _ratio(frame["score_sum"], frame["scored"])
+    frame = cohort_rates(offerings.copy())
     outcomes = [f"outcome_{o}" for o in OUTCOMES]
     frame["with_outcome"] = frame[outcomes].sum(axis=1).astype("int64")
     for outcome in OUTCOMES:

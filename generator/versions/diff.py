@@ -21,7 +21,7 @@ from generator.report.goals import AT_RISK, MET, MISSED, NO_DATA
 
 Snapshot = Mapping[str, Any]
 SEVERITY = {MISSED: 0, AT_RISK: 1, NO_DATA: 2, MET: 3, None: 4}
-POINT_UNITS = {"rate", "change"}
+POINT_UNITS = {"rate", "share", "change"}
 
 
 @dataclass(frozen=True)
@@ -193,7 +193,7 @@ def goal_changes(
 def moved(metric: str, before: float, after: float, thresholds: Thresholds) -> bool:
     unit = METRICS[metric].unit if metric in METRICS else "count"
     change = after - before
-    if unit in POINT_UNITS or metric == "budget_utilisation":
+    if unit in POINT_UNITS:
         return abs(change) >= thresholds.points - 1e-12
     if before == 0:
         return after != 0

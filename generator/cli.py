@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 
+from generator.domain.engines import EngineName
 from generator.domain.errors import AccountabilityError, ProblemsFound
 from generator.domain.periods import ReportDate, parse_report_date
 
@@ -23,8 +24,9 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 engine_option = click.option(
     "--engine",
-    type=click.Choice(["duckdb", "spark"]),
+    type=click.Choice([name.value for name in EngineName]),
     default=None,
+    callback=lambda _ctx, _param, value: None if value is None else EngineName(value),
     help="Where raw rows become metric tables. Default: project.yaml's engine (duckdb).",
 )
 project_option = click.option(
@@ -91,7 +93,7 @@ def cli(verbose: bool) -> None:
 @click.option("--strict", is_flag=True, help="Treat any rejected LMS row as a problem.")
 @engine_option
 @user_errors
-def validate(project_dir: Path, as_json: bool, strict: bool, engine: str | None) -> None:
+def validate(project_dir: Path, as_json: bool, strict: bool, engine: EngineName | None) -> None:
     """Check config/*.yaml and read the LMS exports; exit 0 when valid, 1 when not."""
     from generator.commands.validate import validate_project
 
@@ -151,7 +153,11 @@ def demo_data(out_dir: Path, learners: int, courses: int, rows: int | None, seed
 @engine_option
 @user_errors
 def build(
-    project_dir: Path, as_of: str | None, strict: bool, no_mkdocs: bool, engine: str | None
+    project_dir: Path,
+    as_of: str | None,
+    strict: bool,
+    no_mkdocs: bool,
+    engine: EngineName | None,
 ) -> None:
     """Compute the report, write its Markdown into site_src/ and build the site into site/."""
     from generator.commands.build import build as run_build
@@ -246,7 +252,7 @@ def snapshot(
     built in a scratch copy (site_src/ is not touched) and committed with mike to --branch,
     with the figures as snapshot.json beside them; 'latest' follows the newest quarter and is
     the default. Snapshots are immutable: replacing one needs --force."""
-    from generator.commands.release import snapshot as run_snapshot
+    from generator.commands.snapshot import snapshot as run_snapshot
 
     with err.status("Snapshot") as status:
         result = run_snapshot(
@@ -295,7 +301,7 @@ def publish(project_dir: Path, target: Path, branch: str, remote: str) -> None:
     """Write every version from --branch, versions.json and a root page that opens the default
     version into a plain directory any web server can serve: no symlinks, aliases are copies or
     redirect pages."""
-    from generator.commands.release import publish as run_publish
+    from generator.commands.publish import publish as run_publish
 
     result = run_publish(project_dir, target, branch=branch, remote=remote)
     default = result.default.name if result.default else "none"
@@ -359,7 +365,7 @@ def diff(
 
     A and B are versions or aliases on --branch, snapshot.json files, or 'current' (the report
     built now from the working tree). The Markdown is ready for a pull-request comment."""
-    from generator.commands.release import load_snapshot
+    from generator.commands.diff import load_snapshot
     from generator.versions.diff import Thresholds, diff_snapshots, to_json, to_markdown
 
     report_date = _report_date(as_of)

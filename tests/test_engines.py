@@ -23,6 +23,7 @@ import pandas as pd
 import pytest
 
 from generator.config import Source
+from generator.domain.engines import EngineName
 from generator.ingest import read_source
 from generator.ingest.adapters.xapi import FOLDED
 from generator.ingest.canonical import Checks, duplicate_reason
@@ -75,7 +76,9 @@ def spark_available() -> None:
 
 
 def both(project: Path) -> tuple[Report, Report]:
-    return build_report(project, engine="duckdb"), build_report(project, engine="spark")
+    return build_report(project, engine=EngineName.DUCKDB), build_report(
+        project, engine=EngineName.SPARK
+    )
 
 
 def assert_same_metrics(duckdb: Metrics, spark: Metrics) -> None:
@@ -113,7 +116,7 @@ def test_tiny_project_same_on_both_engines() -> None:
     assert_same_accounting(duckdb, spark)
     # The hand-computed figures of tests/test_metrics.py, from Spark (as computed: the tiny
     # project's groups are too small to publish its completers' time).
-    row = computed_metrics(TINY, engine="spark").row("course", "C1", "2025-Q1")
+    row = computed_metrics(TINY, engine=EngineName.SPARK).row("course", "C1", "2025-Q1")
     assert row is not None
     assert (row["enrollments"], row["median_minutes"]) == (4, 30.0)
 
@@ -124,7 +127,7 @@ def test_activity_matched_to_the_courses_modules_on_both_engines(tmp_path: Path)
     modules courses.yaml lists, in their order: read by pandas or by Spark alike."""
     project = tmp_path / "tiny"
     shutil.copytree(TINY, project)
-    original = build_report(TINY, engine="duckdb").metrics.modules
+    original = build_report(TINY, engine=EngineName.DUCKDB).metrics.modules
     text = {
         "Hazards": "File: hazards (notes)",
         "Equipment": "Quiz: EQUIPMENT check",
@@ -179,11 +182,11 @@ def _read_by_pandas(source: Source, path: Path, shown: str, checks: Checks) -> A
 
 @pytest.mark.usefixtures("spark_available")
 def test_parquet_and_xapi_json_lines_read_by_spark(monkeypatch: pytest.MonkeyPatch) -> None:
-    duckdb = build_report(SPARK_SOURCES, engine="duckdb")
+    duckdb = build_report(SPARK_SOURCES, engine=EngineName.DUCKDB)
     with monkeypatch.context() as patched:
         # Every source of the project is read by Spark: the pandas path is not taken.
         patched.setattr("generator.ingest.spark.read_source", _read_by_pandas)
-        spark = build_report(SPARK_SOURCES, engine="spark")
+        spark = build_report(SPARK_SOURCES, engine=EngineName.SPARK)
     assert_same_metrics(duckdb.metrics, spark.metrics)
     assert_same_accounting(duckdb, spark)
     from pyspark.sql import DataFrame
@@ -192,7 +195,7 @@ def test_parquet_and_xapi_json_lines_read_by_spark(monkeypatch: pytest.MonkeyPat
     from generator.report import read_data
 
     # The report keeps only the accounting; the tables Spark read are checked on their own.
-    tables = read_data(load_project(SPARK_SOURCES), "spark")[0].tables
+    tables = read_data(load_project(SPARK_SOURCES), EngineName.SPARK)[0].tables
     assert isinstance(tables["enrollments"], DataFrame)
     assert isinstance(tables["activity"], DataFrame)
     rejected = {s.path: s.rows_rejected for s in spark.ingested.report.sources}

@@ -100,9 +100,7 @@ def test_example_project_builds_a_report_of_five_runs(tmp_path: Path, shared_dat
     assert "warning" not in done.stderr, done.stderr
     page = (project / "site_src" / "courses" / "oop.md").read_text()
     runs = page.split("## By offering (course run)")[1].split("## By department")[0]
-    offerings = [
-        line.split("<br>")[0].strip("| ") for line in runs.splitlines() if "<br>" in line
-    ]
+    offerings = [line.split("<br>")[0].strip("| ") for line in runs.splitlines() if "<br>" in line]
     assert offerings == ["Spring 2019", "Fall 2019", "Spring 2020", "Fall 2020", "Spring 2021"]
     labels = [v["label"] for v in _chart_values(page, "oop-dropoff")]
     assert labels == [f"Week {n}" for n in range(1, 14)]

@@ -60,7 +60,9 @@ def test_a_second_quarter_hides_only_where_one_quarter_of_a_year_is_small() -> N
     table["enrollments"] = table["learners"]
     quarter = ~table["period"].str.startswith("FY")
     year = "FY" + table["period"].str[:4]
-    totals = {(m, p): i for i, (m, p) in enumerate(zip(table["member"], table["period"], strict=True))}
+    totals = {
+        (m, p): i for i, (m, p) in enumerate(zip(table["member"], table["period"], strict=True))
+    }
     partition = _partition("table", table, quarter.to_numpy(), [table["member"], year], totals)
     codes = decide({"table": table}, [partition], 5, {"table": {"cohort": "learners"}})
     assert codes["table"]["cohort"].tolist() == [

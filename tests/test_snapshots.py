@@ -17,7 +17,7 @@ from browser_helpers import open_browser, require_chromium, serve_directory
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.commands import release
+from generator.commands import snapshot as snapshot_command
 from generator.domain.periods import Quarter
 from generator.report import build_report
 from generator.versions.snapshot import snapshot_data
@@ -89,11 +89,11 @@ def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployed]:
         for who in ("AUTHOR", "COMMITTER"):
             for what in ("NAME", "EMAIL"):
                 env.delenv(f"GIT_{who}_{what}", raising=False)
-        release.snapshot(project, "2025-Q2", aliases=["board"])
-        release.snapshot(project, "2025-Q3")
+        snapshot_command.snapshot(project, "2025-Q2", aliases=["board"])
+        snapshot_command.snapshot(project, "2025-Q3")
         after_two = branch_json(project, "versions.json")
-        release.snapshot(project, "2025-Q1")
-        release.snapshot(project, "2025-Q3", name="pr-1", hidden=True)
+        snapshot_command.snapshot(project, "2025-Q1")
+        snapshot_command.snapshot(project, "2025-Q3", name="pr-1", hidden=True)
     yield Deployed(project, after_two)
 
 

@@ -37,11 +37,11 @@ import pandas as pd
 
 import generator
 from generator.config import Project
+from generator.domain.engines import EngineName
 from generator.domain.periods import ReportDate
 from generator.ingest import source_files
 from generator.report import (
     Aggregated,
-    EngineName,
     Report,
     assemble,
     course_frame,
@@ -90,7 +90,11 @@ def derived_key(data_key: str, project: Project) -> str:
 
 
 def cache_key(
-    project: Project, engine: str, courses: pd.DataFrame, as_of: ReportDate | None, files: list[Path]
+    project: Project,
+    engine: EngineName,
+    courses: pd.DataFrame,
+    as_of: ReportDate | None,
+    files: list[Path],
 ) -> str:
     """A digest of every input of ingest and aggregation."""
     settings = project.settings
@@ -98,7 +102,7 @@ def cache_key(
         "code": code_digest(),
         "libraries": {name: library_version(name) for name in LIBRARIES},
         "engine": engine,
-        "spark": settings.spark.model_dump(mode="json") if engine == "spark" else None,
+        "spark": settings.spark.model_dump(mode="json") if engine is EngineName.SPARK else None,
         "sources": [source.model_dump(mode="json") for source in settings.sources],
         "files": [_file_stamp(path) for path in files],
         "courses": courses.to_json(orient="split"),

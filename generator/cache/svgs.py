@@ -1,7 +1,7 @@
 """Static SVGs of a rebuild: a chart whose spec the last build drew is read back, not drawn.
 
-Drawing a chart takes 0.3-0.5 ms (generator.charts.svg); at 20,000 charts that is seconds of
-every rebuild, for charts that mostly did not change. The previous build leaves a memo in
+At tens of thousands of charts, drawing them all is seconds of every rebuild
+(benchmarks/RESULTS.md), for charts that mostly did not change. The previous build leaves a memo in
 ``.accountability-cache/svgs.json``: for each chart, the digest of its Markdown block (which
 holds its whole spec, its image path and title) and the digest of the SVG drawn from it. A
 chart whose block digest is in the memo, and whose file in site_src/ still has the SVG digest

@@ -21,9 +21,10 @@ from generator.cache.pages import course_page_keys
 from generator.charts import specs as charts
 from generator.charts import svg as svgdraw
 from generator.config import load_project
+from generator.domain.engines import EngineName
 from generator.domain.periods import ReportDate
 from generator.pages import PageSet, page_workers, render_pages
-from generator.report import Report, build_report, engine_name
+from generator.report import Report, build_report
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +66,8 @@ class BuildResult:
 
 
 def render_svgs(specs: Mapping[str, charts.Spec]) -> dict[str, str]:
-    """``{svg path: SVG text}`` of every chart, all drawn (~0.4 ms each, generator.charts.svg);
-    ``build`` reads back those a rebuild did not change instead (generator.cache.svgs)."""
+    """``{svg path: SVG text}`` of every chart, all drawn (generator.charts.svg); ``build``
+    reads back those a rebuild did not change instead (generator.cache.svgs)."""
     return {path: svgdraw.svg(specs[path]) for path in sorted(specs)}
 
 
@@ -86,7 +87,7 @@ def build(
     run_mkdocs: bool = True,
     incremental: bool = True,
     progress: Progress = lambda _: None,
-    engine: str | None = None,
+    engine: EngineName | None = None,
 ) -> BuildResult:
     """``incremental``: read the aggregates of unchanged LMS data from the cache, and re-render
     only the pages whose Markdown changed when site/ was built from the same mkdocs.yml and set
@@ -97,10 +98,10 @@ def build(
         # Unchanged LMS data is not read and aggregated again (generator/cache/data.py).
         data_cache = site.cache_dir(project_dir) if incremental else None
         if data_cache is None:
-            report = build_report(project_dir, as_of=as_of, engine=engine_name(engine))
+            report = build_report(project_dir, as_of=as_of, engine=engine)
         else:
             project = load_project(project_dir)
-            report = datacache.cached_report(project, as_of, engine_name(engine), data_cache)
+            report = datacache.cached_report(project, as_of, engine, data_cache)
     if strict:
         _fail_on_rejections(report)
     with timings.stage("pages"):
@@ -150,9 +151,9 @@ def build(
     return BuildResult(report, pages, written, site_dir, timings, incremental=reuse)
 
 
-# Changed pages per dirty-build process. A process costs about a second before its first page
-# and then 40-60 ms a page (100-course tier), and two run only ~1.45x as fast as one on a
-# 2-vCPU machine: the second process starts at 2 x this many pages.
+# Changed pages per dirty-build process: a process costs a start-up before its first page, and
+# two run well short of twice as fast as one on a 2-vCPU machine (benchmarks/RESULTS.md), so a
+# second process starts only at 2 x this many pages.
 PAGES_PER_SHARD = 10
 
 

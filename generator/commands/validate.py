@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from generator.config import Project, load_project
+from generator.domain.engines import EngineName
 from generator.domain.errors import Problem, ProblemsFound
 from generator.ingest import Ingested
 from generator.ingest.canonical import Reason
@@ -91,15 +92,15 @@ class ValidationResult:
 
 
 def validate_project(
-    project_dir: Path, *, strict: bool = False, engine: str | None = None
+    project_dir: Path, *, strict: bool = False, engine: EngineName | None = None
 ) -> ValidationResult:
     """``engine`` spark reads the sources as a spark build would (default: project.yaml's)."""
-    from generator.report import engine_name, read_data
+    from generator.report import read_data
 
     result = ValidationResult()
     try:
         result.project = load_project(project_dir)
-        result.ingested, _ = read_data(result.project, engine_name(engine))
+        result.ingested, _ = read_data(result.project, engine)
     except ProblemsFound as exc:
         result.problems = list(exc.problems)
         return result

@@ -53,7 +53,7 @@ def _message(error: Any, location: tuple[Any, ...], model: type[BaseModel]) -> s
         value = error["input"]  # inf, nan, or text such as 1e400 (YAML's floats need a dot)
         shown_value = value if isinstance(value, str) else repr(value)
         return f"'{path}' is {shown_value}; write a finite number"
-    if kind == "literal_error":
+    if kind in ("literal_error", "enum"):
         expected = error.get("ctx", {}).get("expected", "")
         return f"'{path}' is {error['input']!r}; use one of {expected}"
     message = error["msg"].removeprefix("Value error, ")
@@ -81,7 +81,7 @@ def _union_alternatives(errors: list[Any]) -> dict[tuple[Any, ...], list[str]]:
         field = _field_location(location)
         if field == location:
             continue
-        if error["type"] == "literal_error":
+        if error["type"] in ("literal_error", "enum"):
             reason = error.get("ctx", {}).get("expected", "")
         else:
             reason = error["msg"].removeprefix("Input should be ").removeprefix("Value error, ")

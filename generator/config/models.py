@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from generator.domain.engines import EngineName
+
 
 class Model(BaseModel):
     # allow_inf_nan=False: YAML reads .inf, .nan and 1e400 as floats that no figure, chart spec
@@ -123,7 +125,7 @@ class ProjectFile(Model):
     site_url: str | None = None
     """Where the site is served (such as https://intranet.example/training/). Optional; Material's
     instant navigation (page changes without a reload) works only when it is set."""
-    engine: Literal["duckdb", "spark"] = "duckdb"
+    engine: EngineName = EngineName.DUCKDB
     """Where raw rows become metric tables: embedded DuckDB, or Spark (local or a cluster)."""
     spark: SparkSettings = Field(default_factory=SparkSettings)
     """Spark session settings (engine: spark)."""

@@ -6,6 +6,7 @@ fails when the two differ, so the reference cannot drift from the code.
 
 from __future__ import annotations
 
+import enum
 import types
 import typing
 from typing import Any
@@ -34,6 +35,8 @@ def _type_name(annotation: Any) -> str:
         return f"map of {_type_name(args[0])} to {_type_name(args[1])}"
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation.__name__
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return " \\| ".join(str(member.value) for member in annotation)
     return getattr(annotation, "__name__", str(annotation))
 
 

@@ -1,9 +1,9 @@
 """The ``options:`` each adapter reads, with a one-line description and the shape of its value.
 
-config.py checks every source's ``options:`` against ``ADAPTER_OPTIONS`` (an unknown key is a
+config/checks.py checks every source's ``options:`` against ``ADAPTER_OPTIONS`` (an unknown key is a
 located problem with a did-you-mean; a value of the wrong shape says what to write), so an
 option an adapter starts to read must be declared here. README.md's "LMS sources" lists them.
-It imports nothing of the project itself (config.py imports it late, beside ADAPTERS).
+It imports nothing of the project itself: config (below ingest) checks sources with it.
 """
 
 from __future__ import annotations

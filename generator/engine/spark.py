@@ -1,9 +1,8 @@
-"""The ``spark`` engine: a SparkSession, and the SQL of generator/engine/sql.py run on it by
-Spark SQL. The session comes from the usual configuration (see ``session``); ``SparkEngine``
-lets the SQL read Spark DataFrames as it reads pandas frames. Spark reading the sources
-themselves is generator/ingest/spark/.
+"""The ``spark`` engine: a SparkSession, and the SQL of ``aggregate`` (generator/engine/sql.py)
+run on it by Spark SQL. The session comes from the usual configuration (see ``session``);
+``SparkEngine`` lets the SQL read Spark DataFrames as it reads pandas frames. Spark reading the
+sources themselves is generator/ingest/spark/.
 """
-
 
 from __future__ import annotations
 
@@ -109,7 +108,7 @@ def session(settings: SparkSettings | None = None) -> SparkSession:
 
 
 class SparkEngine(Engine):
-    """engine.py's SQL on Spark: tables are temporary views, never written to the warehouse,
+    """The aggregate SQL on Spark: tables are temporary views, never written to the warehouse,
     and the one materialised table is cached on the executors."""
 
     def __init__(self, spark: SparkSession):
@@ -120,7 +119,7 @@ class SparkEngine(Engine):
         dataframe = self.dataframe(frame)
         if isinstance(frame, pd.DataFrame):
             # Cached: otherwise every query that scans the table ships the driver's rows to
-            # the executors again (OULAD's module drop-off query took 69 s instead of 19 s).
+            # the executors again.
             dataframe = dataframe.cache()
         dataframe.createOrReplaceTempView(name)
 
@@ -174,5 +173,3 @@ def _plain(column: pa.ChunkedArray) -> pa.ChunkedArray:
     if pa.types.is_timestamp(kind) and kind.unit != "us":
         return column.cast(pa.timestamp("us"))
     return column
-
-

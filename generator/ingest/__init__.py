@@ -42,45 +42,59 @@ from generator.ingest.modules import match_modules
 if TYPE_CHECKING:
     from generator.config import Project, Source
 
-# An adapter reads one source file (or folder) into raw canonical tables.
-Adapter = Callable[["Source", Path, str], dict[str, pd.DataFrame]]
+# Reads one source file (or folder) into raw canonical tables.
+Reader = Callable[["Source", Path, str], dict[str, pd.DataFrame]]
 
+
+@dataclass(frozen=True)
+class Adapter:
+    """One source format: how its files are read, and how the methodology page says so."""
+
+    read: Reader
+    rules: str  # how its rows become the canonical tables (the adapter module's RULES)
+    offering: str  # where a row's offering (run, cohort, presentation) comes from
+
+
+# Every source format named in project.yaml's sources[].format; its options are declared in
+# domain/sources.py, where config checks them.
 ADAPTERS: dict[str, Adapter] = {
-    "csv": read_generic,
-    "moodle-completion": read_moodle_completion,
-    "moodle-grades": read_moodle_grades,
-    "moodle-logs": read_moodle_logs,
-    "canvas-gradebook": read_canvas_gradebook,
-    "openedx-grades": read_openedx_grades,
-    "oulad": read_oulad,
-    "xapi": read_xapi,
-}
-
-# How each format becomes the canonical tables (its adapter's RULES), for the methodology.
-READING_RULES: dict[str, str] = {
-    "csv": generic.RULES,
-    "moodle-completion": moodle.RULES,
-    "moodle-grades": moodle.RULES,
-    "moodle-logs": moodle.RULES,
-    "canvas-gradebook": canvas.RULES,
-    "openedx-grades": openedx.RULES,
-    "oulad": oulad.RULES,
-    "xapi": xapi.RULES,
-}
-
-# Where each adapter finds a row's offering (run, cohort, presentation), for the methodology.
-OFFERING_RULES: dict[str, str] = {
-    "csv": "a column mapped to offering under 'columns:', or one value for the file under "
-    "'values:'; none: the course's enrolments form one run",
-    "moodle-completion": "options.offering (a completion report is for one course run)",
-    "moodle-grades": "options.offering (a grade export is for one course run)",
-    "moodle-logs": "options.offering, else the Moodle course's full name (a 'Course' column "
-    "of a site-level download, or the log's 'Course: …' context): Moodle has one course per "
-    "semester or run",
-    "canvas-gradebook": "options.offering (a gradebook is for one course section)",
-    "openedx-grades": "options.offering (a grade report is for one course run)",
-    "xapi": "context.registration: each attempt is a run of its own",
-    "oulad": "code_presentation (2013J, 2014B, …), dated from courses.csv",
+    "csv": Adapter(
+        read_generic,
+        generic.RULES,
+        "a column mapped to offering under 'columns:', or one value for the file under "
+        "'values:'; none: the course's enrolments form one run",
+    ),
+    "moodle-completion": Adapter(
+        read_moodle_completion,
+        moodle.RULES,
+        "options.offering (a completion report is for one course run)",
+    ),
+    "moodle-grades": Adapter(
+        read_moodle_grades, moodle.RULES, "options.offering (a grade export is for one course run)"
+    ),
+    "moodle-logs": Adapter(
+        read_moodle_logs,
+        moodle.RULES,
+        "options.offering, else the Moodle course's full name (a 'Course' column of a "
+        "site-level download, or the log's 'Course: …' context): Moodle has one course per "
+        "semester or run",
+    ),
+    "canvas-gradebook": Adapter(
+        read_canvas_gradebook,
+        canvas.RULES,
+        "options.offering (a gradebook is for one course section)",
+    ),
+    "openedx-grades": Adapter(
+        read_openedx_grades,
+        openedx.RULES,
+        "options.offering (a grade report is for one course run)",
+    ),
+    "oulad": Adapter(
+        read_oulad, oulad.RULES, "code_presentation (2013J, 2014B, …), dated from courses.csv"
+    ),
+    "xapi": Adapter(
+        read_xapi, xapi.RULES, "context.registration: each attempt is a run of its own"
+    ),
 }
 
 
@@ -93,7 +107,8 @@ class FormatRules:
 
     @classmethod
     def of(cls, fmt: str) -> FormatRules:
-        return cls(READING_RULES.get(fmt, ""), OFFERING_RULES.get(fmt, ""))
+        adapter = ADAPTERS.get(fmt)
+        return cls(adapter.rules, adapter.offering) if adapter else cls("", "")
 
 
 @dataclass
@@ -309,7 +324,7 @@ def read_source(
 ) -> tuple[dict[str, pd.DataFrame], SourceReport]:
     """One file of a source through its adapter and ``normalise``, every row accounted for."""
     source_report = SourceReport(path=shown, format=source.format)
-    raw_tables = ADAPTERS[source.format](source, path, shown)
+    raw_tables = ADAPTERS[source.format].read(source, path, shown)
     tables: dict[str, pd.DataFrame] = {}
     for table, raw in raw_tables.items():
         source_report.rows_read += int(raw.attrs.get("rows_read", len(raw)))

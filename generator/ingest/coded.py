@@ -91,8 +91,8 @@ def missing(rows: int) -> Coded:
 
 def categorical(column: Coded, rows: np.ndarray | None) -> pd.Series:
     """The column as a pandas categorical of text for the selected rows: the distinct values
-    once, and one small integer per row. Copying ten million strings out of a dictionary costs
-    about 0.3 s a column; the codes cost a gather."""
+    once, and one small integer per row: copying ten million strings out of a dictionary is
+    slow, a gather of the codes is not."""
     merged, uniques = pd.factorize(column.values.astype("string"))  # NA: -1
     codes = column.codes if rows is None else column.codes[rows]
     narrow = narrowest_codes(len(uniques))

@@ -206,8 +206,8 @@ def _categorical(column: pa.ChunkedArray) -> pd.Series:
 
 def block_size(source: Path | IO[bytes]) -> int:
     """pyarrow's unit of work: at least four blocks a core, and no more than 32 MB each.
-    Each block has its own dictionary per column, merged afterwards; pyarrow's 1 MB default
-    makes 800 of them for a 10-million-row export (0.3 s of merging, against 0.1 s)."""
+    Each block has its own dictionary per column, merged afterwards: pyarrow's 1 MB default
+    makes hundreds of them for a 10-million-row export, and merging them is the cost."""
     size = source.stat().st_size if isinstance(source, Path) else 0
     per_block = size // (4 * (os.cpu_count() or 1))
     return int(min(max(per_block, MIN_BLOCK), MAX_BLOCK))
@@ -215,8 +215,8 @@ def block_size(source: Path | IO[bytes]) -> int:
 
 def may_quote_line_breaks(source: Path | IO[bytes]) -> bool:
     """False when no record after the header has a quote, so no value can hold a line break:
-    pyarrow then splits the file at line breaks for its threads without tracking quotes (about
-    1 s of 6 on a 10-million-row export). Finding a quote byte in a mapped file costs ~0.1 s."""
+    pyarrow then splits the file at line breaks for its threads without tracking quotes, which
+    is much faster; finding a quote byte in a mapped file is cheap by comparison."""
     if not isinstance(source, Path):
         return True
     with source.open("rb") as handle:
@@ -244,7 +244,7 @@ def record_lines(
     Only a file that really holds quoted line breaks is parsed a second time: a file without a
     quote after its header (``quoted`` False, ``may_quote_line_breaks``) is not looked at again,
     and one whose line breaks are exactly as many as its records (``_one_line_per_record``, a
-    count over the mapped file: ~0.03 s for 1 million rows) not parsed again.
+    count over the mapped file) not parsed again.
     """
     if quoted is None:
         quoted = may_quote_line_breaks(source)

@@ -9,12 +9,11 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Literal
 
 import pandas as pd
 
 from generator.config import Project, load_project
-from generator.domain.errors import AccountabilityError
+from generator.domain.engines import EngineName
 from generator.domain.periods import Quarter, ReportDate
 from generator.engine.sql import Aggregates, Engine, aggregate
 from generator.ingest import Ingested, IngestSummary, ingest
@@ -97,23 +96,11 @@ def resolve_as_of(project: Project, ingested: Ingested, as_of: ReportDate | None
     return as_of
 
 
-EngineName = Literal["duckdb", "spark"]
-
-
-def engine_name(name: str | None) -> EngineName | None:
-    """A name from the command line (click has checked it) as an EngineName."""
-    if name is None:
-        return None
-    if name not in ("duckdb", "spark"):
-        raise AccountabilityError(f"unknown engine '{name}'; known engines: duckdb, spark")
-    return "spark" if name == "spark" else "duckdb"
-
-
 def read_data(project: Project, engine: EngineName | None = None) -> tuple[Ingested, Engine]:
     """The LMS sources read for ``engine`` (default: project.yaml's ``engine``) and the engine
     that aggregates them: with spark, Spark reads generic CSV and parquet sources and xAPI
     JSON lines itself."""
-    if (engine or project.settings.engine) == "spark":
+    if (engine or project.settings.engine) == EngineName.SPARK:
         from generator.engine import spark
         from generator.ingest import spark as spark_ingest
 

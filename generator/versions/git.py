@@ -1,4 +1,4 @@
-"""Every git and mike call of the versioned site, in one place (the edge of versions.py).
+"""Every git and mike call of the versioned site, in one place (the versions package's edge).
 
 Git runs with an explicit working directory (never the process's), and with a fallback
 identity when none is configured, so CI machines without ``git config user.name`` can commit.

@@ -156,7 +156,7 @@ def with_values(frame: pd.DataFrame, source: Source) -> pd.DataFrame:
     """The mapped frame with ``source.values``: a column the file lacks holds the value in every
     row; a column it has, the value in its blank cells. The value is text, as a file's cell
     (normalise parses and checks it), except in a parquet column that is typed: there it is
-    parsed as normalise parses text (config.py has checked that it parses)."""
+    parsed as normalise parses text (config/checks.py has checked that it parses)."""
     for column, value in source.values.items():
         if column not in frame:
             frame[column] = pd.Categorical.from_codes(

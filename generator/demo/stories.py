@@ -1,0 +1,128 @@
+"""The planted stories: what each one is about and the numbers the generator plants it with.
+
+The package docstring tells the stories in prose; ``STORIES`` is the same list for code and
+tests. The constants name the course, department, developer or quarter of each story, and
+``STORY_COURSES`` the courses the demo keeps when it is asked for fewer than 40.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DROPOFF_COURSE = "coaching-conversations"
+DROPOFF_MODULE = 3
+LAGGING_DEPARTMENT = "Warehouse Operations"
+LAGGING_FACTOR = 0.45  # Warehouse Operations finishes 45% as often as others (mandatory only)
+EXPENSIVE_VENDOR = "brightpath"
+UNDERSPENT_QUARTER = "2025-Q2"
+OVERSPENT_QUARTER = "2026-Q3"
+BUDGET_CUT_FY2025 = 0.11
+FALLING_COURSE = "customer-service-excellence"
+FALLING_QUARTERS = ("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4")
+SLOW_COURSE = "excel-transport-planning"
+LOW_SCORE_COURSE = "anti-bribery"
+UNKNOWN_COURSE_CODES = ("HS-IND-2019", "HS-IND-2019", "HS-IND-2019", "SANDBOX-TEST", "SANDBOX-TEST")
+BAD_DATE = "2025-02-30"
+BAD_SCORE = "140"
+DUPLICATE_ROWS = 20
+
+# Courses kept first when fewer than 40 are asked for, so every story still has its course.
+STORY_COURSES = (
+    "health-safety-induction",
+    "forklift-safety",
+    LOW_SCORE_COURSE,
+    DROPOFF_COURSE,
+    FALLING_COURSE,
+    SLOW_COURSE,
+    "information-security",
+    "gdpr-data-protection",
+)
+
+
+@dataclass(frozen=True)
+class Story:
+    number: int
+    key: str
+    title: str
+    subject: str
+    """The course, department, developer or quarter the story is about."""
+    accountable: str
+    """The role the report should point at."""
+    expected: str
+    """What the report should show."""
+
+
+STORIES: tuple[Story, ...] = (
+    Story(
+        1,
+        "dropoff",
+        "Learners drop off at one module",
+        f"course {DROPOFF_COURSE}, module {DROPOFF_MODULE}",
+        "course-developer",
+        "60% of those who reach module 3 of 6 go no further; other modules lose 2-4%",
+    ),
+    Story(
+        2,
+        "lagging-department",
+        "A department skips its mandatory training",
+        f"department {LAGGING_DEPARTMENT}",
+        "department-head",
+        "mandatory completion about 40% against 85-90% in the other departments",
+    ),
+    Story(
+        3,
+        "expensive-vendor",
+        "One vendor costs far more per completion",
+        f"developer {EXPENSIVE_VENDOR}",
+        "ld-manager",
+        "cost per completion about 78 EUR, over 3x the median of the other developers",
+    ),
+    Story(
+        4,
+        "budget-use",
+        "Under- and over-spent quarters after a budget cut",
+        f"quarters {UNDERSPENT_QUARTER} and {OVERSPENT_QUARTER}; FY2025",
+        "ld-manager",
+        "utilisation about 0.55 and 1.15; FY2025 budget 11% below FY2024",
+    ),
+    Story(
+        5,
+        "falling-trend",
+        "Completion falls quarter after quarter",
+        f"course {FALLING_COURSE}, {FALLING_QUARTERS[0]}..{FALLING_QUARTERS[-1]}",
+        "training-manager",
+        "completion rate lower in each of the last four quarters",
+    ),
+    Story(
+        6,
+        "time-overrun",
+        "Completers need twice the expected time",
+        f"course {SLOW_COURSE}",
+        "course-developer",
+        "median minutes of completers about 2.1x expected_minutes (60)",
+    ),
+    Story(
+        7,
+        "completed-not-learned",
+        "High completion, low scores",
+        f"course {LOW_SCORE_COURSE}",
+        "course-developer",
+        "completion above 90%, average score about 55 (pass mark 40)",
+    ),
+    Story(
+        8,
+        "goals",
+        "Goals met and missed",
+        "config/goals.yaml",
+        "(per goal)",
+        "business and learning goals; the stories above make some of them miss",
+    ),
+    Story(
+        9,
+        "dirty-rows",
+        "A realistic LMS export",
+        "data/demo-enrollments.csv",
+        "(data quality)",
+        "5 unknown course codes, 1 unparseable date, 1 score of 140, 20 merged duplicates",
+    ),
+)

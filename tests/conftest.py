@@ -8,9 +8,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from paths import REPO, TINY
 
-REPO = Path(__file__).resolve().parent.parent
-TINY = Path(__file__).resolve().parent / "fixtures" / "tiny"
+from generator.report import Report, build_report
+
 SHARED_DATA = Path(os.environ.get("ACCOUNTABILITY_SHARED_DATA", REPO.parent / "shared" / "data"))
 
 
@@ -34,3 +35,16 @@ def tiny_project(tmp_path: Path) -> Path:
     project = tmp_path / "tiny"
     shutil.copytree(TINY, project)
     return project
+
+
+@pytest.fixture(scope="session")
+def demo_report() -> Report:
+    """The demo organisation's report (config/ and data/ of the repository), built once a
+    worker; tests read it, never change it."""
+    return build_report(REPO)
+
+
+@pytest.fixture(scope="session")
+def tiny_report() -> Report:
+    """The tiny fixture project's report (tests/fixtures/tiny), built once a worker."""
+    return build_report(TINY)

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from paths import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 SMOKE = ["--rows", "20000", "--courses", "20", "--runs", "1"]
 
 

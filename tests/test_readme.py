@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from paths import REPO
 
 from generator.config.reference import BEGIN, END, reference
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = REPO / "README.md"
 
 
 def test_config_reference_in_readme_is_current() -> None:

@@ -107,7 +107,7 @@ def _finish(template: Spec, slots: Mapping[str, Any], rows: list[dict[str, Any]]
 def _as_spec(chart: alt.TopLevelMixin, height: int = DEFAULT_HEIGHT) -> Spec:
     """Altair chart → template dict: container width, fit autosize, inline data slot. Not
     validated here (a cost paid in every build): the tests validate every template shape
-    against the Vega-Lite schema (tests/test_charts.py)."""
+    against the Vega-Lite schema (tests/charts/test_charts.py)."""
     spec: Spec = chart.to_dict(validate=False)
     spec.pop("datasets", None)
     spec["width"] = "container"

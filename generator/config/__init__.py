@@ -1,4 +1,5 @@
-"""The YAML model of an organisation: project, roles and people, courses, budgets and goals.
+"""The YAML model of an organisation: project, roles and people, courses, budgets and goals,
+and optionally workforce requirements and KPIs (``workforce``: models and checks of that file).
 
 Each file is parsed with line numbers (``yamlfile``), validated by pydantic models (``models``:
 one docstring per field, the reference in README.md, printed by ``reference``), then
@@ -31,21 +32,36 @@ from generator.config.models import (
     Thresholds,
 )
 from generator.config.project import Project, expand_env
+from generator.config.workforce import (
+    EVALUATIONS,
+    OPTIONAL_FILES,
+    PHILLIPS_4_CAVEAT,
+    Evaluation,
+    Kpi,
+    Requirement,
+    WorkforceFile,
+)
 
 __all__ = [
     "BUILTIN_ROLES",
     "CONFIG_FILES",
+    "EVALUATIONS",
+    "OPTIONAL_FILES",
+    "PHILLIPS_4_CAVEAT",
     "BudgetPeriod",
     "BudgetsFile",
     "Course",
     "CoursesFile",
+    "Evaluation",
     "Goal",
     "GoalsFile",
+    "Kpi",
     "Module",
     "Person",
     "Project",
     "ProjectFile",
     "Raci",
+    "Requirement",
     "Role",
     "RolesFile",
     "Scope",
@@ -54,6 +70,7 @@ __all__ = [
     "SpendLine",
     "Target",
     "Thresholds",
+    "WorkforceFile",
     "config_dir",
     "expand_env",
     "load_project",

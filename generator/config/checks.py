@@ -11,6 +11,7 @@ from typing import Any
 
 from generator.config.models import Goal, Source, SpendLine
 from generator.config.project import Project
+from generator.config.workforce import check_workforce
 from generator.config.yamlfile import line_of
 from generator.domain.catalog import METRICS
 from generator.domain.errors import Problem, did_you_mean, known
@@ -27,12 +28,13 @@ LineAt = Callable[..., int]
 
 def cross_check(project: Project, documents: dict[str, Any]) -> Iterator[Problem]:
     """Every problem between the files of ``project``; ``documents`` are the parsed files, by
-    key of ``CONFIG_FILES``, for the lines."""
+    key of ``CONFIG_FILES`` and ``OPTIONAL_FILES``, for the lines."""
     yield from _check_roles(project, documents["roles"])
     yield from _check_courses(project, documents["courses"])
     yield from _check_budgets(project, documents["budgets"])
     yield from _check_goals(project, documents["goals"])
     yield from _check_sources(project, documents["project"])
+    yield from check_workforce(project, documents.get("workforce"))  # optional: may be absent
 
 
 def _duplicates(

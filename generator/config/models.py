@@ -33,7 +33,9 @@ class Source(Model):
     format: str = "csv"
     """Adapter: csv, moodle-completion, moodle-grades, moodle-logs, canvas-gradebook,
     openedx-grades, xapi or oulad."""
-    table: Literal["enrollments", "assessments", "activity", "surveys", "offerings"] = "enrollments"
+    table: Literal[
+        "enrollments", "assessments", "activity", "surveys", "offerings", "roster", "kpis"
+    ] = "enrollments"
     """Canonical table the rows go to (generic csv only; other adapters know their tables)."""
     columns: dict[str, str] = Field(default_factory=dict)
     """Source column -> canonical column (csv). Unmapped canonical names are used as they are."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.config.models import BudgetPeriod, Course, Goal, Person, ProjectFile, Role, Source
+from generator.config.workforce import Kpi, Requirement
 from generator.domain.periods import FiscalCalendar, Quarter, parse_quarter
 
 
@@ -25,8 +26,13 @@ class Project:
     courses: list[Course]
     budgets: list[BudgetPeriod]
     goals: list[Goal]
+    requirements: list[Requirement] = field(default_factory=list)
+    """workforce.yaml's competence requirements (none without the file)."""
+    kpis: list[Kpi] = field(default_factory=list)
+    """workforce.yaml's business KPIs (none without the file)."""
     lines: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
-    """(kind, id) -> (file, line), for messages that point back into the config."""
+    """(kind, id) -> (file, line), for messages that point back into the config, such as
+    ("requirement", "forklift-certification") or ("kpi", "incidents-per-100")."""
     budgets_illustrative: bool = False
     """budgets.yaml's ``illustrative``: the budget and spend figures are invented."""
     budgets_note: str = ""

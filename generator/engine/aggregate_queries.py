@@ -28,6 +28,7 @@ from generator.engine.sql_blocks import (
     _same_attempt,
     _sorted,
     _tidy,
+    fiscal_year,
 )
 
 
@@ -241,3 +242,30 @@ def _distributions(engine: QueryEngine) -> pd.DataFrame:
     )
     frame = _as_ints(engine.run(query))
     return _sorted(frame, ["scope", "member", "fiscal_year", "measure", "bin"])
+
+
+def _learner_completions(engine: QueryEngine, start_month: int) -> pd.DataFrame:
+    """Per employee of the HR roster, course and fiscal year of completion: completions and the
+    first and last day of one (as of the report date), for the workforce tables. Learners not
+    on the roster are left out: the table is per person, and only employees are joined."""
+    completed_on = "completed_on"
+    query = (
+        "SELECT learner_id, course_id, "
+        f"{fiscal_year(completed_on, start_month)} AS fiscal_year, "
+        f"COUNT(*) AS completions, MIN({completed_on}) AS first_completed_on, "
+        f"MAX({completed_on}) AS last_completed_on "
+        "FROM cohort_rows WHERE completed_on IS NOT NULL "
+        "AND learner_id IN (SELECT DISTINCT learner_id FROM roster) "
+        "GROUP BY learner_id, course_id, "
+        f"{fiscal_year(completed_on, start_month)}"
+    )
+    frame = engine.run(query)
+    for column in ("first_completed_on", "last_completed_on"):
+        frame[column] = pd.to_datetime(frame[column])
+    frame["learner_id"] = frame["learner_id"].astype("string")
+    frame["course_id"] = frame["course_id"].astype("string")
+    frame["fiscal_year"] = frame["fiscal_year"].astype("int64")
+    frame["completions"] = frame["completions"].astype("int64")
+    return frame.sort_values(["learner_id", "course_id", "fiscal_year"], kind="stable").reset_index(
+        drop=True
+    )

@@ -19,7 +19,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
@@ -32,6 +32,7 @@ from generator.engine.aggregate_queries import (
     _completions,
     _distributions,
     _gains,
+    _learner_completions,
     _modules,
     _offerings,
     _ratings,
@@ -75,6 +76,9 @@ class Aggregates:
     excluded_after_report_date: int
     enrolled_from: date | None = None  # the first and last enrolment in the data, whatever
     enrolled_until: date | None = None  # the report date (for the warning when it leaves out rows)
+    # per employee of the HR roster, course and fiscal year: completions, first and last day
+    # (empty without a roster)
+    learner_completions: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 class Engine:
@@ -159,6 +163,10 @@ NO_MODULES = pd.DataFrame(
 )
 
 
+def _has_rows(engine: Engine, table: Frame | None) -> bool:
+    return table is not None and engine.count(table) > 0
+
+
 def aggregate(
     engine: Engine,
     tables: MutableMapping[str, Frame],
@@ -201,6 +209,9 @@ def aggregate(
         "distributions": _distributions,
         "offerings": lambda e: _offerings(e, tables),
     }
+    if _has_rows(engine, tables.get("roster")):
+        engine.register(tables["roster"], "roster")
+        jobs["learner_completions"] = lambda e: _learner_completions(e, start_month)
     frames = engine.run_jobs(jobs, rows=total_rows)
     first, last = (included[c].iloc[0] for c in ("first", "last"))
     return Aggregates(

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from generator.domain.catalog import OUTCOMES
-from generator.domain.tables import KEYS, REQUIRED, STATUS_ORDER, TABLE_COLUMNS
+from generator.domain.tables import KEYS, REQUIRED, STATUS_ORDER, TABLE_COLUMNS, WORDS
 from generator.domain.values import clean_text, parse_dates, parse_numbers
 from generator.ingest.coded import Coded, categorical, encode, missing, parallel
+from generator.ingest.workforce_checks import check_kpis, check_roster
 
 if TYPE_CHECKING:
     from generator.config import Module
@@ -262,18 +262,20 @@ def normalise(table: str, raw: pd.DataFrame, checks: Checks, report: SourceRepor
             if column in REQUIRED[table]:
                 reject(col.where(parsed.isna()), f"missing {column}")
             typed[column] = parsed.to_numpy(dtype="float64")
-        elif kind == "outcome":
+        elif kind in WORDS:
+            what, words = WORDS[kind]
             text = clean_text(col.values).str.lower()
-            known_outcome = text.isin(OUTCOMES)
+            known_word = text.isin(words)
             reject(
-                col.where(text.notna() & ~known_outcome),
-                f"unknown outcome (expected {', '.join(OUTCOMES)})",
+                col.where(text.notna() & ~known_word),
+                f"unknown {what} (expected {', '.join(words)})",
             )
-            columns[column] = col.with_values(text.where(known_outcome).astype("string"))
+            columns[column] = col.with_values(text.where(known_word).astype("string"))
     dates: dict[str, np.ndarray] = {}
-    if table == "enrollments":
+    if table in ("enrollments", "roster"):
         names = [c for c in kinds if kinds[c] == "date"]
         dates = dict(zip(names, parallel(lambda c: columns[c].rows(typed[c]), names), strict=True))
+    if table == "enrollments":
         columns["status"] = _map_status(columns["status"], dates, checks.status_values)
         reject(columns["status"].where(columns["status"].values.isna()), "unknown status")
         reject(dates["completed_on"] < dates["enrolled_on"], "completed before enrolled")
@@ -281,6 +283,10 @@ def normalise(table: str, raw: pd.DataFrame, checks: Checks, report: SourceRepor
     if table == "surveys":
         rating = pd.Series(typed["rating"])
         reject(columns["rating"].where((rating < 1) | (rating > 5)), "rating out of range 1-5")
+    if table == "roster":
+        check_roster(columns, dates, reject)
+    if table == "kpis":
+        check_kpis(columns, typed, reject)
     if checks.pseudonymise is not None and "learner_id" in kinds:
         learner = columns["learner_id"]
         columns["learner_id"] = learner.with_values(checks.pseudonymise(learner.values))

@@ -23,6 +23,7 @@ from generator.pages.periods import period_pages
 from generator.pages.quality import data_quality, methodology
 from generator.pages.roles import role_pages
 from generator.pages.workers import course_pages, page_workers
+from generator.pages.workforce import workforce_pages
 from generator.report import Report
 
 __all__ = ["Context", "Page", "PageSet", "navigation", "page_workers", "render_pages"]
@@ -48,20 +49,21 @@ def render_pages(
             *period_pages(ctx),
             *role_pages(ctx),
             *department_pages(ctx),
+            *workforce_pages(ctx),
             data_quality(ctx),
             methodology(ctx),
         ]
     pages = PageSet()
     for part in [*first, courses, *rest]:  # the same order however the course pages were made
         pages.merge(part)
-    pages.nav = navigation()
+    pages.nav = navigation(workforce=not report.workforce.empty)
     pages.course_cache = courses.course_cache
     return pages
 
 
-def navigation() -> list[Any]:
+def navigation(workforce: bool = False) -> list[Any]:
     """Sections and index pages only: a full nav is embedded in every page and grows with the
-    square of the page count."""
+    square of the page count. ``workforce``: the project has an HR roster."""
     return [
         {"Overview": "index.md"},
         {"Goals and accountability": "goals.md"},
@@ -70,6 +72,7 @@ def navigation() -> list[Any]:
         {"Developers": "developers/index.md"},
         {"Periods": "periods/index.md"},
         {"Departments": "departments/index.md"},
+        *([{"Workforce": "workforce.md"}] if workforce else []),
         {"Data quality": "data-quality.md"},
         {"Methodology": "methodology.md"},
     ]

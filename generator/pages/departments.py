@@ -12,6 +12,7 @@ from generator.pages.tables import (
     kpi_table,
     metrics_frame,
 )
+from generator.pages.workforce import department_section
 from generator.report.goals import filtered_table
 
 
@@ -51,6 +52,7 @@ def department_page(ctx: Context, department: str) -> PageSet:
             "Completion rate by enrolment quarter",
         ),
         courses=table,
+        workforce=department_section(ctx, department),
         findings=findings_table(
             ctx,
             ctx.findings_of.get(("department", department), []),

@@ -31,10 +31,10 @@ class Formatter:
     currency: str
     min_group_size: int
 
-    def suppressed(self) -> str:
-        """A figure about fewer learners than the minimum (figures the metric tables do not
-        decide, such as a chart's bins, say the same)."""
-        return f"fewer than {self.min_group_size} learners"
+    def suppressed(self, who: str = "learners") -> str:
+        """A figure about fewer learners (or employees) than the minimum (figures the metric
+        tables do not decide, such as a chart's bins, say the same)."""
+        return f"fewer than {self.min_group_size} {who}"
 
     def value(self, metric: str, value: object) -> str:
         """A figure as published (privacy.publish has emptied the hidden ones already)."""

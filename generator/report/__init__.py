@@ -21,6 +21,7 @@ from generator.report import privacy
 from generator.report.findings import Finding, find_deficiencies
 from generator.report.goals import GoalResult, Scorecard, evaluate_goals, scorecards
 from generator.report.metrics import Metrics, compute_metrics
+from generator.report.workforce import Workforce, Year, build_workforce, no_workforce
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ class Report:
     people_scorecards: dict[str, Scorecard]
     role_scorecards: dict[str, Scorecard]
     warnings: list[str] = field(default_factory=list)  # what the figures leave out, and why
+    workforce: Workforce = field(default_factory=no_workforce)  # the HR roster's tables
 
     @property
     def report_date(self) -> date:
@@ -131,6 +133,9 @@ class Aggregated:
     ingested: IngestSummary
     aggregates: Aggregates
     report_date: date
+    # the HR roster (employee-level, pseudonymised like learner ids): the workforce tables are
+    # made from it and never publish a row of it
+    roster: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def derive(project: Project, aggregated: Aggregated) -> tuple[Metrics, list[Finding]]:
@@ -160,7 +165,36 @@ def assemble(
         *aggregated.ingested.report.warnings,
         *date_warnings(aggregated.aggregates, aggregated.report_date, as_of),
     ]
-    return Report(project, aggregated.ingested, metrics, results, findings, people, roles, warnings)
+    workforce = build_workforce(
+        aggregated.roster,
+        aggregated.aggregates.learner_completions,
+        project.requirements,
+        fiscal_years(project, metrics),
+        aggregated.report_date,
+        project.settings.min_group_size,
+    )
+    return Report(
+        project, aggregated.ingested, metrics, results, findings, people, roles, warnings, workforce
+    )
+
+
+def fiscal_years(project: Project, metrics: Metrics) -> list[Year]:
+    """The report's fiscal years with their first day and their last day (the report date in a
+    year to date)."""
+    calendar = project.calendar
+    years = []
+    for label in metrics.years:
+        number = int(label[2:])
+        last = calendar.last_day(Quarter(number, 4))
+        years.append(
+            Year(
+                label,
+                number,
+                calendar.first_day(Quarter(number, 1)),
+                min(last, metrics.report_date),
+            )
+        )
+    return years
 
 
 def computed_metrics(
@@ -220,6 +254,7 @@ def read_and_aggregate(
     log.info("report date %s", report_date)
     summary = ingested.summary()
     tables = ingested.tables
+    roster = _as_pandas(tables.get("roster"))
     del ingested  # ``tables`` is the only reference: aggregate frees the enrollments early
     try:
         aggregates = aggregate(
@@ -233,4 +268,13 @@ def read_and_aggregate(
         )
     finally:
         chosen.release()
-    return Aggregated(summary, aggregates, report_date)
+    return Aggregated(summary, aggregates, report_date, roster)
+
+
+def _as_pandas(table: object) -> pd.DataFrame:
+    """A table of the ingest as pandas (Spark gives its own DataFrames); empty when absent."""
+    if table is None:
+        return pd.DataFrame()
+    if isinstance(table, pd.DataFrame):
+        return table
+    return table.toPandas()  # type: ignore[attr-defined]

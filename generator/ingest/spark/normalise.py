@@ -17,8 +17,8 @@ import hashlib
 import re
 from typing import TYPE_CHECKING
 
-from generator.domain.catalog import OUTCOMES
 from generator.domain.errors import Problem, ProblemsFound
+from generator.domain.tables import PERIOD_PATTERN, WORDS
 from generator.ingest.canonical import (
     FIRST_LINES,
     KEYS,
@@ -32,6 +32,13 @@ from generator.ingest.canonical import (
     duplicate_reason,
 )
 from generator.ingest.pseudonym import UNKEYED, pseudonym_key
+from generator.ingest.workforce_checks import (
+    EFFECTIVE_BEFORE_HIRED,
+    LEAVING_WITHOUT_LEFT_ON,
+    LEFT_BEFORE_HIRED,
+    PERIOD_NOT_FISCAL,
+    VALUE_NOT_FINITE,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -260,7 +267,9 @@ def _classify(
                 # A NaN in a float column is a missing value, as in pandas.
                 typed[column] = F.when(~F.isnan(number), number)
             else:
-                typed[column] = clean[column].try_cast("double")
+                # 'NaN' casts to NaN, which pandas' to_numeric reads as no number
+                number = clean[column].try_cast("double")
+                typed[column] = F.when(~F.isnan(number), number)
                 reasons.append((given & typed[column].isNull(), f"{column} is not a number"))
             if kind == "score":
                 reasons.append(
@@ -270,12 +279,13 @@ def _classify(
                 reasons.append((typed[column] < 0, "negative minutes"))
             if column in REQUIRED[table]:
                 reasons.append((typed[column].isNull(), f"missing {column}"))
-        elif kind == "outcome":
+        elif kind in WORDS:
+            what, words = WORDS[kind]
             typed[column] = F.lower(clean[column])
             reasons.append(
                 (
-                    given & ~typed[column].isin(list(OUTCOMES)),
-                    f"unknown outcome (expected {', '.join(OUTCOMES)})",
+                    given & ~typed[column].isin(list(words)),
+                    f"unknown {what} (expected {', '.join(words)})",
                 )
             )
         else:
@@ -292,6 +302,11 @@ def _classify(
     if table == "surveys":
         rating = typed["rating"]
         reasons.append(((rating < 1) | (rating > 5), "rating out of range 1-5"))
+    if table == "roster":
+        reasons += _roster_reasons(typed)
+        typed["effective_on"] = F.coalesce(typed["effective_on"], typed["hired_on"])
+    if table == "kpis":
+        reasons += _kpi_reasons(typed)
     if "learner_id" in kinds:
         typed["learner_id"] = _pseudonymised(typed["learner_id"], source)
     line = raw[LINE] if LINE in raw.columns else F.monotonically_increasing_id()
@@ -300,6 +315,25 @@ def _classify(
         line.alias(LINE),
         _first_reason(reasons).alias(REASON),
     )
+
+
+def _roster_reasons(typed: dict[str, Column]) -> list[tuple[Column, Column | str]]:
+    """workforce_checks.check_roster's reasons, in its order."""
+    hired, left = typed["hired_on"], typed["left_on"]
+    return [
+        (left < hired, LEFT_BEFORE_HIRED),
+        (typed["leaving"].isNotNull() & left.isNull(), LEAVING_WITHOUT_LEFT_ON),
+        (typed["effective_on"] < hired, EFFECTIVE_BEFORE_HIRED),
+    ]
+
+
+def _kpi_reasons(typed: dict[str, Column]) -> list[tuple[Column, Column | str]]:
+    """workforce_checks.check_kpis's reasons, in its order."""
+    period, value = typed["period"], typed["value"]
+    return [
+        (period.isNotNull() & ~period.rlike(PERIOD_PATTERN), PERIOD_NOT_FISCAL),
+        ((value == float("inf")) | (value == float("-inf")), VALUE_NOT_FINITE),
+    ]
 
 
 def _first_reason(reasons: list[tuple[Column, Column | str]]) -> Column:

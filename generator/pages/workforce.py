@@ -1,0 +1,180 @@
+"""The workforce page: headcount reach, turnover, new hires, compliance and competence coverage
+from the HR roster (report.workforce), and the workforce section of a department's page."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from generator.pages.context import Context, Page, PageSet, Table
+from generator.pages.formatting import DASH, text
+from generator.pages.render import header, render
+from generator.report.workforce import ALL, COMPLIANCE_STATUSES, HIDDEN
+
+PAGE = "workforce.md"
+
+
+def workforce_pages(ctx: Context) -> list[PageSet]:
+    """The workforce page, when the project has an HR roster."""
+    workforce = ctx.report.workforce
+    if workforce.empty:
+        return []
+    page = Page(PAGE)
+    tables = {
+        "reach": (reach_table(ctx, workforce.reach), workforce.reach),
+        "turnover": (turnover_table(ctx, workforce.turnover), workforce.turnover),
+        "compliance": (compliance_table(ctx, workforce.compliance), workforce.compliance),
+    }
+    for name, (table, frame) in tables.items():
+        table.download = page.download(f"workforce-{name}", _published(frame))
+    md = render(
+        "workforce.md.j2",
+        **header(ctx),
+        **{name: table for name, (table, _) in tables.items()},
+        new_hires=new_hires_table(ctx, workforce.new_hires),
+        coverage=coverage_table(ctx, workforce.coverage),
+    )
+    return [page.done(md)]
+
+
+def _published(frame: pd.DataFrame) -> pd.DataFrame:
+    """A workforce table as its CSV download: hidden figures are empty already."""
+    return frame.drop(columns=[HIDDEN])
+
+
+def _cell(ctx: Context, row: Any, column: str, kind: str = "count") -> str:
+    """A figure of a workforce row as published: hidden ones say why."""
+    if bool(row.get(HIDDEN, False)):
+        return ctx.fmt.suppressed("employees")
+    value = row.get(column)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return DASH
+    if kind == "rate":
+        return f"{float(value):.1%}"
+    if kind == "days":
+        return f"{float(value):,.0f} days"
+    return f"{float(value):,.0f}"
+
+
+def _department(name: str) -> str:
+    return "All departments" if name == ALL else text(name)
+
+
+def reach_table(ctx: Context, reach: pd.DataFrame) -> Table:
+    rows = [
+        [
+            _department(str(r["department"])),
+            text(ctx.metrics.period_title(str(r["period"]))),
+            _cell(ctx, r, "headcount"),
+            _cell(ctx, r, "trained"),
+            _cell(ctx, r, "reach", "rate"),
+        ]
+        for r in reach.to_dict("records")
+    ]
+    return Table(
+        ["Department", "Year", "Headcount", "Trained", "Reach"],
+        rows,
+    )
+
+
+def turnover_table(ctx: Context, turnover: pd.DataFrame) -> Table:
+    rows = [
+        [
+            _department(str(r["department"])),
+            text(ctx.metrics.period_title(str(r["period"]))),
+            _cell(ctx, r, "average_headcount"),
+            _cell(ctx, r, "leavers"),
+            _cell(ctx, r, "voluntary_leavers"),
+            _cell(ctx, r, "turnover", "rate"),
+            _cell(ctx, r, "trained_turnover", "rate"),
+            _cell(ctx, r, "untrained_turnover", "rate"),
+        ]
+        for r in turnover.to_dict("records")
+    ]
+    return Table(
+        [
+            "Department",
+            "Year",
+            "Average headcount",
+            "Leavers",
+            "Voluntary",
+            "Turnover",
+            "Turnover, trained",
+            "Turnover, not trained",
+        ],
+        rows,
+    )
+
+
+def new_hires_table(ctx: Context, hires: pd.DataFrame) -> Table:
+    rows = [
+        [
+            text(ctx.metrics.period_title(str(r["period"]))),
+            _cell(ctx, r, "hires"),
+            _cell(ctx, r, "hire_completions"),
+            _cell(ctx, r, "competent"),
+            _cell(ctx, r, "median_days_to_competence", "days"),
+        ]
+        for r in hires.to_dict("records")
+    ]
+    return Table(
+        ["Year", "Hires", "Their completions", "Competent", "Median time to competence"], rows
+    )
+
+
+def compliance_table(ctx: Context, compliance: pd.DataFrame, depth: int = 0) -> Table:
+    """``depth``: folders between site_src and the page, for its course links."""
+    titles = {r.id: r.title for r in ctx.project.requirements}
+    rows = [
+        [
+            text(titles.get(str(r["requirement"]), str(r["requirement"]))),
+            ctx.course_link(str(r["course_id"]), depth),
+            _department(str(r["department"])),
+            text(ctx.person_name(str(r["manager"]))),
+            _cell(ctx, r, "holders"),
+            *(_cell(ctx, r, status) for status in COMPLIANCE_STATUSES),
+        ]
+        for r in compliance.to_dict("records")
+    ]
+    return Table(
+        [
+            "Requirement",
+            "Course",
+            "Department",
+            "Manager",
+            "Role holders",
+            *(s.capitalize() for s in COMPLIANCE_STATUSES),
+        ],
+        rows,
+    )
+
+
+def coverage_table(ctx: Context, coverage: pd.DataFrame) -> Table:
+    rows = [
+        [
+            text(str(r["job_role"])),
+            _cell(ctx, r, "holders"),
+            _cell(ctx, r, "certified"),
+            _cell(ctx, r, "coverage", "rate"),
+        ]
+        for r in coverage.to_dict("records")
+    ]
+    return Table(["Job role", "Role holders", "Certified", "Coverage"], rows)
+
+
+def department_section(ctx: Context, department: str) -> dict[str, Table]:
+    """The workforce tables of one department's page (none without a roster): its reach and
+    turnover per year and its compliance per requirement."""
+    workforce = ctx.report.workforce
+    if workforce.empty:
+        return {}
+
+    def of(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["department"] == department]
+
+    reach = reach_table(ctx, of(workforce.reach))
+    turnover = turnover_table(ctx, of(workforce.turnover))
+    compliance = compliance_table(ctx, of(workforce.compliance), depth=1)
+    return {"reach": reach, "turnover": turnover, "compliance": compliance}

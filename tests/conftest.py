@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,45 @@ def demo_report() -> Report:
 def tiny_report() -> Report:
     """The tiny fixture project's report (tests/fixtures/tiny), built once a worker."""
     return build_report(TINY)
+
+
+# Tiny's learners as employees (report date 2025-06-30, fiscal year = calendar year). L3 leaves
+# Ops on 2025-04-30; L9 is an employee who never enrolled; L4 moves from Ops to Sales.
+ROSTER = """\
+employee_id,effective_on,department,job_role,manager,hired_on,left_on,leaving
+L1,,Sales,Agent,sam,2020-01-01,,
+L2,,Sales,Agent,sam,2021-06-01,,
+L3,,Ops,Operator,olga,2024-11-01,2025-04-30,voluntary
+L4,,Ops,Operator,olga,2024-12-01,,
+L4,2025-05-01,Sales,Agent,sam,2024-12-01,,
+L5,,Ops,Operator,olga,2025-02-01,,
+L6,,Ops,Operator,olga,2025-01-15,,
+L9,,Ops,Operator,olga,2023-01-01,,
+"""
+WORKFORCE = """\
+requirements:
+  - id: safety
+    title: Safety basics for operators
+    job_roles: [Operator]
+    courses: [C1]
+    valid_for: 12
+    due_within: 30
+"""
+
+
+@pytest.fixture
+def tiny_roster_project(tiny_project: Path) -> Path:
+    """The tiny project with an HR roster source and a competence requirement (the figures are
+    counted by hand in tests/report/test_workforce_report.py)."""
+    (tiny_project / "data" / "roster.csv").write_text(ROSTER)
+    (tiny_project / "config" / "workforce.yaml").write_text(WORKFORCE)
+    project_yaml = tiny_project / "config" / "project.yaml"
+    project_yaml.write_text(
+        project_yaml.read_text()
+        + textwrap.indent(
+            "- path: data/roster.csv\n  format: csv\n  table: roster\n"
+            "  columns: {employee_id: learner_id}\n",
+            "  ",
+        )
+    )
+    return tiny_project

@@ -122,6 +122,18 @@ def test_tiny_project_same_on_both_engines() -> None:
 
 
 @pytest.mark.usefixtures("spark_available")
+def test_workforce_same_on_both_engines(tiny_roster_project: Path) -> None:
+    """The roster read by Spark itself and the completions per employee from Spark SQL give
+    the workforce tables DuckDB gives."""
+    duckdb, spark = both(tiny_roster_project)
+    assert not duckdb.workforce.empty
+    for name in ("reach", "turnover", "compliance", "coverage", "new_hires"):
+        pd.testing.assert_frame_equal(
+            getattr(spark.workforce, name), getattr(duckdb.workforce, name), check_dtype=False
+        )
+
+
+@pytest.mark.usefixtures("spark_available")
 def test_activity_matched_to_the_courses_modules_on_both_engines(tmp_path: Path) -> None:
     """Free-text activity (as a Moodle log names it, without module_order) counts for the
     modules courses.yaml lists, in their order: read by pandas or by Spark alike."""

@@ -4,7 +4,6 @@ here from the two CSV files alone; and the workforce page in a strict MkDocs bui
 
 from __future__ import annotations
 
-import textwrap
 from datetime import date
 from pathlib import Path
 
@@ -15,45 +14,6 @@ from generator.commands.build import build
 from generator.report import build_report
 from generator.report.workforce import ALL
 
-# Tiny's learners as employees (report date 2025-06-30, fiscal year = calendar year). L3 leaves
-# Ops on 2025-04-30; L9 is an employee who never enrolled; L4 moves from Ops to Sales.
-ROSTER = """\
-employee_id,effective_on,department,job_role,manager,hired_on,left_on,leaving
-L1,,Sales,Agent,sam,2020-01-01,,
-L2,,Sales,Agent,sam,2021-06-01,,
-L3,,Ops,Operator,olga,2024-11-01,2025-04-30,voluntary
-L4,,Ops,Operator,olga,2024-12-01,,
-L4,2025-05-01,Sales,Agent,sam,2024-12-01,,
-L5,,Ops,Operator,olga,2025-02-01,,
-L6,,Ops,Operator,olga,2025-01-15,,
-L9,,Ops,Operator,olga,2023-01-01,,
-"""
-WORKFORCE = """\
-requirements:
-  - id: safety
-    title: Safety basics for operators
-    job_roles: [Operator]
-    courses: [C1]
-    valid_for: 12
-    due_within: 30
-"""
-
-
-@pytest.fixture
-def project(tiny_project: Path) -> Path:
-    (tiny_project / "data" / "roster.csv").write_text(ROSTER)
-    (tiny_project / "config" / "workforce.yaml").write_text(WORKFORCE)
-    project_yaml = tiny_project / "config" / "project.yaml"
-    project_yaml.write_text(
-        project_yaml.read_text()
-        + textwrap.indent(
-            "- path: data/roster.csv\n  format: csv\n  table: roster\n"
-            "  columns: {employee_id: learner_id}\n",
-            "  ",
-        )
-    )
-    return tiny_project
-
 
 def independent_completions(project: Path, day: date) -> pd.DataFrame:
     """Completions on or before the report date, read from the LMS export with pandas."""
@@ -62,7 +22,8 @@ def independent_completions(project: Path, day: date) -> pd.DataFrame:
     return lms[lms["Completed"].notna() & (lms["Completed"] <= pd.Timestamp(day))]
 
 
-def test_reach_equals_a_count_of_the_two_files(project: Path) -> None:
+def test_reach_equals_a_count_of_the_two_files(tiny_roster_project: Path) -> None:
+    project = tiny_roster_project
     report = build_report(project)
     day = report.report_date
     roster = pd.read_csv(project / "data" / "roster.csv", parse_dates=["hired_on", "left_on"])
@@ -77,10 +38,11 @@ def test_reach_equals_a_count_of_the_two_files(project: Path) -> None:
         assert reach.at[(department, "FY2025"), "trained"] == expected, department
 
 
-def test_compliance_of_the_operators(project: Path) -> None:
+def test_compliance_of_the_operators(tiny_roster_project: Path) -> None:
     """Operators on 2025-06-30: L5 (C1 completed 2025-04-10: on track), L6 (C1 completes after
     the report date: due 30 days after hire 2025-01-15, overdue), L9 (never enrolled, hired
     2023: overdue). L3 left, L4 is an Agent since May."""
+    project = tiny_roster_project
     report = build_report(project)
     compliance = report.workforce.compliance.set_index("department")
     assert compliance.at["Ops", "holders"] == 3
@@ -90,7 +52,8 @@ def test_compliance_of_the_operators(project: Path) -> None:
     assert coverage.at["Operator", "certified"] == 1
 
 
-def test_turnover_of_the_year_to_date(project: Path) -> None:
+def test_turnover_of_the_year_to_date(tiny_roster_project: Path) -> None:
+    project = tiny_roster_project
     report = build_report(project)
     turnover = report.workforce.turnover.set_index(["department", "period"])
     # Ops on 2025-01-01: L3, L4, L9 (L5 and L6 join later); on 2025-06-30: L5, L6, L9
@@ -104,7 +67,8 @@ def test_a_project_without_a_roster_has_no_workforce(tiny_project: Path) -> None
 
 
 @pytest.mark.slow
-def test_the_workforce_page_builds_in_strict_mode(project: Path) -> None:
+def test_the_workforce_page_builds_in_strict_mode(tiny_roster_project: Path) -> None:
+    project = tiny_roster_project
     result = build(project)
     assert result.site_dir is not None
     page = (project / "site_src" / "workforce.md").read_text()

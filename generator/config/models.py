@@ -99,6 +99,10 @@ class Thresholds(Model):
     """A course with completion at least this ..."""
     low_score: float = 65.0
     """... and an average score below this is completed but not learned."""
+    overdue_share: float = 0.2
+    """Role holders overdue or expired on a required course: this share of a department's."""
+    turnover_ratio: float = 1.5
+    """A department's turnover this many times the median of the other departments'."""
 
 
 class SparkSettings(Model):

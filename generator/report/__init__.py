@@ -22,6 +22,7 @@ from generator.report.findings import Finding, find_deficiencies
 from generator.report.goals import GoalResult, Scorecard, evaluate_goals, scorecards
 from generator.report.metrics import Metrics, compute_metrics
 from generator.report.workforce import Workforce, Year, build_workforce, no_workforce
+from generator.report.workforce_findings import workforce_findings
 
 log = logging.getLogger(__name__)
 
@@ -172,6 +173,10 @@ def assemble(
         fiscal_years(project, metrics),
         aggregated.report_date,
         project.settings.min_group_size,
+    )
+    findings = sorted(
+        [*findings, *workforce_findings(project, workforce)],
+        key=lambda f: (f.kind, f.member, f.period),
     )
     return Report(
         project, aggregated.ingested, metrics, results, findings, people, roles, warnings, workforce

@@ -79,3 +79,24 @@ def test_the_workforce_page_builds_in_strict_mode(tiny_roster_project: Path) -> 
     ).is_file()
     department = (project / "site_src" / "departments").glob("*.md")
     assert any("## Workforce" in p.read_text() for p in department)
+
+
+def test_an_overdue_requirement_is_a_finding_pointing_at_who_answers(
+    tiny_roster_project: Path,
+) -> None:
+    """2 of Ops' 3 operators are overdue on C1 (above the default 20%): the finding points at
+    C1's training manager (tom); the roster's manager 'olga' is no person of roles.yaml."""
+    report = build_report(tiny_roster_project)
+    [finding] = [f for f in report.findings if f.kind == "required course overdue"]
+    assert finding.member == "Ops"
+    assert finding.evidence["overdue"] == 2
+    assert finding.evidence["holders"] == 3
+    people = {a.role: a.people for a in finding.points_at}
+    assert people["training-manager"] == ("tom",)
+    assert "manager" not in people
+
+
+def test_no_turnover_finding_without_an_outlier(tiny_roster_project: Path) -> None:
+    """Sales has no leavers in FY2025 (turnover 0): Ops' 1/3 is no multiple of a median of 0."""
+    report = build_report(tiny_roster_project)
+    assert not [f for f in report.findings if f.kind == "turnover drives retraining"]

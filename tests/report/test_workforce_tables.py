@@ -157,3 +157,26 @@ def test_a_year_without_hires_has_no_time_to_competence() -> None:
     hires = new_hires_table(roster(), completions(), [FORKLIFT], [year]).iloc[0]
     assert hires["hires"] == 0
     assert pd.isna(hires["median_days_to_competence"])
+
+
+def test_a_department_with_turnover_far_above_the_others_is_a_finding(tiny_project) -> None:
+    from generator.config import load_project
+    from generator.report.workforce import Workforce
+    from generator.report.workforce_findings import turnover_outliers
+
+    turnover = pd.DataFrame(
+        {
+            "department": ["Ops", "Sales", "Support", ALL],
+            "period": ["FY2025"] * 4,
+            "turnover": [0.30, 0.10, 0.12, 0.17],
+            "leavers": [30, 10, 12, 52],
+            "voluntary_leavers": [25, 5, 6, 36],
+            HIDDEN: [False] * 4,
+        }
+    )
+    empty = pd.DataFrame()
+    workforce = Workforce(pd.DataFrame({"department": ["Ops"]}), turnover, empty, empty, empty)
+    findings = list(turnover_outliers(load_project(tiny_project), workforce))
+    # Ops 0.30 >= 1.5 x median(0.10, 0.12) = 0.165; Support 0.12 < 1.5 x median(0.30, 0.10)
+    assert [f.member for f in findings] == ["Ops"]
+    assert findings[0].evidence["typical_turnover"] == pytest.approx(0.11)

@@ -178,3 +178,46 @@ def department_section(ctx: Context, department: str) -> dict[str, Table]:
     turnover = turnover_table(ctx, of(workforce.turnover))
     compliance = compliance_table(ctx, of(workforce.compliance), depth=1)
     return {"reach": reach, "turnover": turnover, "compliance": compliance}
+
+
+def budget_to_workforce(ctx: Context) -> Table | None:
+    """The L&D manager's chain for each fiscal year, budget to competence: budget use, spend
+    per completion and per employee, reach of the headcount and competence coverage (None
+    without a roster). KPIs before and after training follow in a later version."""
+    workforce = ctx.report.workforce
+    if workforce.empty:
+        return None
+    reach = workforce.reach[workforce.reach["department"] == ALL].set_index("period")
+    coverage = workforce.coverage
+    holders, certified = coverage["holders"].sum(), coverage["certified"].sum()
+    rows = []
+    for period in ctx.metrics.years:
+        row = ctx.row("org", "org", period)
+        staff = reach["headcount"].get(period) if period in reach.index else None
+        spend = row["spend"] if row is not None else None
+        per_employee = (
+            ctx.fmt.number(float(spend) / float(staff), "money")
+            if spend is not None and staff and not math.isnan(float(spend))
+            else DASH
+        )
+        rows.append(
+            [
+                text(ctx.metrics.period_title(period)),
+                ctx.figure(row, "budget_utilisation"),
+                ctx.figure(row, "cost_per_completion"),
+                per_employee,
+                _cell(ctx, reach.loc[period], "reach", "rate") if period in reach.index else DASH,
+                f"{certified / holders:.1%}" if period == ctx.latest_year and holders else DASH,
+            ]
+        )
+    return Table(
+        [
+            "Year",
+            "Budget utilisation",
+            ctx.costs_label("Cost per completion"),
+            ctx.costs_label("Spend per employee"),
+            "Headcount reached",
+            "Role holders competent (now)",
+        ],
+        rows,
+    )

@@ -79,6 +79,10 @@ def test_the_workforce_page_builds_in_strict_mode(tiny_roster_project: Path) -> 
     ).is_file()
     department = (project / "site_src" / "departments").glob("*.md")
     assert any("## Workforce" in p.read_text() for p in department)
+    ld_manager = (project / "site_src" / "roles" / "ld-manager.md").read_text()
+    assert "## From budget to workforce" in ld_manager
+    # FY2025 to date: 3 of 6 employees trained (test_reach_equals_a_count_of_the_two_files)
+    assert "| FY2025 to date |" in ld_manager and "| 50.0% |" in ld_manager
 
 
 def test_an_overdue_requirement_is_a_finding_pointing_at_who_answers(

@@ -13,6 +13,7 @@ import pytest
 from paths import REPO
 
 SMOKE = ["--rows", "20000", "--courses", "20", "--runs", "1"]
+WORKFORCE_SMOKE = ["--employees", "2000", "--runs", "1"]
 
 
 def run(script: str, cache: Path) -> str:
@@ -43,3 +44,17 @@ def test_metrics_benchmark_prints_ratios_to_pandas(tmp_path: Path) -> None:
     assert "time / pandas" in out and "peak / pandas" in out
     assert "pandas groupby course x quarter" in out
     assert "aggregate + metrics + privacy + goals + findings" in out and "12 quarters" in out
+
+
+@pytest.mark.slow
+def test_workforce_benchmark_prints_its_table() -> None:
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "workforce.py"), *WORKFORCE_SMOKE],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "2,000 employees" in done.stdout
+    assert "build_workforce (all tables)" in done.stdout and "peak MB" in done.stdout

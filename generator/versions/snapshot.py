@@ -21,6 +21,7 @@ from generator.report.findings import Finding
 from generator.report.goals import Assignment, GoalResult
 from generator.report.metrics import Metrics
 from generator.report.offerings import published_runs
+from generator.report.workforce import HIDDEN, Workforce
 
 FORMAT = 1
 FILE_NAME = "snapshot.json"
@@ -52,6 +53,9 @@ def snapshot_data(report: Report, version: str) -> dict[str, Any]:
             for runs in published_runs(metrics, project.calendar, settings.min_group_size).values()
             for run in runs
         ],
+        # the HR roster's tables as published (hidden figures null): the audit record of
+        # compliance as of the report date; absent without a roster
+        **({"workforce": workforce_data(report.workforce)} if not report.workforce.empty else {}),
         "courses": [
             {
                 "id": c.id,
@@ -62,6 +66,28 @@ def snapshot_data(report: Report, version: str) -> dict[str, Any]:
             }
             for c in sorted(project.courses, key=lambda c: c.id)
         ],
+    }
+
+
+def workforce_data(workforce: Workforce) -> dict[str, list[dict[str, Any]]]:
+    """Each workforce table as records, numbers as JSON numbers and hidden ones null."""
+    tables = {
+        "reach": workforce.reach,
+        "turnover": workforce.turnover,
+        "new_hires": workforce.new_hires,
+        "compliance": workforce.compliance,
+        "coverage": workforce.coverage,
+    }
+    return {
+        name: [
+            {
+                key: value if isinstance(value, str) else _number(value)
+                for key, value in record.items()
+                if key != HIDDEN
+            }
+            for record in frame.to_dict("records")
+        ]
+        for name, frame in tables.items()
     }
 
 

@@ -104,3 +104,13 @@ def test_no_turnover_finding_without_an_outlier(tiny_roster_project: Path) -> No
     """Sales has no leavers in FY2025 (turnover 0): Ops' 1/3 is no multiple of a median of 0."""
     report = build_report(tiny_roster_project)
     assert not [f for f in report.findings if f.kind == "turnover drives retraining"]
+
+
+def test_the_snapshot_is_the_compliance_record(tiny_roster_project: Path) -> None:
+    from generator.versions.snapshot import dumps, snapshot_data
+
+    data = snapshot_data(build_report(tiny_roster_project), "2025-Q2")
+    dumps(data)  # valid JSON without NaN
+    [ops] = [r for r in data["workforce"]["compliance"] if r["department"] == "Ops"]
+    assert (ops["holders"], ops["on track"], ops["overdue"]) == (3, 1, 2)
+    assert "__hidden" not in ops

@@ -173,6 +173,7 @@ def assemble(
         fiscal_years(project, metrics),
         aggregated.report_date,
         project.settings.min_group_size,
+        frozenset(project.person_by_id),
     )
     findings = sorted(
         [*findings, *workforce_findings(project, workforce)],

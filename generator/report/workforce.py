@@ -32,6 +32,7 @@ ON_TRACK, DUE_SOON, OVERDUE, EXPIRED, EXEMPT = (
 COMPLIANCE_STATUSES = (ON_TRACK, DUE_SOON, OVERDUE, EXPIRED, EXEMPT)
 HIDDEN = "__hidden"  # True where a row's figures are hidden for its small group
 ALL = "(all)"  # the row of a table's total over departments
+NO_MANAGER = "(no named manager)"  # a roster manager who is no person of roles.yaml
 NEVER = pd.Timestamp("2200-01-01")  # the expiry of a completion valid without limit
 
 
@@ -419,11 +420,15 @@ def build_workforce(
     years: list[Year],
     report_date: date,
     min_size: int,
+    managers: frozenset[str] = frozenset(),
 ) -> Workforce:
-    """Every workforce table as published (small groups hidden), as of ``report_date``."""
+    """Every workforce table as published (small groups hidden), as of ``report_date``.
+    ``managers``: the person ids of roles.yaml; any other manager on the roster (often another
+    employee, by their employee id) is published only as NO_MANAGER."""
     if roster.empty:
         return no_workforce()
     roster = _typed(roster)
+    roster["manager"] = roster["manager"].where(roster["manager"].isin(list(managers)), NO_MANAGER)
     statuses = requirement_statuses(roster, completions, requirements, report_date)
     compliance = compliance_table(statuses)
     return Workforce(

@@ -74,6 +74,8 @@ def test_the_workforce_page_builds_in_strict_mode(tiny_roster_project: Path) -> 
     page = (project / "site_src" / "workforce.md").read_text()
     assert "## Compliance as of 2025-06-30" in page
     assert "| Safety basics for operators |" in page
+    # the roster's managers are no persons of roles.yaml: never published by their id
+    assert "olga" not in page and "(no named manager)" in page
     assert (result.site_dir / "workforce.html").is_file() or (
         result.site_dir / "workforce" / "index.html"
     ).is_file()

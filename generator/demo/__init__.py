@@ -1,7 +1,8 @@
 """The demo organisation, Northwind Logistics, and its deterministic LMS data.
 
-``accountability demo-data`` writes a complete project (``config/*.yaml`` and ``data/*.csv``)
-that tells the story of the article "Who is accountable if the online training fails?". The
+``accountability demo-data`` writes a complete project (``config/*.yaml`` and ``data/*.csv``:
+the LMS exports, the HR roster and the business KPIs) that tells the story of the article "Who
+is accountable if the online training fails?". The
 same seed always gives byte-identical files; the repository's own ``config/`` and ``data/`` are
 the default run (``accountability demo-data --out . --seed 2024``).
 
@@ -28,6 +29,22 @@ Planted stories (see ``STORIES``; the ids below are stable and tests refer to th
    planted stories make some miss, the rest are met.
 9. Dirty rows in the enrolment export: 5 rows with unknown (retired or test) course codes, one
    unparseable date, one score of 140 and 20 exact duplicates, all accounted for by ingest.
+10. Turnover: ``Warehouse Operations`` loses about 30% of its staff a year to voluntary leavers
+    (leavers over the average of the year's first and last headcount), the other departments
+    8-12%; its many new hires take the mandatory courses again. The department head answers.
+11. Certifications about to expire: the Forklift Operators whose last ``forklift-safety``
+    completion lies 20-24 months before the report date (requirement
+    ``forklift-certification``, valid for 24 months) expire within four months, the oldest due
+    soon; other operators have expired or never completed it.
+12. Incidents fall after training: ``incidents-per-100`` falls by about 30% in the quarters
+    after half a department's staff have completed ``health-safety-induction``, and stays flat
+    in ``Warehouse Operations``, which never gets there (story 2): the comparison group.
+
+The roster (``data/roster.csv``) holds every learner, with the department their enrolment rows
+give on each enrolment date, and the employees who never enrolled (a quarter of everyone on it
+over the three years, most of them short-stayers who left before their first course). Its and
+the KPIs' random numbers come from generators of their own: the other files are the same as
+without them.
 
 Scale: ``--rows`` is the exact number of data rows in the enrolment export, the dirty rows
 included. The export is generated and written in chunks of ``write.CHUNK_ROWS`` with numpy, so
@@ -36,15 +53,20 @@ made for the 40 catalogue courses, and only within the first chunk, so they stay
 
 Where things are:
 
-- ``data/organisation.yaml``, ``data/catalogue.yaml``, ``data/goals.yaml``: the fixed data
-  (departments, people, developers, roles; the 40 courses, tests and surveys; the goals),
-  read by ``catalogue.py``.
+- ``data/organisation.yaml``, ``data/catalogue.yaml``, ``data/goals.yaml``,
+  ``data/workforce.yaml``: the fixed data (departments and their job roles, people,
+  developers, roles; the 40 courses, tests and surveys; the goals; the competence requirements
+  and the KPIs), read by ``catalogue.py``.
 - ``stories.py``: the stories' constants (``STORIES``, the story courses, the dirty rows).
 - ``quarters.py``: the fiscal calendar, FY2024..FY2026.
 - ``organisation.py``: the organisation at the size asked for (synthetic courses and more).
 - ``plan.py``: per-course arrays and who takes which courses.
-- ``enrolments.py``: the enrolment rows and their outcomes, as integer codes.
+- ``enrolments.py``: the enrolment rows and their outcomes, as integer codes; each learner's
+  days in the LMS (``LearnerSpans``).
 - ``tables.py``: the CSV exports as pyarrow tables, dirty rows included.
+- ``hires.py``: who is employed when, fitted to each department's turnover (story 10).
+- ``roster.py``: the HR roster's history of departments, job roles and managers (story 11).
+- ``kpis.py``: the business KPIs per quarter (story 12).
 - ``yamlfiles.py``: the config files' text.
 - ``write.py``: ``write_demo_project``, which puts it all on disk.
 """
@@ -61,19 +83,27 @@ from generator.demo.stories import (
     DROPOFF_MODULE,
     DUPLICATE_ROWS,
     EXPENSIVE_VENDOR,
+    EXPIRING_MONTHS,
     FALLING_COURSE,
     FALLING_QUARTERS,
+    FORKLIFT_COURSE,
+    FORKLIFT_REQUIREMENT,
+    FORKLIFT_ROLE,
+    INCIDENTS_KPI,
     LAGGING_DEPARTMENT,
     LOW_SCORE_COURSE,
     OVERSPENT_QUARTER,
+    SAFETY_COURSE,
     SLOW_COURSE,
     STORIES,
     STORY_COURSES,
+    TURNOVER_DEPARTMENT,
+    TURNOVER_RATE,
     UNDERSPENT_QUARTER,
     UNKNOWN_COURSE_CODES,
     Story,
 )
-from generator.demo.tables import DATA_FILES
+from generator.demo.tables import DATA_FILES, WORKFORCE_FILES
 from generator.demo.write import DEFAULT_SEED, DemoSummary, write_demo_project
 
 __all__ = [
@@ -87,18 +117,27 @@ __all__ = [
     "DROPOFF_MODULE",
     "DUPLICATE_ROWS",
     "EXPENSIVE_VENDOR",
+    "EXPIRING_MONTHS",
     "FALLING_COURSE",
     "FALLING_QUARTERS",
     "FISCAL_YEAR_START_MONTH",
+    "FORKLIFT_COURSE",
+    "FORKLIFT_REQUIREMENT",
+    "FORKLIFT_ROLE",
+    "INCIDENTS_KPI",
     "LAGGING_DEPARTMENT",
     "LOW_SCORE_COURSE",
     "OVERSPENT_QUARTER",
     "REPORT_DATE",
+    "SAFETY_COURSE",
     "SLOW_COURSE",
     "STORIES",
     "STORY_COURSES",
+    "TURNOVER_DEPARTMENT",
+    "TURNOVER_RATE",
     "UNDERSPENT_QUARTER",
     "UNKNOWN_COURSE_CODES",
+    "WORKFORCE_FILES",
     "DemoSummary",
     "Story",
     "build_organisation",

@@ -1,8 +1,8 @@
 """The demo's fixed data, read from the YAML files in ``data/`` into dataclasses.
 
-``organisation.yaml`` holds the departments, the people, the developers and the roles;
-``catalogue.yaml`` the 40 courses, the pre- and post-tests and the surveys; ``goals.yaml`` the
-goals. What is generated from a seed or scaled up (synthetic courses, extra developers) is made
+``organisation.yaml`` holds the departments (with their job roles), the people, the developers
+and the roles; ``catalogue.yaml`` the 40 courses, the pre- and post-tests and the surveys;
+``goals.yaml`` the goals; ``workforce.yaml`` the competence requirements and business KPIs. What is generated from a seed or scaled up (synthetic courses, extra developers) is made
 in ``organisation.py``, not here.
 """
 
@@ -18,6 +18,16 @@ from generator.demo.stories import STORY_COURSES
 
 
 @dataclass(frozen=True)
+class JobRole:
+    """A job role of the HR roster and its share of the department's employees."""
+
+    name: str
+    share: float
+    lead: bool = False
+    """The role the department's others are promoted to (Shift Lead, Team Lead, ...)."""
+
+
+@dataclass(frozen=True)
 class Department:
     name: str
     share: float
@@ -25,6 +35,7 @@ class Department:
     head_name: str
     comment: str = ""
     """Written above the department head in roles.yaml."""
+    job_roles: tuple[JobRole, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,8 +126,13 @@ def _courses(section: dict[str, Any], mandatory: bool) -> list[DemoCourse]:
 _ORGANISATION = _read("organisation.yaml")
 _CATALOGUE = _read("catalogue.yaml")
 
-DEPARTMENTS: tuple[Department, ...] = tuple(Department(**d) for d in _ORGANISATION["departments"])
+DEPARTMENTS: tuple[Department, ...] = tuple(
+    Department(**{**d, "job_roles": tuple(JobRole(**r) for r in d.get("job_roles", ()))})
+    for d in _ORGANISATION["departments"]
+)
 DEPARTMENT_NAMES = tuple(d.name for d in DEPARTMENTS)
+JOB_ROLES: tuple[str, ...] = tuple(r.name for d in DEPARTMENTS for r in d.job_roles)
+"""Every job role, department by department."""
 LD_MANAGER = Person(**_ORGANISATION["ld_manager"])
 TRAINING_MANAGERS: tuple[Person, ...] = tuple(
     Person(**p) for p in _ORGANISATION["training_managers"]
@@ -147,6 +163,37 @@ GOALS: tuple[tuple[dict[str, Any], str], ...] = tuple(
 )
 """Each goal as goals.yaml writes it, and the comment written above it."""
 
+_WORKFORCE = _read("workforce.yaml")
+REQUIREMENTS: tuple[tuple[dict[str, Any], str], ...] = tuple(
+    (
+        {
+            k: list(JOB_ROLES) if (k, v) == ("job_roles", "all") else v
+            for k, v in item.items()
+            if k != "comment"
+        },
+        item.get("comment", ""),
+    )
+    for item in _WORKFORCE["requirements"]
+)
+"""Each competence requirement as workforce.yaml writes it (``all`` job roles spelled out),
+and the comment written above it."""
+KPIS: tuple[tuple[dict[str, Any], dict[str, Any], str], ...] = tuple(
+    (
+        {k: v for k, v in item.items() if k not in ("comment", "demo")},
+        dict(item["demo"]),
+        item.get("comment", ""),
+    )
+    for item in _WORKFORCE["kpis"]
+)
+"""Each KPI as workforce.yaml writes it, how data/kpis.csv makes its values, and its comment."""
+WORKFORCE_COURSES: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        [c for item, _ in REQUIREMENTS for c in item["courses"]]
+        + [c for item, _, _ in KPIS for c in item.get("trained_by", [])]
+    )
+)
+"""The courses the requirements and KPIs name, whose completions the roster and KPIs read."""
+
 
 def _check() -> None:
     """Fail at import when the YAML files name a course, person or department they lack."""
@@ -169,11 +216,39 @@ def _check() -> None:
         if isinstance(goal["scope"], dict)
         for i in goal["scope"].get("ids", [])
     ]
+    named += WORKFORCE_COURSES
     problems += [
         f"no course {c!r} in catalogue.yaml" for c in dict.fromkeys(named) if c not in courses
     ]
+    problems += _workforce_problems()
     if problems:
         raise ValueError("generator/demo/data: " + "; ".join(problems))
+
+
+def _workforce_problems() -> list[str]:
+    """Job roles unique and their shares adding up; requirements and KPIs naming known ones."""
+    problems = [
+        f"job role {r!r} is in two departments" for r in set(JOB_ROLES) if JOB_ROLES.count(r) > 1
+    ]
+    problems += [
+        f"department {d.name}: job role shares add up to {total:g}, not 1"
+        for d in DEPARTMENTS
+        if abs((total := sum(r.share for r in d.job_roles)) - 1) > 1e-9
+    ]
+    problems += [
+        f"requirement {item['id']}: unknown job role {role!r}"
+        for item, _ in REQUIREMENTS
+        for role in item["job_roles"]
+        if role not in JOB_ROLES
+    ]
+    for item, demo, _ in KPIS:
+        known = JOB_ROLES if item["level"] == "job_role" else DEPARTMENT_NAMES
+        problems += [
+            f"KPI {item['id']}: unknown {item['level']} {name!r} in demo.baseline"
+            for name in demo["baseline"]
+            if name not in known
+        ]
+    return problems
 
 
 _check()

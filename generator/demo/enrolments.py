@@ -3,7 +3,9 @@
 ``make_chunk`` builds the rows of a range of learners (``learner_blocks`` cuts the learners
 into ranges of about a chunk's rows); the outcome of each row (completed, failed, stopped at a
 module, still in progress, withdrawn), its score and its minutes follow the course's tables.
-``SpendTally`` counts completions per developer and quarter for budgets.yaml.
+``SpendTally`` counts completions per developer and quarter for budgets.yaml; ``LearnerSpans``
+keeps each learner's first and last day in the LMS and completions of a few courses, for the HR
+roster and the KPIs.
 """
 
 from __future__ import annotations
@@ -222,3 +224,58 @@ class SpendTally:
         self.completions += np.bincount(flat, minlength=self.completions.size).reshape(
             self.completions.shape
         )
+
+
+@dataclass
+class LearnerSpans:
+    """Per learner, over all chunks: the first day enrolled and the last day of any enrolment
+    (enrolled, completed or withdrawn), -1 without enrolments; and per tracked course the first
+    and last completion day (-1: none)."""
+
+    first: np.ndarray
+    last: np.ndarray
+    first_done: np.ndarray  # [learner, tracked course]
+    last_done: np.ndarray
+    tracked: tuple[str, ...]
+    column: np.ndarray  # course number -> its column in first_done and last_done, or -1
+
+    @classmethod
+    def start(cls, learners: int, course_ids: list[str], tracked: list[str]) -> LearnerSpans:
+        kept = tuple(c for c in dict.fromkeys(tracked) if c in course_ids)
+        column = np.full(len(course_ids), -1, dtype=np.int64)
+        column[[course_ids.index(c) for c in kept]] = np.arange(len(kept))
+        none = np.full((learners, len(kept)), -1, dtype=np.int64)
+        return cls(
+            np.full(learners, -1, dtype=np.int64),
+            np.full(learners, -1, dtype=np.int64),
+            none,
+            none.copy(),
+            kept,
+            column,
+        )
+
+    def add(self, chunk: Chunk) -> None:
+        """The rows of one chunk (its learners are in no other chunk, rows grouped by learner)."""
+        if not len(chunk):
+            return
+        starts = np.flatnonzero(np.r_[True, chunk.learner[1:] != chunk.learner[:-1]])
+        who = chunk.learner[starts]
+        self.first[who] = np.minimum.reduceat(chunk.enrolled, starts)
+        latest = np.maximum(chunk.enrolled, np.maximum(chunk.completed, chunk.withdrawn))
+        self.last[who] = np.maximum.reduceat(latest, starts)
+        column = self.column[chunk.course]
+        done = np.flatnonzero((column >= 0) & (chunk.completed >= 0))
+        at = (chunk.learner[done], column[done])
+        day = chunk.completed[done]
+        first = np.where(self.first_done < 0, np.iinfo(np.int64).max, self.first_done)
+        np.minimum.at(first, at, day)
+        self.first_done = np.where(first == np.iinfo(np.int64).max, -1, first)
+        np.maximum.at(self.last_done, at, day)
+
+    def completed(self, course: str) -> tuple[np.ndarray, np.ndarray]:
+        """Each learner's first and last completion day of ``course`` (-1: none, or untracked)."""
+        if course not in self.tracked:
+            none = np.full(len(self.first), -1, dtype=np.int64)
+            return none, none
+        c = self.tracked.index(course)
+        return self.first_done[:, c], self.last_done[:, c]

@@ -39,7 +39,7 @@ class Organisation:
     department_sizes: list[int]
 
 
-def _largest_remainder(total: int, shares: list[float]) -> list[int]:
+def largest_remainder(total: int, shares: list[float]) -> list[int]:
     raw = [total * s / sum(shares) for s in shares]
     counts = [math.floor(r) for r in raw]
     order = sorted(range(len(raw)), key=lambda i: (counts[i] - raw[i], i))
@@ -71,7 +71,7 @@ def build_organisation(learners: int, courses: int, seed: int) -> Organisation:
         developers += _extra_developers(extra)
         managers += _extra_managers(extra)
         catalogue += _synthetic_courses(extra, developers[len(DEVELOPERS) :], managers, rng)
-    sizes = _largest_remainder(learners, [d.share for d in DEPARTMENTS])
+    sizes = largest_remainder(learners, [d.share for d in DEPARTMENTS])
     return Organisation(catalogue, developers, managers, sizes)
 
 

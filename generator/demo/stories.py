@@ -26,6 +26,19 @@ BAD_DATE = "2025-02-30"
 BAD_SCORE = "140"
 DUPLICATE_ROWS = 20
 
+# Stories 10-12: the HR roster (data/roster.csv) and the business KPIs (data/kpis.csv).
+NEVER_ENROLLED_SHARE = 0.25  # of everyone on the roster over the three years: never in the LMS
+TURNOVER_DEPARTMENT = LAGGING_DEPARTMENT
+TURNOVER_RATE = 0.30  # voluntary leavers a year, as a share of the average headcount
+USUAL_TURNOVER = (0.08, 0.12)  # the other departments, each drawn from this range
+INVOLUNTARY_RATE = 0.02  # a year, in every department
+FORKLIFT_REQUIREMENT = "forklift-certification"
+FORKLIFT_COURSE = "forklift-safety"
+FORKLIFT_ROLE = "Forklift Operator"
+EXPIRING_MONTHS = (20, 24)  # the cohort's last completion: months before the report date
+INCIDENTS_KPI = "incidents-per-100"  # its fall and threshold: data/workforce.yaml
+SAFETY_COURSE = "health-safety-induction"
+
 # Courses kept first when fewer than 40 are asked for, so every story still has its course.
 STORY_COURSES = (
     "health-safety-induction",
@@ -124,5 +137,32 @@ STORIES: tuple[Story, ...] = (
         "data/demo-enrollments.csv",
         "(data quality)",
         "5 unknown course codes, 1 unparseable date, 1 score of 140, 20 merged duplicates",
+    ),
+    Story(
+        10,
+        "turnover",
+        "A department loses its trained staff",
+        f"department {TURNOVER_DEPARTMENT}",
+        "department-head",
+        "voluntary turnover about 30% a year against 8-12% elsewhere; its many new hires take "
+        "the mandatory courses again",
+    ),
+    Story(
+        11,
+        "certification-expiring",
+        "Certifications about to expire",
+        f"requirement {FORKLIFT_REQUIREMENT}, job role {FORKLIFT_ROLE}",
+        "department-head",
+        "a cohort last certified 20-24 months before the report date (valid for 24): expiring "
+        "within four months, the oldest due soon",
+    ),
+    Story(
+        12,
+        "incidents-after-training",
+        "Incidents fall where the staff are trained",
+        f"KPI {INCIDENTS_KPI}, course {SAFETY_COURSE}",
+        "ld-manager",
+        "about 30% fewer incidents in the quarters after half a department's staff completed "
+        "the course; flat where they have not (the comparison group)",
     ),
 )

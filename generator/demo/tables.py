@@ -25,6 +25,8 @@ DATA_FILES = {
     "assessments": "demo-assessments.csv",
     "surveys": "demo-surveys.csv",
 }
+# The HR roster and the business KPIs (stories 10-12), written after the exports.
+WORKFORCE_FILES = {"roster": "roster.csv", "kpis": "kpis.csv"}
 # The enrolment export's own column names and status texts, and what they mean (project.yaml).
 EXPORT_COLUMNS = {
     "User ID": "learner_id",

@@ -1,8 +1,11 @@
-"""Writing the whole demo project: ``config/*.yaml`` and ``data/demo-*.csv``.
+"""Writing the whole demo project: ``config/*.yaml``, ``data/demo-*.csv`` (the LMS exports),
+``data/roster.csv`` and ``data/kpis.csv``.
 
 The enrolment export is generated and written chunk by chunk (``CHUNK_ROWS`` rows at most), so
 ten million rows need a few hundred MB. The first chunk also gets the dirty rows and is the only
-one the activity, assessment and survey files are made from, so those stay small.
+one the activity, assessment and survey files are made from, so those stay small. The roster
+and the KPIs are made last, from each learner's days in the LMS (``LearnerSpans``) and random
+numbers of their own, so the exports are the same with or without them.
 """
 
 from __future__ import annotations
@@ -15,21 +18,26 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from generator.demo.catalogue import WORKFORCE_COURSES
 from generator.demo.enrolments import (
     NOT_STARTED,
     Chunk,
+    LearnerSpans,
     SpendTally,
     empty_chunk,
     learner_blocks,
     make_chunk,
 )
+from generator.demo.kpis import kpi_series, kpi_table
 from generator.demo.organisation import CATALOGUE_SIZE, Organisation, build_organisation
 from generator.demo.plan import CourseTables, LearnerPlan, course_tables, plan_learners
 from generator.demo.quarters import QUARTERS, REPORT_DAY
+from generator.demo.roster import build_roster, roster_table
 from generator.demo.stories import STORY_COURSES
 from generator.demo.tables import (
     DATA_FILES,
     DIRTY_ROW_COUNT,
+    WORKFORCE_FILES,
     WRITE_OPTIONS,
     TextTables,
     activity_table,
@@ -45,6 +53,7 @@ from generator.demo.yamlfiles import (
     goals_yaml,
     project_yaml,
     roles_yaml,
+    workforce_yaml,
 )
 
 log = logging.getLogger(__name__)
@@ -70,7 +79,7 @@ def write_demo_project(
     rows: int | None = None,
     seed: int = DEFAULT_SEED,
 ) -> DemoSummary:
-    """Write config/*.yaml and data/demo-*.csv of the demo organisation into ``out_dir``."""
+    """Write config/*.yaml and data/*.csv of the demo organisation into ``out_dir``."""
     if courses < len(STORY_COURSES):
         raise ValueError(f"the demo needs at least {len(STORY_COURSES)} courses")
     org = build_organisation(learners, courses, seed)
@@ -81,7 +90,15 @@ def write_demo_project(
     plan = plan_learners(org, clean_rows, rng)
     data_dir = Path(out_dir) / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
-    written, tally = _write_enrollments(data_dir, org, plan, tables, dirty, rng)
+    spans = LearnerSpans.start(len(plan.department), tables.ids, list(WORKFORCE_COURSES))
+    written, tally = _write_enrollments(data_dir, org, plan, tables, dirty, rng, spans)
+    roster = build_roster(plan.department, spans, seed)
+    workforce = {
+        "roster": roster_table(roster),
+        "kpis": kpi_table(kpi_series(roster, spans, tables.ids, seed)),
+    }
+    for name, table in workforce.items():
+        pacsv.write_csv(table, data_dir / WORKFORCE_FILES[name], WRITE_OPTIONS)
     config = Path(out_dir) / "config"
     config.mkdir(parents=True, exist_ok=True)
     command = _command(learners, courses, rows, seed)
@@ -91,6 +108,7 @@ def write_demo_project(
         "courses.yaml": courses_yaml(org, command),
         "budgets.yaml": budgets_yaml(org, tally, command, seed),
         "goals.yaml": goals_yaml(org, command),
+        "workforce.yaml": workforce_yaml(org, command),
     }
     for name, text in files.items():
         (config / name).write_text(text, encoding="utf-8", newline="\n")
@@ -115,6 +133,7 @@ def _write_enrollments(
     tables: CourseTables,
     dirty: bool,
     rng: np.random.Generator,
+    spans: LearnerSpans,
 ) -> tuple[int, SpendTally]:
     text = TextTables.build(len(plan.department), tables.ids)
     tally = SpendTally(np.zeros((len(org.developers), len(QUARTERS)), dtype=np.int64))
@@ -132,6 +151,7 @@ def _write_enrollments(
                 if dirty and len(chunk) > DIRTY_ROW_COUNT:
                     table = with_dirty_rows(table, rng)
                 _write_side_tables(data_dir, chunk, tables, text, limit, rng)
+            spans.add(chunk)  # after _mark_report_date, which may move one enrolment
             if writer is None:
                 writer = pacsv.CSVWriter(path, table.schema, write_options=WRITE_OPTIONS)
             writer.write_table(table)

@@ -1,4 +1,4 @@
-"""The text of the five config files: project, roles, courses, budgets and goals.
+"""The text of the six config files: project, roles, courses, budgets, goals and workforce.
 
 Each file starts with a header naming the command that made it; list items may carry a comment
 above them (the story they plant). The fixed content comes from ``catalogue.py``; the budgets
@@ -18,8 +18,10 @@ from generator.demo.catalogue import (
     DEPARTMENT_NAMES,
     DEPARTMENTS,
     GOALS,
+    KPIS,
     LD_MANAGER,
     LEARNERS,
+    REQUIREMENTS,
     ROLES,
 )
 from generator.demo.enrolments import SpendTally
@@ -33,7 +35,7 @@ from generator.demo.stories import (
     SLOW_COURSE,
     UNDERSPENT_QUARTER,
 )
-from generator.demo.tables import DATA_FILES, EXPORT_COLUMNS, STATUS_VALUES
+from generator.demo.tables import DATA_FILES, EXPORT_COLUMNS, STATUS_VALUES, WORKFORCE_FILES
 
 
 def _header(command: str, *lines: str) -> str:
@@ -107,6 +109,20 @@ def project_yaml(command: str) -> str:
         (
             {"path": f"data/{DATA_FILES['surveys']}", "format": "csv", "table": "surveys"},
             "Anonymous end-of-course ratings (1-5): satisfaction.",
+        ),
+        (
+            {
+                "path": f"data/{WORKFORCE_FILES['roster']}",
+                "format": "csv",
+                "table": "roster",
+                "columns": {"employee_id": "learner_id"},
+            },
+            "The HR roster: a row per employee and change of department, job role or manager; "
+            "employee ids are the learner ids of the LMS (stories 10 and 11).",
+        ),
+        (
+            {"path": f"data/{WORKFORCE_FILES['kpis']}", "format": "csv", "table": "kpis"},
+            "Business KPIs per department or job role and fiscal quarter (story 12).",
         ),
     ]
     return head + _dump(settings) + "sources:\n" + "".join(_item(s, c) for s, c in sources)
@@ -272,3 +288,25 @@ def goals_yaml(org: Organisation, command: str) -> str:
             scope = {**scope, "ids": [c for c in scope["ids"] if c in course_ids]}
         items.append(_item({**goal, "scope": scope}, comment))
     return head + "goals:\n" + "".join(items)
+
+
+def workforce_yaml(org: Organisation, command: str) -> str:
+    head = _header(
+        command,
+        "workforce.yaml: the courses each job role must hold a valid completion of, and the",
+        "business KPIs the training should move (their values: data/kpis.csv).",
+        "valid_for is in months (omitted: never expires); due_within, grace and due_soon in days.",
+    )
+    course_ids = {c.id for c in org.courses}
+    requirements = []
+    for item, comment in REQUIREMENTS:
+        # A demo with fewer courses names only the courses it has.
+        courses = [c for c in item["courses"] if c in course_ids]
+        if courses:
+            requirements.append(_item({**item, "courses": courses}, comment))
+    kpis = []
+    for kpi, _, comment in KPIS:
+        trained_by = [c for c in kpi.get("trained_by", []) if c in course_ids]
+        kpi = {k: v for k, v in kpi.items() if k != "trained_by"}
+        kpis.append(_item({**kpi, **({"trained_by": trained_by} if trained_by else {})}, comment))
+    return head + "requirements:\n" + "".join(requirements) + "kpis:\n" + "".join(kpis)

@@ -19,8 +19,15 @@ from generator.domain.periods import FiscalCalendar, parse_quarter
 CALENDAR = FiscalCalendar(demo.FISCAL_YEAR_START_MONTH)
 DEMO_FILES = [
     f"config/{name}"
-    for name in ("project.yaml", "roles.yaml", "courses.yaml", "budgets.yaml", "goals.yaml")
-] + [f"data/{name}" for name in demo.DATA_FILES.values()]
+    for name in (
+        "project.yaml",
+        "roles.yaml",
+        "courses.yaml",
+        "budgets.yaml",
+        "goals.yaml",
+        "workforce.yaml",
+    )
+] + [f"data/{name}" for name in (*demo.DATA_FILES.values(), *demo.WORKFORCE_FILES.values())]
 
 
 @pytest.fixture(scope="module")
@@ -217,5 +224,5 @@ def test_story_goals_cover_the_kinds_scopes_and_roles() -> None:
 
 
 def test_stories_are_documented() -> None:
-    assert [s.number for s in demo.STORIES] == list(range(1, 10))
+    assert [s.number for s in demo.STORIES] == list(range(1, 13))
     assert demo.DROPOFF_COURSE in demo.STORIES[0].subject

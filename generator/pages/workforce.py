@@ -125,27 +125,29 @@ def new_hires_table(ctx: Context, hires: pd.DataFrame) -> Table:
 
 
 def compliance_table(ctx: Context, compliance: pd.DataFrame, depth: int = 0) -> Table:
-    """``depth``: folders between site_src and the page, for its course links."""
+    """Role holders per status. The requirement and its course share a cell, and statuses no
+    row has (often exempt) are left out, so the table fits the content column.
+    ``depth``: folders between site_src and the page, for its course links."""
     titles = {r.id: r.title for r in ctx.project.requirements}
+    statuses = [s for s in COMPLIANCE_STATUSES if compliance[s].fillna(0).gt(0).any()]
     rows = [
         [
-            text(titles.get(str(r["requirement"]), str(r["requirement"]))),
-            ctx.course_link(str(r["course_id"]), depth),
+            f"{text(titles.get(str(r['requirement']), str(r['requirement'])))}: "
+            f"{ctx.course_link(str(r['course_id']), depth)}",
             _department(str(r["department"])),
             text(ctx.person_name(str(r["manager"]))),
             _cell(ctx, r, "holders"),
-            *(_cell(ctx, r, status) for status in COMPLIANCE_STATUSES),
+            *(_cell(ctx, r, status) for status in statuses),
         ]
         for r in compliance.to_dict("records")
     ]
     return Table(
         [
-            "Requirement",
-            "Course",
+            "Requirement: course",
             "Department",
             "Manager",
             "Role holders",
-            *(s.capitalize() for s in COMPLIANCE_STATUSES),
+            *(s.capitalize() for s in statuses),
         ],
         rows,
     )

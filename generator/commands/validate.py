@@ -37,6 +37,8 @@ class ValidationResult:
                 "goals": len(p.goals),
                 "budget_periods": len(p.budgets),
                 "sources": len(p.settings.sources),
+                "requirements": len(p.requirements),
+                "kpis": len(p.kpis),
             }
         if self.ingested is not None:
             r = self.ingested.report
@@ -70,7 +72,12 @@ class ValidationResult:
         lines = [
             f"{self.project.settings.organisation}: valid",
             f"  {c['roles']} roles, {c['people']} people, {c['courses']} courses, "
-            f"{c['goals']} goals, {c['budget_periods']} budget periods",
+            f"{c['goals']} goals, {c['budget_periods']} budget periods"
+            + (
+                f", {c['requirements']} competence requirements, {c['kpis']} KPIs"
+                if c["requirements"] or c["kpis"]
+                else ""
+            ),
         ]
         if self.ingested is not None:
             lines.append(

@@ -112,6 +112,7 @@ def test_the_demo_with_its_workforce_validates(small: Path) -> None:
     result = CliRunner().invoke(cli, ["validate", "--project", str(small)])
     assert result.exit_code == 0, result.output
     assert "from 6 source(s)" in result.output
+    assert "5 competence requirements, 3 KPIs" in result.output
 
 
 # ---------------------------------------------------------------- the roster

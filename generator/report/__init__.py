@@ -175,6 +175,12 @@ def assemble(
         project.settings.min_group_size,
         frozenset(project.person_by_id),
     )
+    if project.requirements and aggregated.roster.empty:
+        warnings.append(
+            "config/workforce.yaml has competence requirements but no source gives the HR "
+            "roster, so nobody is counted against them; add it as a csv source with "
+            "table: roster (README: HR roster and business KPIs)"
+        )
     findings = sorted(
         [*findings, *workforce_findings(project, workforce)],
         key=lambda f: (f.kind, f.member, f.period),

@@ -83,7 +83,8 @@ def _latest_year(metrics: Metrics) -> str:
     return metrics.years[-1] if metrics.years else ""
 
 
-def _slug(*parts: str) -> str:
+def finding_id(*parts: str) -> str:
+    """A finding's stable id (snapshot diffs match findings by it) from its parts."""
     return "-".join(p.lower().replace(" ", "_") for p in parts if p)
 
 
@@ -122,7 +123,7 @@ def falling_trend(project: Project, metrics: Metrics) -> Iterator[Finding]:
             periods = [period for _, period, _ in values]
             resolve = RoleResolver(project, "course", str(course_id))
             yield Finding(
-                id=_slug("falling", str(course_id)),
+                id=finding_id("falling", str(course_id)),
                 kind="falling trend",
                 title=f"Completion of {_title(project, str(course_id))} fell {n} quarters in a row",
                 scope="course",
@@ -169,7 +170,7 @@ def module_dropoff(project: Project, metrics: Metrics) -> Iterator[Finding]:
         if enough and share >= t.dropoff_share and float(worst["dropoff"]) >= t.dropoff_min:
             resolve = RoleResolver(project, "course", str(course_id))
             yield Finding(
-                id=_slug("dropoff", str(course_id), year),
+                id=finding_id("dropoff", str(course_id), year),
                 kind="module drop-off",
                 title=f"Learners of {_title(project, str(course_id))} drop off at module "
                 f"{int(worst['module_order'])} ({worst['module']})",
@@ -211,7 +212,7 @@ def spread_low_completion(project: Project, metrics: Metrics) -> Iterator[Findin
         if len(low) / len(departments) >= 2 / 3:
             resolve = RoleResolver(project, "course", course_id)
             yield Finding(
-                id=_slug("spread", course_id, year),
+                id=finding_id("spread", course_id, year),
                 kind="low completion across departments",
                 title=f"{_title(project, course_id)} is left unfinished in most departments",
                 scope="course",
@@ -257,7 +258,7 @@ def department_mandatory_gap(project: Project, metrics: Metrics) -> Iterator[Fin
             department = str(row["member"])
             resolve = RoleResolver(project, "department", department)
             yield Finding(
-                id=_slug("department", department, year),
+                id=finding_id("department", department, year),
                 kind="department behind on mandatory training",
                 title=f"{department} completes far less of its mandatory training than other departments",
                 scope="department",
@@ -285,7 +286,7 @@ def time_over_expected(project: Project, metrics: Metrics) -> Iterator[Finding]:
         course = project.course_by_id.get(str(row["member"]))
         resolve = RoleResolver(project, "course", str(row["member"]))
         yield Finding(
-            id=_slug("time", str(row["member"]), year),
+            id=finding_id("time", str(row["member"]), year),
             kind="time far above expected",
             title=f"{_title(project, str(row['member']))} takes {ratio:.1f}× its expected time",
             scope="course",
@@ -317,7 +318,7 @@ def developer_cost_outlier(project: Project, metrics: Metrics) -> Iterator[Findi
             developer = str(row["member"])
             resolve = RoleResolver(project, "developer", developer)
             yield Finding(
-                id=_slug("cost", developer, year),
+                id=finding_id("cost", developer, year),
                 kind="cost per completion outlier",
                 title=f"{_name(project, developer)} costs {row['cost_per_completion'] / typical:.1f}× "
                 "the other developers per completion",
@@ -353,7 +354,7 @@ def budget_use(project: Project, metrics: Metrics) -> Iterator[Finding]:
         kind = "under-spent budget" if use < t.underspend else "over-spent budget"
         resolve = RoleResolver(project, "org", "org")
         yield Finding(
-            id=_slug("budget", str(row["period"])),
+            id=finding_id("budget", str(row["period"])),
             kind=kind,
             title=f"{row['period']}: {use:.0%} of the budget was spent",
             scope="org",
@@ -381,7 +382,7 @@ def completed_not_learned(project: Project, metrics: Metrics) -> Iterator[Findin
         if rate >= t.high_completion and score < t.low_score:
             resolve = RoleResolver(project, "course", str(row["member"]))
             yield Finding(
-                id=_slug("scores", str(row["member"]), year),
+                id=finding_id("scores", str(row["member"]), year),
                 kind="completed but not learned",
                 title=f"{_title(project, str(row['member']))} is completed ({rate:.0%}) but scores "
                 f"only {score:.0f}",

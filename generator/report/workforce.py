@@ -88,14 +88,15 @@ def employed_on(states: pd.DataFrame, day: date) -> pd.DataFrame:
     return states[(states["hired_on"] <= stamp) & (left.isna() | (left > stamp))]
 
 
-def role_since(roster: pd.DataFrame, states: pd.DataFrame) -> pd.Series:
-    """Per employee of ``states`` (by learner_id), the day they took up their current job role:
-    the first of their latest unbroken run of roster rows with that role."""
+def role_since(roster: pd.DataFrame, states: pd.DataFrame, day: date) -> pd.Series:
+    """Per employee of ``states`` (their rows in force on ``day``, by learner_id), the day they
+    took up their current job role: the first of their latest unbroken run of roster rows with
+    that role, up to ``day``."""
     effective = roster["effective_on"].fillna(roster["hired_on"])
     rows = roster.assign(effective_on=effective).sort_values(["learner_id", "effective_on"])
     current = states.set_index("learner_id")["job_role"]
     rows = rows[among(rows["learner_id"], current.index)]
-    rows = rows[rows["effective_on"] <= states["effective_on"].max()]
+    rows = rows[rows["effective_on"] <= pd.Timestamp(day)]
     other = rows["job_role"].ne(rows["learner_id"].map(current))
     # the run starts after the employee's last row with another role
     last_other = rows["effective_on"].where(other).groupby(rows["learner_id"]).max()
@@ -160,7 +161,7 @@ def requirement_statuses(
     """One row per role holder employed on ``day`` and required course: learner_id,
     department, manager, job_role, requirement, course_id, last_completed_on, status."""
     states = employed_on(states_on(roster, day), day)
-    states = states.assign(role_since=states["learner_id"].map(role_since(roster, states)))
+    states = states.assign(role_since=states["learner_id"].map(role_since(roster, states, day)))
     latest = _latest_completions(completions, day)
     frames = []
     for requirement in requirements:
@@ -280,18 +281,9 @@ def turnover_table(
                     int(untrained["left"].sum()),
                 )
             )
-    columns = [
-        "department",
-        "period",
-        "average_headcount",
-        "leavers",
-        "voluntary_leavers",
-        "trained",
-        "trained_leavers",
-        "untrained",
-        "untrained_leavers",
-    ]
-    table = pd.DataFrame(rows, columns=columns)
+    table = pd.DataFrame(
+        rows, columns=["department", "period", "average_headcount", *TURNOVER_COUNTS]
+    )
     table["turnover"] = table["leavers"] / table["average_headcount"].where(
         table["average_headcount"] > 0
     )
@@ -302,6 +294,17 @@ def turnover_table(
         table["untrained"] > 0
     )
     return table
+
+
+# The counts of a turnover row after its department, year and average headcount.
+TURNOVER_COUNTS = (
+    "leavers",
+    "voluntary_leavers",
+    "trained",
+    "trained_leavers",
+    "untrained",
+    "untrained_leavers",
+)
 
 
 def _leavers(roster: pd.DataFrame, year: Year) -> pd.DataFrame:
@@ -463,17 +466,7 @@ def build_workforce(
     )
 
 
-TURNOVER_FIGURES = (
-    "leavers",
-    "voluntary_leavers",
-    "trained",
-    "trained_leavers",
-    "untrained",
-    "untrained_leavers",
-    "turnover",
-    "trained_turnover",
-    "untrained_turnover",
-)
+TURNOVER_FIGURES = (*TURNOVER_COUNTS, "turnover", "trained_turnover", "untrained_turnover")
 
 
 def _hide_small_splits(turnover: pd.DataFrame, min_size: int) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from generator.config import Project
-from generator.report.findings import Finding
+from generator.report.findings import Finding, finding_id
 from generator.report.goals import Assignment, RoleResolver
 from generator.report.workforce import ALL, EXPIRED, HIDDEN, OVERDUE, Workforce
 
@@ -46,9 +46,7 @@ def overdue_requirements(project: Project, workforce: Workforce) -> Iterator[Fin
             RoleResolver(project, "course", course)("training-manager"),
         )
         yield Finding(
-            id=f"overdue-{row['requirement']}-{course}-{department}-{manager}".lower().replace(
-                " ", "_"
-            ),
+            id=finding_id("overdue", str(row["requirement"]), course, department, manager),
             kind=OVERDUE_KIND,
             title=f"{titles.get(str(row['requirement']), row['requirement'])}: "
             f"{int(late)} of {int(row['holders'])} role holders in {department} are overdue "
@@ -88,7 +86,7 @@ def turnover_outliers(project: Project, workforce: Workforce) -> Iterator[Findin
         department = str(row["department"])
         resolve = RoleResolver(project, "department", department)
         yield Finding(
-            id=f"turnover-{department}-{year}".lower().replace(" ", "_"),
+            id=finding_id("turnover", department, year),
             kind=TURNOVER_KIND,
             title=f"{department}: turnover {float(row['turnover']):.0%} in {year}, "
             f"{float(row['turnover']) / typical:.1f}x the other departments' median",

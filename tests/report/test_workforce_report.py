@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from roster_fixture import WORKFORCE
 
 from generator.commands.build import build
 from generator.report import build_report
@@ -64,6 +65,13 @@ def test_turnover_of_the_year_to_date(tiny_roster_project: Path) -> None:
 
 def test_a_project_without_a_roster_has_no_workforce(tiny_project: Path) -> None:
     assert build_report(tiny_project).workforce.empty
+
+
+def test_requirements_without_a_roster_are_a_warning(tiny_project: Path) -> None:
+    (tiny_project / "config" / "workforce.yaml").write_text(WORKFORCE)
+    report = build_report(tiny_project)
+    assert report.workforce.empty
+    assert any("no source gives the HR roster" in w for w in report.warnings)
 
 
 @pytest.mark.slow

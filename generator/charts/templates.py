@@ -25,7 +25,7 @@ Spec = dict[str, Any]
 
 DEFAULT_HEIGHT = 260
 SVG_WIDTH = 680  # the static SVG has no container to size against
-UNITS = ("rate", "count", "money", "minutes", "score")
+UNITS = ("rate", "count", "decimal", "money", "minutes", "score")
 # Type sizes close to the page text; colours are left to the draw script (light/dark).
 CONFIG: dict[str, Any] = {
     "axis": {"labelFontSize": 12, "titleFontSize": 12},
@@ -54,6 +54,8 @@ def unit_of(unit: str, currency: str | None = None) -> Unit:
         return Unit(".2~%", ".1%")
     if unit == "count":
         return Unit(",d", ",d")
+    if unit == "decimal":  # a measure of any size, such as a business KPI: 0.35, 2.18, 88.4
+        return Unit(",.2~f", ",.2~f")
     if unit == "minutes":
         return Unit(",.0f", ",.0f", " (minutes)")
     if unit == "score":

@@ -103,6 +103,12 @@ class Thresholds(Model):
     """Role holders overdue or expired on a required course: this share of a department's."""
     turnover_ratio: float = 1.5
     """A department's turnover this many times the median of the other departments'."""
+    kpi_trained_share: float = 0.5
+    """A department or job role counts as trained for a KPI once this share of its employees
+    has completed one of the KPI's trained_by courses."""
+    kpi_min_change: float = 0.05
+    """A KPI whose change after training, less the comparison group's, is smaller than this
+    (either way) did not move."""
 
 
 class SparkSettings(Model):

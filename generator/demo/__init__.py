@@ -39,6 +39,9 @@ Planted stories (see ``STORIES``; the ids below are stable and tests refer to th
 12. Incidents fall after training: ``incidents-per-100`` falls by about 30% in the quarters
     after half a department's staff have completed ``health-safety-induction``, and stays flat
     in ``Warehouse Operations``, which never gets there (story 2): the comparison group.
+13. Training that moved nothing: ``first-call-resolution`` in ``Customer Service`` stays flat
+    after most of its staff have completed ``complaints-handling``; no other department takes
+    calls, so it has no comparison group. Its developer and training manager are pointed at.
 
 The roster (``data/roster.csv``) holds every learner, with the department their enrolment rows
 give on each enrolment date, and the employees who never enrolled (a quarter of everyone on it
@@ -66,7 +69,7 @@ Where things are:
 - ``tables.py``: the CSV exports as pyarrow tables, dirty rows included.
 - ``hires.py``: who is employed when, fitted to each department's turnover (story 10).
 - ``roster.py``: the HR roster's history of departments, job roles and managers (story 11).
-- ``kpis.py``: the business KPIs per quarter (story 12).
+- ``kpis.py``: the business KPIs per quarter (stories 12 and 13).
 - ``yamlfiles.py``: the config files' text.
 - ``write.py``: ``write_demo_project``, which puts it all on disk.
 """
@@ -86,6 +89,9 @@ from generator.demo.stories import (
     EXPIRING_MONTHS,
     FALLING_COURSE,
     FALLING_QUARTERS,
+    FLAT_KPI,
+    FLAT_KPI_COURSE,
+    FLAT_KPI_DEPARTMENT,
     FORKLIFT_COURSE,
     FORKLIFT_REQUIREMENT,
     FORKLIFT_ROLE,
@@ -121,6 +127,9 @@ __all__ = [
     "FALLING_COURSE",
     "FALLING_QUARTERS",
     "FISCAL_YEAR_START_MONTH",
+    "FLAT_KPI",
+    "FLAT_KPI_COURSE",
+    "FLAT_KPI_DEPARTMENT",
     "FORKLIFT_COURSE",
     "FORKLIFT_REQUIREMENT",
     "FORKLIFT_ROLE",

@@ -1,5 +1,5 @@
 """The business KPIs per fiscal quarter (data/kpis.csv), made from the HR roster and the
-completions of each KPI's trained_by courses (story 12).
+completions of each KPI's trained_by courses (stories 12 and 13).
 
 A KPI's values follow its ``demo`` entry of data/workforce.yaml: a baseline per department or
 job role, moved by the share of its staff trained by the quarter's end (employees in the

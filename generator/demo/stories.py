@@ -38,6 +38,9 @@ FORKLIFT_ROLE = "Forklift Operator"
 EXPIRING_MONTHS = (20, 24)  # the cohort's last completion: months before the report date
 INCIDENTS_KPI = "incidents-per-100"  # its fall and threshold: data/workforce.yaml
 SAFETY_COURSE = "health-safety-induction"
+FLAT_KPI = "first-call-resolution"  # story 13: flat after training (data/workforce.yaml)
+FLAT_KPI_COURSE = "complaints-handling"
+FLAT_KPI_DEPARTMENT = "Customer Service"
 
 # Courses kept first when fewer than 40 are asked for, so every story still has its course.
 STORY_COURSES = (
@@ -164,5 +167,14 @@ STORIES: tuple[Story, ...] = (
         "ld-manager",
         "about 30% fewer incidents in the quarters after half a department's staff completed "
         "the course; flat where they have not (the comparison group)",
+    ),
+    Story(
+        13,
+        "kpi-did-not-move",
+        "Training that moved nothing",
+        f"KPI {FLAT_KPI}, course {FLAT_KPI_COURSE}",
+        "course-developer",
+        f"{FLAT_KPI_DEPARTMENT}'s first-call resolution stays flat after most of its staff "
+        "completed the course: a finding for its developer and training manager",
     ),
 )

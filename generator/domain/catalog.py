@@ -33,6 +33,7 @@ SUMS = (
     "open",
     "scored",
     "score_sum",
+    "learning_hours",
     "graded",
     "passed",
     "gain_learners",
@@ -299,6 +300,17 @@ _METRICS = [
         "spend divided by distinct learners enrolled",
         COST_SCOPES,
         formula=Ratio("spend", "learners"),
+    ),
+    Metric(
+        "cost_per_learning_hour",
+        "Cost per learning hour",
+        "money",
+        False,
+        COST,
+        "spend divided by the hours the period's enrolments spent in the course, of those "
+        "whose export records the time (a course whose export has none has no figure)",
+        COST_SCOPES,
+        formula=Ratio("spend", "learning_hours"),
     ),
     Metric(
         "budget_yoy_change",

@@ -109,6 +109,8 @@ def _additive_measures() -> dict[str, Sql]:
         "open": f"count_if(status IN ({statuses}))",
         "scored": "COUNT(score)",
         "score_sum": "SUM(score)",
+        # time spent, of the rows that record it: the hours behind a cost per learning hour
+        "learning_hours": "SUM(minutes) / 60.0",
         **_pass_measures(),
     }
 

@@ -9,7 +9,7 @@ from generator.pages.formatting import DASH, text
 from generator.pages.render import costs_shown, header, render
 from generator.pages.sections import NOT_MET, goal_section
 from generator.pages.tables import STATUS_ICON, findings_table
-from generator.pages.workforce import budget_to_workforce
+from generator.pages.workforce import budget_to_workforce, kpi_summary
 from generator.report.goals import STATUSES
 
 
@@ -60,6 +60,7 @@ def role_page(ctx: Context, role_id: str) -> PageSet:
         people=_people_scorecards(ctx, holders),
         # the L&D manager answers for the budget turning into a more productive workforce
         workforce=budget_to_workforce(ctx) if role_id == "ld-manager" else None,
+        kpi_summary=kpi_summary(ctx) if role_id == "ld-manager" else None,
     )
     return page.done(md)
 

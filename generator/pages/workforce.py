@@ -8,9 +8,12 @@ from typing import Any
 
 import pandas as pd
 
+from generator.charts import specs as charts
+from generator.config.workforce import EVALUATIONS, PHILLIPS_4_CAVEAT, Kpi
 from generator.pages.context import Context, Page, PageSet, Table
 from generator.pages.formatting import DASH, text
 from generator.pages.render import header, render
+from generator.report.kpi_effects import COMPARISON, IMPROVED, NO_MOVE, TOO_EARLY, WORSENED
 from generator.report.workforce import ALL, COMPLIANCE_STATUSES, HIDDEN
 
 PAGE = "workforce.md"
@@ -29,12 +32,21 @@ def workforce_pages(ctx: Context) -> list[PageSet]:
     }
     for name, (table, frame) in tables.items():
         table.download = page.download(f"workforce-{name}", _published(frame))
+    kpis = kpi_sections(ctx, page)
+    if kpis:
+        link = page.download("workforce-kpi-effects", _published(workforce.kpi_effects))
+        for section in kpis:
+            section["table"].download = link
+    thresholds = ctx.project.settings.thresholds
     md = render(
         "workforce.md.j2",
         **header(ctx),
         **{name: table for name, (table, _) in tables.items()},
         new_hires=new_hires_table(ctx, workforce.new_hires),
         coverage=coverage_table(ctx, workforce.coverage),
+        kpis=kpis,
+        trained_share=f"{thresholds.kpi_trained_share:.0%}",
+        min_change=f"{thresholds.kpi_min_change:.0%}",
     )
     return [page.done(md)]
 
@@ -53,6 +65,8 @@ def _cell(ctx: Context, row: Any, column: str, kind: str = "count") -> str:
         return DASH
     if kind == "rate":
         return f"{float(value):.1%}"
+    if kind == "change":
+        return f"{float(value):+.1%}"
     if kind == "days":
         return f"{float(value):,.0f} days"
     return f"{float(value):,.0f}"
@@ -166,9 +180,104 @@ def coverage_table(ctx: Context, coverage: pd.DataFrame) -> Table:
     return Table(["Job role", "Role holders", "Certified", "Coverage"], rows)
 
 
-def department_section(ctx: Context, department: str) -> dict[str, Table]:
+# --- business KPIs ---------------------------------------------------------------------------
+
+
+def kpi_sections(
+    ctx: Context, page: Page | None, department: str | None = None
+) -> list[dict[str, Any]]:
+    """Per KPI (of ``department`` alone, when given): its label, evaluation level, caveat,
+    courses, chart (none without ``page``) and before/after table."""
+    workforce = ctx.report.workforce
+    effects, series = workforce.kpi_effects, workforce.kpi_series
+    sections = []
+    for kpi in ctx.project.kpis:
+        mine = effects[effects["kpi"] == kpi.id] if not effects.empty else effects
+        if department is not None and not mine.empty:
+            mine = mine[mine["department"] == department]
+        if mine.empty:
+            continue
+        values = series[series["kpi"] == kpi.id]
+        if department is not None:
+            values = values[values["department"] == department]
+        sections.append(
+            {
+                "id": kpi.id,
+                "label": text(kpi.label),
+                "evaluation": text(EVALUATIONS[kpi.evaluation]),
+                "caveat": text(PHILLIPS_4_CAVEAT) if kpi.evaluation == "phillips-4" else "",
+                "direction": "higher is better" if kpi.higher_is_better else "lower is better",
+                "courses": ", ".join(
+                    ctx.course_link(c, 1 if department else 0) for c in kpi.trained_by
+                ),
+                "chart": _kpi_chart(page, kpi, values) if page else "",
+                "table": kpi_effect_table(ctx, kpi, mine),
+            }
+        )
+    return sections
+
+
+def _kpi_chart(page: Page, kpi: Kpi, values: pd.DataFrame) -> str:
+    """The KPI per period, a line per department or job role."""
+    units = [
+        " ".join(part for part in (d, r) if part)
+        for d, r in zip(values["department"], values["job_role"], strict=True)
+    ]
+    title = f"{kpi.label} by period"
+    spec = charts.trend_chart(
+        {"period": values["period"].tolist(), "value": values["value"].tolist(), "unit": units},
+        title=title,
+        value_title=kpi.label,
+        unit="decimal",
+        series="unit",
+        series_title="Department" if kpi.level == "department" else "Job role",
+    )
+    return page.chart(f"kpi-{kpi.id}", spec, title)
+
+
+def kpi_effect_table(ctx: Context, kpi: Kpi, effects: pd.DataFrame) -> Table:
+    rows = []
+    for r in effects.to_dict("records"):
+        unit = " ".join(str(r[c]) for c in ("department", "job_role") if r[c])
+        trained = r["trained_from"] if isinstance(r["trained_from"], str) else ""
+        rows.append(
+            [
+                text(unit) or DASH,
+                _cell(ctx, r, "share_trained", "rate"),
+                text(ctx.metrics.period_title(trained)) if trained else "not yet",
+                _kpi_value(r["before"]),
+                _kpi_value(r["after"]),
+                _cell(ctx, {**r, HIDDEN: False}, "change", "change"),
+                _cell(ctx, {**r, HIDDEN: False}, "comparison_change", "change"),
+                _cell(ctx, {**r, HIDDEN: False}, "difference", "change"),
+                "in the comparison group" if r["verdict"] == COMPARISON else str(r["verdict"]),
+            ]
+        )
+    return Table(
+        [
+            "Department" if kpi.level == "department" else "Job role",
+            "Staff trained (now)",
+            "Trained by the end of",
+            "Before",
+            "After",
+            "Change",
+            "Comparison group",
+            "Difference",
+            "Verdict",
+        ],
+        rows,
+    )
+
+
+def _kpi_value(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return DASH
+    return f"{float(value):,.4g}"
+
+
+def department_section(ctx: Context, department: str) -> dict[str, Any]:
     """The workforce tables of one department's page (none without a roster): its reach and
-    turnover per year and its compliance per requirement."""
+    turnover per year, its compliance per requirement and its KPIs before and after training."""
     workforce = ctx.report.workforce
     if workforce.empty:
         return {}
@@ -179,7 +288,12 @@ def department_section(ctx: Context, department: str) -> dict[str, Table]:
     reach = reach_table(ctx, of(workforce.reach))
     turnover = turnover_table(ctx, of(workforce.turnover))
     compliance = compliance_table(ctx, of(workforce.compliance), depth=1)
-    return {"reach": reach, "turnover": turnover, "compliance": compliance}
+    return {
+        "reach": reach,
+        "turnover": turnover,
+        "compliance": compliance,
+        "kpis": kpi_sections(ctx, None, department),
+    }
 
 
 def budget_to_workforce(ctx: Context) -> Table | None:
@@ -207,6 +321,7 @@ def budget_to_workforce(ctx: Context) -> Table | None:
                 text(ctx.metrics.period_title(period)),
                 ctx.figure(row, "budget_utilisation"),
                 ctx.figure(row, "cost_per_completion"),
+                ctx.figure(row, "cost_per_learning_hour"),
                 per_employee,
                 _cell(ctx, reach.loc[period], "reach", "rate") if period in reach.index else DASH,
                 f"{certified / holders:.1%}" if period == ctx.latest_year and holders else DASH,
@@ -217,9 +332,35 @@ def budget_to_workforce(ctx: Context) -> Table | None:
             "Year",
             "Budget utilisation",
             ctx.costs_label("Cost per completion"),
+            ctx.costs_label("Cost per learning hour"),
             ctx.costs_label("Spend per employee"),
             "Headcount reached",
             "Role holders competent (now)",
         ],
         rows,
     )
+
+
+def kpi_summary(ctx: Context) -> Table | None:
+    """Per KPI, how the departments or roles trained for it moved (None without KPI effects):
+    the last link of the L&D manager's chain."""
+    effects = ctx.report.workforce.kpi_effects
+    if effects.empty:
+        return None
+    rows = []
+    for kpi in ctx.project.kpis:
+        verdicts = effects.loc[effects["kpi"] == kpi.id, "verdict"].value_counts()
+        if verdicts.empty:
+            continue
+        rows.append(
+            [
+                f"[{text(kpi.label)}](../workforce.md#kpi-{kpi.id})",
+                text(EVALUATIONS[kpi.evaluation]),
+                *(f"{int(verdicts.get(v, 0)):,}" for v in KPI_VERDICTS),
+            ]
+        )
+    headers = [v.capitalize() for v in KPI_VERDICTS[:-1]] + ["Not trained (comparison group)"]
+    return Table(["KPI", "Evaluation", *headers], rows)
+
+
+KPI_VERDICTS = (IMPROVED, NO_MOVE, WORSENED, TOO_EARLY, COMPARISON)

@@ -20,6 +20,7 @@ from generator.ingest import Ingested, IngestSummary, ingest
 from generator.report import privacy
 from generator.report.findings import Finding, find_deficiencies
 from generator.report.goals import GoalResult, Scorecard, evaluate_goals, scorecards
+from generator.report.kpi_effects import with_kpi_effects
 from generator.report.metrics import Metrics, compute_metrics
 from generator.report.workforce import Workforce, Year, build_workforce, no_workforce
 from generator.report.workforce_findings import workforce_findings
@@ -137,6 +138,8 @@ class Aggregated:
     # the HR roster (employee-level, pseudonymised like learner ids): the workforce tables are
     # made from it and never publish a row of it
     roster: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # the business KPIs per department or job role and period (no employee figure)
+    kpis: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def derive(project: Project, aggregated: Aggregated) -> tuple[Metrics, list[Finding]]:
@@ -174,6 +177,14 @@ def assemble(
         aggregated.report_date,
         project.settings.min_group_size,
         frozenset(project.person_by_id),
+    )
+    workforce = with_kpi_effects(
+        workforce,
+        project,
+        aggregated.kpis,
+        aggregated.roster,
+        aggregated.aggregates.learner_completions,
+        aggregated.report_date,
     )
     if project.requirements and aggregated.roster.empty:
         warnings.append(
@@ -267,6 +278,7 @@ def read_and_aggregate(
     summary = ingested.summary()
     tables = ingested.tables
     roster = _as_pandas(tables.get("roster"))
+    kpis = _as_pandas(tables.get("kpis"))
     del ingested  # ``tables`` is the only reference: aggregate frees the enrollments early
     try:
         aggregates = aggregate(
@@ -280,7 +292,7 @@ def read_and_aggregate(
         )
     finally:
         chosen.release()
-    return Aggregated(summary, aggregates, report_date, roster)
+    return Aggregated(summary, aggregates, report_date, roster, kpis)
 
 
 def _as_pandas(table: object) -> pd.DataFrame:

@@ -197,7 +197,14 @@ def _merge_counts(grid: pd.DataFrame, aggregates: Aggregates) -> pd.DataFrame:
         if column not in table:
             table[column] = 0
         table[column] = table[column].fillna(0).astype("int64")
-    for column in ("score_sum", "median_minutes", "minutes_ratio", "gain_sum", "rating_sum"):
+    for column in (
+        "score_sum",
+        "learning_hours",
+        "median_minutes",
+        "minutes_ratio",
+        "gain_sum",
+        "rating_sum",
+    ):
         if column not in table:
             table[column] = np.nan
         table[column] = table[column].astype("float64")

@@ -64,7 +64,15 @@ def why_hidden(row: Row | None, metric: str, min_size: int) -> str:
 
 # Columns of a metric table that belong to each basis (emptied with it), besides its metrics.
 BASIS_COLUMNS: dict[str, tuple[str, ...]] = {
-    "cohort": ("learners", "enrollments", "completed", "failed", "withdrawn", "open"),
+    "cohort": (
+        "learners",
+        "enrollments",
+        "completed",
+        "failed",
+        "withdrawn",
+        "open",
+        "learning_hours",
+    ),
     "completions": ("completions",),
     "scored": ("scored", "score_sum"),
     "graded": ("graded", "passed"),

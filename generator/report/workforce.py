@@ -14,7 +14,7 @@ group is never the only hidden one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -52,6 +52,10 @@ class Workforce:
     coverage: pd.DataFrame
     # fiscal year: hires, their completions in the year, median days from hire to competence
     new_hires: pd.DataFrame
+    # per KPI, department (and job role) and period: the value, headcount and trained employees
+    kpi_series: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # per KPI and unit: before and after training, and the comparison group (report.kpi_effects)
+    kpi_effects: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def empty(self) -> bool:
@@ -430,7 +434,7 @@ def build_workforce(
     employee, by their employee id) is published only as NO_MANAGER."""
     if roster.empty:
         return no_workforce()
-    roster = _typed(roster)
+    roster = typed_roster(roster)
     roster["manager"] = roster["manager"].where(roster["manager"].isin(list(managers)), NO_MANAGER)
     statuses = requirement_statuses(roster, completions, requirements, report_date)
     compliance = compliance_table(statuses)
@@ -479,7 +483,7 @@ def _hide_small_splits(turnover: pd.DataFrame, min_size: int) -> pd.DataFrame:
     return turnover
 
 
-def _typed(roster: pd.DataFrame) -> pd.DataFrame:
+def typed_roster(roster: pd.DataFrame) -> pd.DataFrame:
     """Roster columns as the functions here read them: ids and texts as str, days as
     timestamps (the canonical table gives categoricals and datetime64[s])."""
     roster = roster.copy()

@@ -1,7 +1,9 @@
 """Findings from the workforce tables: where competence or retention falls short, and who
 answers for it. The department head and the employees' manager on the HR roster answer for a
 required course overdue in a department, with the course's training manager; the department
-head and the L&D manager for a department whose turnover drives retraining.
+head and the L&D manager for a department whose turnover drives retraining; the developers
+and training managers of a KPI's courses, with the department head, for a KPI that did not move
+(or worsened) once the department or role was trained.
 """
 
 from __future__ import annotations
@@ -16,16 +18,22 @@ import pandas as pd
 from generator.config import Project
 from generator.report.findings import Finding, finding_id
 from generator.report.goals import Assignment, RoleResolver
+from generator.report.kpi_effects import NO_MOVE, WORSENED
 from generator.report.workforce import ALL, EXPIRED, HIDDEN, OVERDUE, Workforce
 
 OVERDUE_KIND = "required course overdue"
 TURNOVER_KIND = "turnover drives retraining"
+KPI_KIND = "KPI did not move after training"
 
 
 def workforce_findings(project: Project, workforce: Workforce) -> list[Finding]:
     if workforce.empty:
         return []
-    return [*overdue_requirements(project, workforce), *turnover_outliers(project, workforce)]
+    return [
+        *overdue_requirements(project, workforce),
+        *turnover_outliers(project, workforce),
+        *kpis_not_moved(project, workforce),
+    ]
 
 
 def overdue_requirements(project: Project, workforce: Workforce) -> Iterator[Finding]:
@@ -112,3 +120,60 @@ def _shown(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def _known(value: Any) -> bool:
     return isinstance(value, int | float) and not math.isnan(float(value))
+
+
+def kpis_not_moved(project: Project, workforce: Workforce) -> Iterator[Finding]:
+    """A department or job role trained for a KPI (report.kpi_effects) whose KPI then did not
+    improve by ``kpi_min_change`` more than the comparison group's, or worsened."""
+    kpis = {k.id: k for k in project.kpis}
+    effects = workforce.kpi_effects
+    if effects.empty:
+        return
+    for row in effects[effects["verdict"].isin([NO_MOVE, WORSENED])].to_dict("records"):
+        kpi = kpis[str(row["kpi"])]
+        unit = " ".join(str(row[c]) for c in ("department", "job_role") if row[c])
+        department = str(row["department"])
+        compared = (
+            f"; the comparison group {float(row['comparison_change']):+.1%}"
+            if _known(row["comparison_change"])
+            else "; no comparison group"
+        )
+        share = project.settings.thresholds.kpi_trained_share
+        yield Finding(
+            id=finding_id("kpi", kpi.id, department, str(row["job_role"])),
+            kind=KPI_KIND,
+            title=f"{kpi.label} in {unit} {row['verdict']} after training: "
+            f"{float(row['before']):,.4g} {kpi.unit} on average until {row['trained_from']}, "
+            f"when {share:.0%} of the staff had been trained, {float(row['after']):,.4g} after "
+            f"({float(row['change']):+.1%}{compared})",
+            scope="department",
+            member=department,
+            period=str(row["trained_from"]),
+            points_at=_kpi_owners(project, kpi.trained_by, department),
+            evidence={
+                "before": float(row["before"]),
+                "after": float(row["after"]),
+                "change": float(row["change"]),
+                "difference": float(row["difference"]),
+                "trained_from": str(row["trained_from"]),
+            },
+            why="The course developer answers for courses that produce performance gains, the "
+            "training manager for acting on what the data shows: training that reached the "
+            "staff and left the measure where it was needs another look. The measure is not "
+            "isolated from other causes.",
+        )
+
+
+def _kpi_owners(project: Project, courses: list[str], department: str) -> tuple[Assignment, ...]:
+    """The developers and training managers of ``courses``, and the department head."""
+    developers: set[str] = set()
+    managers: set[str] = set()
+    for course in courses:
+        resolve = RoleResolver(project, "course", course)
+        developers.update(resolve("course-developer").people)
+        managers.update(resolve("training-manager").people)
+    return (
+        Assignment("course-developer", tuple(sorted(developers))),
+        Assignment("training-manager", tuple(sorted(managers))),
+        RoleResolver(project, "department", department)("department-head"),
+    )

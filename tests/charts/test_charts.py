@@ -170,7 +170,9 @@ def test_mistakes_name_the_fix() -> None:
         charts.comparison_chart(
             pd.DataFrame({"developer": [], "value": []}), title="x", value_title="y"
         )
-    with pytest.raises(ValueError, match="known units: count, minutes, money, rate, score"):
+    with pytest.raises(
+        ValueError, match="known units: count, decimal, minutes, money, rate, score"
+    ):
         charts.unit_of("percent")
     with pytest.raises(ValueError, match=r"lacks column.*value; it has: period"):
         charts.trend_chart(pd.DataFrame({"period": []}), title="t", value_title="v")

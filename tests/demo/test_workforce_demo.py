@@ -1,4 +1,4 @@
-"""The demo's HR roster, competence requirements and business KPIs (stories 10-12): they join the
+"""The demo's HR roster, competence requirements and business KPIs (stories 10-13): they join the
 LMS data point in time, leave the other files as they were, and plant their stories, each
 checked here with plain pandas from the written files."""
 
@@ -15,6 +15,9 @@ from paths import REPO
 from generator import demo
 from generator.cli import cli
 from generator.domain.periods import FiscalCalendar, Quarter
+from generator.report import Report, build_report
+from generator.report.workforce import HIDDEN
+from generator.report.workforce_findings import KPI_KIND
 
 CALENDAR = FiscalCalendar(demo.FISCAL_YEAR_START_MONTH)
 QUARTER_ENDS = {
@@ -331,10 +334,76 @@ def test_story_incidents_fall_after_training(size: str, request: pytest.FixtureR
     assert demo.TURNOVER_DEPARTMENT in untrained  # the comparison group: it lags (story 2)
 
 
-def test_stories_10_to_12_are_documented() -> None:
+@pytest.fixture(scope="module")
+def small_report(small: Path) -> Report:
+    return build_report(small)
+
+
+def test_report_kpi_effects_equal_a_count_of_the_files(small: Path, small_report: Report) -> None:
+    """The workforce page's before/after table, made again from kpis.csv, roster.csv and the
+    enrolment export with plain pandas: the share trained by each quarter's end, the first
+    quarter it reached half, the means before and after, and the comparison group's change."""
+    kpis = pd.read_csv(small / "data" / "kpis.csv", dtype=str, keep_default_na=False)
+    incidents = (
+        kpis[kpis["measure"] == demo.INCIDENTS_KPI]
+        .pivot(index="department", columns="period", values="value")[QUARTERS]
+        .astype(float)
+    )
+    shares = _share_trained(small)
+    crossed = {
+        d: next((i for i, v in enumerate(share) if v >= 0.5), None)
+        for d, share in shares.iterrows()
+    }
+    comparison = [d for d, at in crossed.items() if at is None]
+    effects = small_report.workforce.kpi_effects
+    effects = effects[effects["kpi"] == demo.INCIDENTS_KPI].set_index("department")
+    assert set(effects.index) == set(incidents.index)
+    checked = 0
+    for department, at in crossed.items():
+        row = effects.loc[department]
+        if not row[HIDDEN]:
+            assert row["share_trained"] == pytest.approx(shares.loc[department].iloc[-1])
+        if at is None:
+            assert row["verdict"] == "comparison group"
+            continue
+        assert row["trained_from"] == QUARTERS[at]
+        if at in (0, len(QUARTERS) - 1):
+            continue
+        values = incidents.loc[department]
+        change = values.iloc[at + 1 :].mean() / values.iloc[: at + 1].mean() - 1
+        others = [
+            incidents.loc[c].iloc[at + 1 :].mean() / incidents.loc[c].iloc[: at + 1].mean() - 1
+            for c in comparison
+        ]
+        assert row["change"] == pytest.approx(change)
+        assert row["comparison_change"] == pytest.approx(sum(others) / len(others))
+        assert row["verdict"] == "improved"
+        checked += 1
+    assert checked >= 3
+    assert demo.TURNOVER_DEPARTMENT in comparison
+
+
+def test_story_kpi_did_not_move(small_report: Report) -> None:
+    effects = small_report.workforce.kpi_effects
+    flat = effects[(effects["kpi"] == demo.FLAT_KPI)].set_index("department")
+    row = flat.loc[demo.FLAT_KPI_DEPARTMENT]
+    assert row["verdict"] == "did not move"
+    assert abs(row["change"]) < 0.05
+    assert row["comparison_units"] == 0
+    findings = [f for f in small_report.findings if f.kind == KPI_KIND]
+    assert [f.member for f in findings] == [demo.FLAT_KPI_DEPARTMENT]
+    course = small_report.project.course_by_id[demo.FLAT_KPI_COURSE]
+    pointed = {a.role: a.people for a in findings[0].points_at}
+    assert pointed["course-developer"] == (course.developer,)
+    assert pointed["training-manager"] == (course.training_manager,)
+    assert "no comparison group" in findings[0].title
+
+
+def test_stories_10_to_13_are_documented() -> None:
     stories = {s.number: s for s in demo.STORIES}
     assert stories[10].subject == f"department {demo.TURNOVER_DEPARTMENT}"
     assert demo.FORKLIFT_REQUIREMENT in stories[11].subject
     assert demo.INCIDENTS_KPI in stories[12].subject
-    for number in (10, 11, 12):
+    assert demo.FLAT_KPI in stories[13].subject
+    for number in (10, 11, 12, 13):
         assert f"{number}. " in (demo.__doc__ or "")

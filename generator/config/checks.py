@@ -13,7 +13,7 @@ from generator.config.models import Goal, Source, SpendLine
 from generator.config.project import Project
 from generator.config.workforce import check_workforce
 from generator.config.yamlfile import line_of
-from generator.domain.catalog import METRICS
+from generator.domain.catalog import METRICS, WORKFORCE
 from generator.domain.errors import Problem, did_you_mean, known
 from generator.domain.periods import parse_fiscal_year, parse_quarter
 from generator.domain.sources import ADAPTER_OPTIONS, FORMATS, ONE_COURSE_FORMATS, option_problem
@@ -21,6 +21,9 @@ from generator.domain.tables import STATUSES, TABLE_COLUMNS
 from generator.domain.values import clean_text, parse_dates, parse_numbers
 
 BUILTIN_ROLES = ("ld-manager", "training-manager", "course-developer", "learner")
+# A RACI role goals may name without roles.yaml defining it: the employees' managers on the HR
+# roster (report/goals.py resolves it per department).
+LINE_MANAGER = "line-manager"
 
 LineAt = Callable[..., int]
 """The line of a key inside one item of a file, such as ``at("raci", "accountable")``."""
@@ -186,6 +189,7 @@ def _check_goals(project: Project, doc: Any) -> Iterator[Problem]:
 
         for line, message in (
             *_goal_metric_problems(goal, at),
+            *_workforce_goal_problems(goal, project, at),
             *_goal_role_problems(goal, role_ids, at),
             *_goal_member_problems(goal, members.get(goal.scope.level, set()), at),
             *_goal_period_problems(goal, quarters, years, at),
@@ -224,6 +228,26 @@ def _goal_metric_problems(goal: Goal, at: LineAt) -> Iterator[tuple[int, str]]:
         )
 
 
+def _workforce_goal_problems(goal: Goal, project: Project, at: LineAt) -> Iterator[tuple[int, str]]:
+    """A goal on a figure of the HR roster with no roster to make it from (or, for compliance
+    and coverage, no competence requirements): it would have no data in every period."""
+    metric = METRICS.get(goal.metric)
+    if metric is None or metric.source != WORKFORCE:
+        return
+    if not any(source.table == "roster" for source in project.settings.sources):
+        yield (
+            at("metric"),
+            f"goal '{goal.id}' targets {goal.metric}, a figure of the HR roster, but no source "
+            "gives the roster; add a csv source with table: roster (README: Workforce)",
+        )
+    elif metric.name in ("compliance_rate", "competence_coverage") and not project.requirements:
+        yield (
+            at("metric"),
+            f"goal '{goal.id}' targets {goal.metric}, but config/workforce.yaml has no "
+            "competence requirements to count it against; add them (README: Workforce)",
+        )
+
+
 def _goal_role_problems(goal: Goal, role_ids: set[str], at: LineAt) -> Iterator[tuple[int, str]]:
     roles = [("accountable", goal.raci.accountable)] + [
         (kind, role)
@@ -231,7 +255,7 @@ def _goal_role_problems(goal: Goal, role_ids: set[str], at: LineAt) -> Iterator[
         for role in getattr(goal.raci, kind)
     ]
     for kind, role in roles:
-        if role not in role_ids:
+        if role not in role_ids and role != LINE_MANAGER:
             yield (
                 at("raci", kind),
                 f"goal '{goal.id}' names unknown role "

@@ -19,6 +19,8 @@ LEARNER_SCOPES = ("org", "course", "developer", "training_manager", "department"
 # column), lower case.
 OUTCOMES = ("pass", "merit", "distinction", "fail")
 COST_SCOPES = ("org", "course", "developer")
+WORKFORCE_SCOPES = ("org", "department")  # the HR roster's figures: per department at most
+LMS, WORKFORCE = "lms", "workforce"  # where a metric's figures come from
 
 
 # Counts and sums the engine gives per member and period (and spend, from budgets.yaml): each
@@ -70,6 +72,10 @@ class Metric:
     # for figures about money alone (budget, spend).
     basis: str | None = "cohort"
     formula: Formula = None
+    # LMS: the metric tables (report/metrics.py); WORKFORCE: the HR roster joined to the
+    # completions (report/workforce_metrics.py), with basis "employees"
+    source: str = LMS
+    yearly: bool = False  # figures per fiscal year only: goals over 'all' periods take years
 
     @property
     def valid_range(self) -> tuple[float | None, float | None]:
@@ -122,6 +128,7 @@ ACTIVITY = "LTEM 2 (activity) · not Kirkpatrick"
 PERCEPTION = "LTEM 3 (learner perceptions) · Kirkpatrick 1 (reaction)"
 KNOWLEDGE = "LTEM 4 (knowledge) · Kirkpatrick 2 (learning)"
 COST = "Phillips 0 (inputs and costs)"
+HR = "HR measure · not a training evaluation level"
 
 _METRICS = [
     Metric(
@@ -324,4 +331,70 @@ _METRICS = [
     ),
 ]
 
-METRICS: dict[str, Metric] = {metric.name: metric for metric in _METRICS}
+# From the HR roster (config/workforce.yaml and a source with table: roster): no figures
+# without one.
+_WORKFORCE_METRICS = [
+    Metric(
+        "headcount_reach",
+        "Headcount reached",
+        "rate",
+        True,
+        ATTENDANCE,
+        "share of the employees on the roster on the fiscal year's last day (or the report "
+        "date) who completed a course in the year",
+        WORKFORCE_SCOPES,
+        basis="employees",
+        source=WORKFORCE,
+        yearly=True,
+    ),
+    Metric(
+        "turnover_rate",
+        "Turnover",
+        "share",
+        False,
+        HR,
+        "the fiscal year's leavers divided by the average of its first and last day's headcount",
+        WORKFORCE_SCOPES,
+        basis="employees",
+        source=WORKFORCE,
+        yearly=True,
+    ),
+    Metric(
+        "compliance_rate",
+        "Required courses in date",
+        "rate",
+        True,
+        ATTENDANCE,
+        "of the required courses of every role holder on the period's last day (or the report "
+        "date), exempt ones left out, the share on track or due soon (not overdue or expired)",
+        WORKFORCE_SCOPES,
+        basis="employees",
+        source=WORKFORCE,
+    ),
+    Metric(
+        "competence_coverage",
+        "Competence coverage",
+        "rate",
+        True,
+        ATTENDANCE,
+        "share of the role holders on the period's last day (or the report date) with a valid "
+        "completion of, or an exemption from, every course their job role requires",
+        WORKFORCE_SCOPES,
+        basis="employees",
+        source=WORKFORCE,
+    ),
+    Metric(
+        "cost_per_employee",
+        "Spend per employee",
+        "money",
+        False,
+        COST,
+        "the fiscal year's spend divided by the headcount on its last day (or the report date)",
+        ("org",),
+        basis=None,
+        source=WORKFORCE,
+        yearly=True,
+    ),
+]
+
+METRICS: dict[str, Metric] = {m.name: m for m in [*_METRICS, *_WORKFORCE_METRICS]}

@@ -8,6 +8,7 @@ July 2025 to June 2026); with a January start it is the calendar year. Quarter l
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -103,3 +104,24 @@ def chronological_key(label: str) -> tuple[int, int]:
     if quarter is not None:
         return quarter.fiscal_year, quarter.number
     return parse_fiscal_year(label) or 0, 0
+
+
+def counted_on(calendar: FiscalCalendar, report_date: date) -> Callable[[str], date | None]:
+    """A period label (2026-Q1 or FY2026) -> the day a stock such as the headcount is counted on
+    for it: its last day, or the report date in a period under way; None for a period that
+    starts after the report date (or a label that is neither)."""
+
+    def day(label: str) -> date | None:
+        quarter = parse_quarter(label)
+        if quarter is not None:
+            first, last = quarter, quarter
+        else:
+            year = parse_fiscal_year(label)
+            if year is None:
+                return None
+            first, last = Quarter(year, 1), Quarter(year, 4)
+        if calendar.first_day(first) > report_date:
+            return None
+        return min(calendar.last_day(last), report_date)
+
+    return day

@@ -18,7 +18,7 @@ from generator.domain.periods import chronological_key
 from generator.pages.downloads import Records, csv_text
 from generator.pages.formatting import DASH, Formatter, link, text
 from generator.report import Report
-from generator.report.goals import Assignment
+from generator.report.goals import LINE_MANAGER_ROLE, Assignment
 from generator.report.metrics import Row
 from generator.report.offerings import published_runs
 from generator.report.privacy import why_hidden
@@ -205,6 +205,10 @@ class Context:
 
     def role_link(self, role_id: str, depth: int) -> str:
         role = next((r for r in self.project.roles if r.id == role_id), None)
+        if role is None and role_id == LINE_MANAGER_ROLE:
+            if self.report.workforce.empty:  # no roster, so no workforce page either
+                return text("Line managers (HR roster)")
+            return link("Line managers (HR roster)", f"{self.up(depth)}workforce.md")
         if role is None:
             return text(role_id)
         return link(role.title, f"{self.up(depth)}roles/{self.role_slug[role_id]}.md")

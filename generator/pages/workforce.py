@@ -44,6 +44,7 @@ def workforce_pages(ctx: Context) -> list[PageSet]:
         **{name: table for name, (table, _) in tables.items()},
         new_hires=new_hires_table(ctx, workforce.new_hires),
         coverage=coverage_table(ctx, workforce.coverage),
+        managers=manager_table(ctx, workforce.managers),
         kpis=kpis,
         trained_share=f"{thresholds.kpi_trained_share:.0%}",
         min_change=f"{thresholds.kpi_min_change:.0%}",
@@ -273,6 +274,31 @@ def _kpi_value(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return DASH
     return f"{float(value):,.4g}"
+
+
+def manager_table(ctx: Context, managers: pd.DataFrame) -> Table:
+    rows = [
+        [
+            text(ctx.person_name(str(r["manager"]))),
+            _cell(ctx, r, "holders"),
+            _cell(ctx, r, "overdue"),
+            _cell(ctx, r, "expired"),
+            _cell(ctx, r, "in_date", "rate"),
+            _cell(ctx, r, "coverage", "rate"),
+        ]
+        for r in managers.to_dict("records")
+    ]
+    return Table(
+        [
+            "Manager",
+            "Role holders",
+            "Courses overdue",
+            "Courses expired",
+            "Courses in date",
+            "Competent",
+        ],
+        rows,
+    )
 
 
 def department_section(ctx: Context, department: str) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from generator.report.kpi_effects import with_kpi_effects
 from generator.report.metrics import Metrics, compute_metrics
 from generator.report.workforce import Workforce, Year, build_workforce, no_workforce
 from generator.report.workforce_findings import workforce_findings
+from generator.report.workforce_metrics import with_goal_table
 
 log = logging.getLogger(__name__)
 
@@ -163,29 +164,13 @@ def assemble(
 ) -> Report:
     """The report from its parts: goals evaluated on the published metrics, scorecards, and
     the warnings of what the figures leave out."""
-    results = evaluate_goals(project, metrics)
-    people, roles = scorecards(results, metrics.quarters)
     warnings = [
         *aggregated.ingested.report.warnings,
         *date_warnings(aggregated.aggregates, aggregated.report_date, as_of),
     ]
-    workforce = build_workforce(
-        aggregated.roster,
-        aggregated.aggregates.learner_completions,
-        project.requirements,
-        fiscal_years(project, metrics),
-        aggregated.report_date,
-        project.settings.min_group_size,
-        frozenset(project.person_by_id),
-    )
-    workforce = with_kpi_effects(
-        workforce,
-        project,
-        aggregated.kpis,
-        aggregated.roster,
-        aggregated.aggregates.learner_completions,
-        aggregated.report_date,
-    )
+    workforce = workforce_of(project, aggregated, metrics)
+    results = evaluate_goals(project, metrics, workforce)
+    people, roles = scorecards(results, metrics.quarters)
     if project.requirements and aggregated.roster.empty:
         warnings.append(
             "config/workforce.yaml has competence requirements but no source gives the HR "
@@ -199,6 +184,25 @@ def assemble(
     return Report(
         project, aggregated.ingested, metrics, results, findings, people, roles, warnings, workforce
     )
+
+
+def workforce_of(project: Project, aggregated: Aggregated, metrics: Metrics) -> Workforce:
+    """The HR roster's tables, its business KPIs before and after training and the figures
+    goals name (empty without a roster)."""
+    completions = aggregated.aggregates.learner_completions
+    workforce = build_workforce(
+        aggregated.roster,
+        completions,
+        project.requirements,
+        fiscal_years(project, metrics),
+        aggregated.report_date,
+        project.settings.min_group_size,
+        frozenset(project.person_by_id),
+    )
+    workforce = with_kpi_effects(
+        workforce, project, aggregated.kpis, aggregated.roster, completions, aggregated.report_date
+    )
+    return with_goal_table(workforce, project, aggregated.roster, completions, metrics)
 
 
 def fiscal_years(project: Project, metrics: Metrics) -> list[Year]:

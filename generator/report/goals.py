@@ -8,20 +8,23 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from generator.config import Course, Goal, Project
-from generator.domain.catalog import METRICS, SUMS
+from generator.domain.catalog import METRICS, SUMS, WORKFORCE
 from generator.domain.paths import slug
 from generator.report import privacy
 from generator.report.metrics import Metrics, cohort_rates
+from generator.report.workforce import ALL, Workforce, no_workforce
 
 MET, AT_RISK, MISSED, NO_DATA = "met", "at risk", "missed", "no data"
 STATUSES = (MET, AT_RISK, MISSED, NO_DATA)
 LEARNER_ROLE = "learner"
+# The employees' managers on the HR roster: a RACI role no file defines, resolved per department.
+LINE_MANAGER_ROLE = "line-manager"
 
 
 @dataclass(frozen=True)
@@ -119,15 +122,26 @@ def status_of(value: float | None, comparator: str, target: float, warning: floa
     return MISSED
 
 
-def evaluate_goals(project: Project, metrics: Metrics) -> list[GoalResult]:
+def evaluate_goals(
+    project: Project, metrics: Metrics, workforce: Workforce | None = None
+) -> list[GoalResult]:
+    """Every goal's results; ``workforce`` gives the figures of the workforce metrics and the
+    roster's line managers (without it those goals have no data)."""
+    workforce = workforce or no_workforce()
     results: list[GoalResult] = []
     resolvers: dict[tuple[str, str], RoleResolver] = {}
     for goal in project.goals:
-        rows = _index(_table_for(goal, project, metrics), goal.metric)
-        for member in scope_members(goal, project, metrics):
+        if _from_workforce(goal):
+            table = _workforce_rows(workforce.goal_table, goal.scope.level)
+            members = _workforce_members(goal, table)
+        else:
+            table = _table_for(goal, project, metrics)
+            members = scope_members(goal, project, metrics)
+        rows = _index(table, goal.metric)
+        for member in members:
             for period in goal_periods(goal, metrics):
                 row = rows.get((member, period))
-                results.append(_evaluate(goal, member, period, row, project, resolvers))
+                results.append(_evaluate(goal, member, period, row, project, resolvers, workforce))
     return sorted(results, key=lambda r: (r.goal_id, r.member, _period_sort(r.period)))
 
 
@@ -135,9 +149,30 @@ def _period_sort(period: str) -> tuple[int, str]:
     return (1, period) if period.startswith("FY") else (0, period)
 
 
+def _from_workforce(goal: Goal) -> bool:
+    metric = METRICS.get(goal.metric)
+    return metric is not None and metric.source == WORKFORCE
+
+
+def _workforce_rows(table: pd.DataFrame, level: str) -> pd.DataFrame:
+    if table.empty:
+        return pd.DataFrame(columns=["scope", "member", "period", "learners"])
+    return table[table["scope"] == level]
+
+
+def _workforce_members(goal: Goal, table: pd.DataFrame) -> list[str]:
+    """The goal's departments: those it names, else every department on the roster."""
+    if goal.scope.level == "org":
+        return ["org"]
+    if goal.scope.ids:
+        return list(goal.scope.ids)
+    return sorted(set(table["member"].astype(str)))
+
+
 def goal_periods(goal: Goal, metrics: Metrics) -> list[str]:
     if goal.periods == "all":
-        return list(metrics.quarters)
+        metric = METRICS.get(goal.metric)
+        return list(metrics.years if metric and metric.yearly else metrics.quarters)
     known = set(metrics.quarters) | set(metrics.years)
     return [p for p in goal.periods if p in known]
 
@@ -252,6 +287,7 @@ def _evaluate(
     row: Indexed | None,
     project: Project,
     resolvers: dict[tuple[str, str], RoleResolver],
+    workforce: Workforce,
 ) -> GoalResult:
     learners, value, code = row if row is not None else (0, None, privacy.SHOWN)
     # A hidden figure is not evaluated: its status would give it away.
@@ -263,7 +299,7 @@ def _evaluate(
     status = status_of(value, goal.target.comparator, goal.target.value, goal.warning)
     key = (goal.scope.level, member)
     if key not in resolvers:  # one per scope member, shared by its goals and periods
-        resolvers[key] = RoleResolver(project, *key)
+        resolvers[key] = RoleResolver(project, *key, workforce.line_managers)
     resolve = resolvers[key]
     return GoalResult(
         goal_id=goal.id,
@@ -295,11 +331,19 @@ class RoleResolver:
     A course's developer and training manager are that course's; a developer's training
     managers are those of their courses (and the reverse); learners are a group (of a course,
     a department or everyone); a role held per department goes to that department's holder;
-    any other role goes to everyone who holds it (the L&D manager for budget goals).
+    any other role goes to everyone who holds it (the L&D manager for budget goals);
+    "line-manager" goes to the roster's named managers of the department's employees.
     """
 
-    def __init__(self, project: Project, level: str, member: str):
+    def __init__(
+        self,
+        project: Project,
+        level: str,
+        member: str,
+        line_managers: Mapping[str, tuple[str, ...]] | None = None,
+    ):
         self.project, self.level, self.member = project, level, member
+        self.line_managers = line_managers or {}
         self._resolved: dict[str, Assignment] = {}
 
     @functools.cached_property
@@ -327,6 +371,9 @@ class RoleResolver:
     def _resolve(self, role: str) -> Assignment:
         if role == LEARNER_ROLE:
             return Assignment(role, group=self._learner_group())
+        if role == LINE_MANAGER_ROLE:
+            # the roster's managers of the department's employees (of everyone's at org level)
+            return Assignment(role, self.line_managers.get(self._roster_department(), ()))
         if role == "course-developer" and self.level != "org":
             return Assignment(role, tuple(sorted({c.developer for c in self.courses()})))
         if role == "training-manager" and self.level != "org":
@@ -336,6 +383,9 @@ class RoleResolver:
             local = [p for p in holders if p.department == self.member]
             holders = local or holders
         return Assignment(role, tuple(sorted(p.id for p in holders)))
+
+    def _roster_department(self) -> str:
+        return self.member if self.level == "department" else ALL
 
     def _learner_group(self) -> str:
         if self.level == "department":

@@ -24,7 +24,7 @@ import pandas as pd
 
 from generator.config import Project
 from generator.config.workforce import Kpi
-from generator.domain.periods import FiscalCalendar, Quarter, parse_fiscal_year, parse_quarter
+from generator.domain.periods import counted_on
 from generator.report.workforce import HIDDEN, Workforce, employed_on, states_on, typed_roster
 
 IMPROVED, NO_MOVE, WORSENED = "improved", "did not move", "worsened"
@@ -83,26 +83,6 @@ def with_kpi_effects(
         ),
     )
     return dataclasses.replace(workforce, kpi_series=series, kpi_effects=effects)
-
-
-def counted_on(calendar: FiscalCalendar, report_date: date) -> Callable[[str], date | None]:
-    """A period label -> the day its employees are counted on: its last day, or the report date
-    in a period under way; None for a period that starts after the report date."""
-
-    def day(label: str) -> date | None:
-        quarter = parse_quarter(label)
-        if quarter is not None:
-            first, last = quarter, quarter
-        else:
-            year = parse_fiscal_year(label)
-            if year is None:
-                return None
-            first, last = Quarter(year, 1), Quarter(year, 4)
-        if calendar.first_day(first) > report_date:
-            return None
-        return min(calendar.last_day(last), report_date)
-
-    return day
 
 
 def kpi_effects(

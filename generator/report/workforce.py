@@ -56,6 +56,15 @@ class Workforce:
     kpi_series: pd.DataFrame = field(default_factory=pd.DataFrame)
     # per KPI and unit: before and after training, and the comparison group (report.kpi_effects)
     kpi_effects: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # manager on the roster (named ones; the rest as NO_MANAGER): their role holders' compliance
+    # on the report date
+    managers: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # the workforce metrics goals name, per org or department and period
+    # (report.workforce_metrics)
+    goal_table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # department (and ALL) -> the people of roles.yaml who manage its employees on the roster on
+    # the report date: the RACI role "line-manager" of goals.yaml
+    line_managers: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -207,6 +216,34 @@ def compliance_table(statuses: pd.DataFrame) -> pd.DataFrame:
     counts = counts.reindex(columns=list(COMPLIANCE_STATUSES), fill_value=0)
     counts["holders"] = counts.sum(axis=1)
     return counts.reset_index()
+
+
+def manager_table(statuses: pd.DataFrame) -> pd.DataFrame:
+    """Per manager: their role holders, the required courses (holder x course) overdue or
+    expired, the share in date (exempt ones left out) and the holders competent on all."""
+    columns = ["manager", "holders", OVERDUE, EXPIRED, "in_date", "certified", "coverage"]
+    if statuses.empty:
+        return pd.DataFrame(columns=columns)
+    rows = []
+    for manager, group in statuses.groupby("manager", sort=True):
+        counted = group[group["status"] != EXEMPT]
+        coverage = coverage_table(group)
+        holders = int(group["learner_id"].nunique())
+        certified = int(coverage["certified"].sum())
+        rows.append(
+            {
+                "manager": str(manager),
+                "holders": holders,
+                OVERDUE: int(counted["status"].eq(OVERDUE).sum()),
+                EXPIRED: int(counted["status"].eq(EXPIRED).sum()),
+                "in_date": counted["status"].isin([ON_TRACK, DUE_SOON]).mean()
+                if len(counted)
+                else np.nan,
+                "certified": certified,
+                "coverage": certified / holders if holders else np.nan,
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
 
 
 def coverage_table(statuses: pd.DataFrame) -> pd.DataFrame:
@@ -431,31 +468,34 @@ def build_workforce(
 ) -> Workforce:
     """Every workforce table as published (small groups hidden), as of ``report_date``.
     ``managers``: the person ids of roles.yaml; any other manager on the roster (often another
-    employee, by their employee id) is published only as NO_MANAGER."""
+    employee, by their employee id) is published only as NO_MANAGER. The goal table and the
+    KPIs are added after (report.workforce_metrics, report.kpi_effects)."""
     if roster.empty:
         return no_workforce()
     roster = typed_roster(roster)
     roster["manager"] = roster["manager"].where(roster["manager"].isin(list(managers)), NO_MANAGER)
     statuses = requirement_statuses(roster, completions, requirements, report_date)
     compliance = compliance_table(statuses)
-    return Workforce(
-        reach=hide_small_groups(
-            reach_table(roster, completions, years),
+    reach = hide_small_groups(
+        reach_table(roster, completions, years),
+        ["period"],
+        "headcount",
+        ["trained", "reach"],
+        min_size,
+    )
+    turnover = _hide_small_splits(
+        hide_small_groups(
+            turnover_table(roster, completions, years),
             ["period"],
-            "headcount",
-            ["trained", "reach"],
+            "average_headcount",
+            list(TURNOVER_FIGURES),
             min_size,
         ),
-        turnover=_hide_small_splits(
-            hide_small_groups(
-                turnover_table(roster, completions, years),
-                ["period"],
-                "average_headcount",
-                list(TURNOVER_FIGURES),
-                min_size,
-            ),
-            min_size,
-        ),
+        min_size,
+    )
+    return Workforce(
+        reach=reach,
+        turnover=turnover,
         compliance=hide_small_groups(
             compliance,
             ["requirement", "course_id"],
@@ -466,8 +506,28 @@ def build_workforce(
         coverage=hide_small_groups(
             coverage_table(statuses), [], "holders", ["certified", "coverage"], min_size
         ),
+        managers=hide_small_groups(
+            manager_table(statuses),
+            [],
+            "holders",
+            [OVERDUE, EXPIRED, "in_date", "certified", "coverage"],
+            min_size,
+        ),
         new_hires=new_hires_table(roster, completions, requirements, years),
+        line_managers=line_managers(roster, report_date),
     )
+
+
+def line_managers(roster: pd.DataFrame, day: date) -> dict[str, tuple[str, ...]]:
+    """Department (and ALL) -> the named managers of its employees on ``day``."""
+    staff = employed_on(states_on(roster, day), day)
+    named = staff[staff["manager"] != NO_MANAGER]
+    result = {
+        str(d): tuple(sorted(set(g["manager"].astype(str))))
+        for d, g in named.groupby("department", sort=True)
+    }
+    result[ALL] = tuple(sorted(set(named["manager"].astype(str))))
+    return result
 
 
 TURNOVER_FIGURES = (*TURNOVER_COUNTS, "turnover", "trained_turnover", "untrained_turnover")

@@ -77,6 +77,7 @@ def workforce_data(workforce: Workforce) -> dict[str, list[dict[str, Any]]]:
         "new_hires": workforce.new_hires,
         "compliance": workforce.compliance,
         "coverage": workforce.coverage,
+        "managers": workforce.managers,
         "kpi_effects": workforce.kpi_effects,
     }
     return {

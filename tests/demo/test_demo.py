@@ -14,7 +14,9 @@ from paths import REPO
 
 from generator import demo
 from generator.cli import cli
+from generator.domain.catalog import METRICS, WORKFORCE
 from generator.domain.periods import FiscalCalendar, parse_quarter
+from generator.report.goals import LINE_MANAGER_ROLE
 
 CALENDAR = FiscalCalendar(demo.FISCAL_YEAR_START_MONTH)
 DEMO_FILES = [
@@ -214,7 +216,10 @@ def test_story_completed_not_learned(enrollments: pd.DataFrame) -> None:
 
 def test_story_goals_cover_the_kinds_scopes_and_roles() -> None:
     goals = _yaml("goals.yaml")["goals"]
-    assert 10 <= len(goals) <= 14
+    assert 15 <= len(goals) <= 19  # five of them on the HR roster's figures
+    workforce = [g for g in goals if METRICS[g["metric"]].source == WORKFORCE]
+    assert len(workforce) == 5
+    assert any(LINE_MANAGER_ROLE in g["raci"].get("responsible", []) for g in workforce)
     assert {g["kind"] for g in goals} == {"business", "learning"}
     levels = {g["scope"] if isinstance(g["scope"], str) else g["scope"]["level"] for g in goals}
     assert levels == {"org", "course", "developer", "department"}

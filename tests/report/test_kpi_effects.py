@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from generator.config.workforce import Kpi
-from generator.domain.periods import FiscalCalendar
+from generator.domain.periods import FiscalCalendar, counted_on
 from generator.report.kpi_effects import (
     COMPARISON,
     FROM_START,
@@ -26,7 +26,6 @@ from generator.report.kpi_effects import (
     TOO_EARLY,
     WORSENED,
     Settings,
-    counted_on,
     kpi_effects,
 )
 from generator.report.workforce import HIDDEN, typed_roster

@@ -107,6 +107,31 @@ def test_previous_period_and_change(figures: Metrics) -> None:
     assert row["average_score__change"] == pytest.approx(75 - 67.5)
 
 
+def test_cost_per_learning_hour_equals_a_count_of_the_export(figures: Metrics) -> None:
+    """Spend over the hours the period's enrolments spent, from lms.csv with pandas: the
+    export's two rows of L1 in C1 (the same enrolment, in progress then done) are one, the
+    done row's 25 minutes; L7 enrols after the report date."""
+    import pandas as pd
+
+    lms = pd.read_csv(TINY / "data" / "lms.csv")
+    lms["Enrolled"] = pd.to_datetime(lms["Enrolled"], errors="coerce")
+    lms = lms[lms["Enrolled"] <= pd.Timestamp("2025-06-30")]
+    lms = lms.sort_values("Completed", na_position="first").drop_duplicates(
+        ["User", "Course", "Enrolled"], keep="last"
+    )
+    q1 = lms[lms["Enrolled"] < pd.Timestamp("2025-04-01")]
+    for scope, member, rows, spend in (
+        ("org", "org", q1, 800.0),
+        ("course", "C1", q1[q1["Course"] == "C1"], 300.0),
+    ):
+        hours = rows["Minutes"].sum() / 60
+        assert value(figures, scope, member, "2025-Q1", "learning_hours") == pytest.approx(hours)
+        assert value(figures, scope, member, "2025-Q1", "cost_per_learning_hour") == pytest.approx(
+            spend / hours
+        )
+    assert value(figures, "course", "C1", "2025-Q1", "learning_hours") == pytest.approx(75 / 60)
+
+
 def test_developer_spend_includes_their_courses(figures: Metrics) -> None:
     # dev-b: a 500 developer line in Q1 plus C2's 100 in Q2.
     assert value(figures, "developer", "dev-b", "FY2025", "spend") == 600

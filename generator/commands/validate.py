@@ -111,7 +111,11 @@ def validate_project(
     except ProblemsFound as exc:
         result.problems = list(exc.problems)
         return result
-    result.warnings = [*result.ingested.report.warnings, *_date_warnings(result)]
+    result.warnings = [
+        *result.ingested.report.warnings,
+        *_date_warnings(result),
+        *_workforce_warnings(result),
+    ]
     if strict:
         for source in result.ingested.report.sources:
             for reason, detail in source.reasons.items():
@@ -130,6 +134,26 @@ def _first_lines(detail: Reason) -> str:
     """' (lines 4, 9)', or ' (lines a.jsonl:3, b.jsonl:1)' for a folder; '' without lines."""
     places = detail.places()
     return f" (lines {', '.join(places)})" if places else ""
+
+
+def _workforce_warnings(result: ValidationResult) -> list[str]:
+    """build's warnings about what workforce.yaml declares and no source gives."""
+    from generator.report import workforce_warnings
+
+    assert result.project is not None and result.ingested is not None
+    tables = result.ingested.tables
+    return workforce_warnings(
+        result.project, _has_rows(tables.get("roster")), _has_rows(tables.get("kpis"))
+    )
+
+
+def _has_rows(table: object) -> bool:
+    """A table of the ingest holds a row (a Spark DataFrame is asked for one, not counted)."""
+    if table is None:
+        return False
+    if isinstance(table, pd.DataFrame):
+        return not table.empty
+    return bool(table.take(1))  # type: ignore[attr-defined]
 
 
 def _date_warnings(result: ValidationResult) -> list[str]:

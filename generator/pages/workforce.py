@@ -29,9 +29,21 @@ def workforce_pages(ctx: Context) -> list[PageSet]:
         "reach": (reach_table(ctx, workforce.reach), workforce.reach),
         "turnover": (turnover_table(ctx, workforce.turnover), workforce.turnover),
         "compliance": (compliance_table(ctx, workforce.compliance), workforce.compliance),
+        "reach_by_role": (
+            reach_by_role_table(ctx, _latest(ctx, workforce.reach_by_role)),
+            workforce.reach_by_role,
+        ),
+        "course_reach": (
+            course_reach_table(ctx, _latest(ctx, workforce.course_reach)),
+            workforce.course_reach,
+        ),
+        "new_hires": (
+            new_hires_table(ctx, workforce.new_hires[workforce.new_hires["department"] == ALL]),
+            workforce.new_hires,
+        ),
     }
     for name, (table, frame) in tables.items():
-        table.download = page.download(f"workforce-{name}", _published(frame))
+        table.download = page.download(f"workforce-{name.replace('_', '-')}", _published(frame))
     kpis = kpi_sections(ctx, page)
     if kpis:
         link = page.download("workforce-kpi-effects", _published(workforce.kpi_effects))
@@ -42,7 +54,6 @@ def workforce_pages(ctx: Context) -> list[PageSet]:
         "workforce.md.j2",
         **header(ctx),
         **{name: table for name, (table, _) in tables.items()},
-        new_hires=new_hires_table(ctx, workforce.new_hires),
         coverage=coverage_table(ctx, workforce.coverage),
         managers=manager_table(ctx, workforce.managers),
         kpis=kpis,
@@ -50,6 +61,11 @@ def workforce_pages(ctx: Context) -> list[PageSet]:
         min_change=f"{thresholds.kpi_min_change:.0%}",
     )
     return [page.done(md)]
+
+
+def _latest(ctx: Context, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the report's latest fiscal year (the page's table; the download has all)."""
+    return frame[frame["period"] == ctx.latest_year] if not frame.empty else frame
 
 
 def _published(frame: pd.DataFrame) -> pd.DataFrame:
@@ -124,19 +140,67 @@ def turnover_table(ctx: Context, turnover: pd.DataFrame) -> Table:
 
 
 def new_hires_table(ctx: Context, hires: pd.DataFrame) -> Table:
+    """Hires per year (of one department, or of all), their completions and what those cost
+    again at the year's cost per completion."""
     rows = [
         [
+            _department(str(r["department"])),
             text(ctx.metrics.period_title(str(r["period"]))),
             _cell(ctx, r, "hires"),
             _cell(ctx, r, "hire_completions"),
+            _money(ctx, r, "retraining_cost"),
             _cell(ctx, r, "competent"),
             _cell(ctx, r, "median_days_to_competence", "days"),
         ]
         for r in hires.to_dict("records")
     ]
     return Table(
-        ["Year", "Hires", "Their completions", "Competent", "Median time to competence"], rows
+        [
+            "Hired into",
+            "Year",
+            "Hires",
+            "Their completions",
+            ctx.costs_label("Retraining cost"),
+            "Competent",
+            "Median time to competence",
+        ],
+        rows,
     )
+
+
+def _money(ctx: Context, row: Any, column: str) -> str:
+    """A money figure of a workforce row, as _cell gives counts."""
+    if bool(row.get(HIDDEN, False)):
+        return ctx.fmt.suppressed("employees")
+    value = row.get(column)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return DASH
+    return ctx.fmt.number(float(value), "money")
+
+
+def reach_by_role_table(ctx: Context, reach: pd.DataFrame) -> Table:
+    rows = [
+        [
+            "All job roles" if r["job_role"] == ALL else text(str(r["job_role"])),
+            _cell(ctx, r, "headcount"),
+            _cell(ctx, r, "trained"),
+            _cell(ctx, r, "reach", "rate"),
+        ]
+        for r in reach.to_dict("records")
+    ]
+    return Table(["Job role", "Headcount", "Trained", "Reach"], rows)
+
+
+def course_reach_table(ctx: Context, reach: pd.DataFrame) -> Table:
+    rows = [
+        [
+            ctx.course_link(str(r["course_id"]), 0),
+            _cell(ctx, r, "trained"),
+            _cell(ctx, r, "reach", "rate"),
+        ]
+        for r in reach.sort_values("reach", ascending=False, na_position="last").to_dict("records")
+    ]
+    return Table(["Course", "Employees who completed it", "Share of the headcount"], rows)
 
 
 def compliance_table(ctx: Context, compliance: pd.DataFrame, depth: int = 0) -> Table:
@@ -317,6 +381,7 @@ def department_section(ctx: Context, department: str) -> dict[str, Any]:
     return {
         "reach": reach,
         "turnover": turnover,
+        "new_hires": new_hires_table(ctx, of(workforce.new_hires)),
         "compliance": compliance,
         "kpis": kpi_sections(ctx, None, department),
     }

@@ -24,7 +24,7 @@ from generator.report.kpi_effects import with_kpi_effects
 from generator.report.metrics import Metrics, compute_metrics
 from generator.report.workforce import Workforce, Year, build_workforce, no_workforce
 from generator.report.workforce_findings import workforce_findings
-from generator.report.workforce_metrics import with_goal_table
+from generator.report.workforce_metrics import with_goal_table, with_retraining_cost
 
 log = logging.getLogger(__name__)
 
@@ -167,16 +167,11 @@ def assemble(
     warnings = [
         *aggregated.ingested.report.warnings,
         *date_warnings(aggregated.aggregates, aggregated.report_date, as_of),
+        *workforce_warnings(project, not aggregated.roster.empty, not aggregated.kpis.empty),
     ]
     workforce = workforce_of(project, aggregated, metrics)
     results = evaluate_goals(project, metrics, workforce)
     people, roles = scorecards(results, metrics.quarters)
-    if project.requirements and aggregated.roster.empty:
-        warnings.append(
-            "config/workforce.yaml has competence requirements but no source gives the HR "
-            "roster, so nobody is counted against them; add it as a csv source with "
-            "table: roster (README: HR roster and business KPIs)"
-        )
     findings = sorted(
         [*findings, *workforce_findings(project, workforce)],
         key=lambda f: (f.kind, f.member, f.period),
@@ -184,6 +179,29 @@ def assemble(
     return Report(
         project, aggregated.ingested, metrics, results, findings, people, roles, warnings, workforce
     )
+
+
+def workforce_warnings(project: Project, has_roster: bool, has_kpis: bool) -> list[str]:
+    """What config/workforce.yaml declares that the data cannot show (build and validate)."""
+    hint = "(README: HR roster and business KPIs)"
+    warnings = []
+    if project.requirements and not has_roster:
+        warnings.append(
+            "config/workforce.yaml has competence requirements but no source gives the HR "
+            "roster, so nobody is counted against them; add it as a csv source with "
+            f"table: roster {hint}"
+        )
+    if project.kpis and not has_kpis:
+        warnings.append(
+            "config/workforce.yaml declares KPIs but no source gives their values; add them "
+            f"as a csv source with table: kpis {hint}"
+        )
+    elif project.kpis and not has_roster:
+        warnings.append(
+            "the KPIs' values are read but without the HR roster nobody is known to be trained, "
+            f"so they are not compared before and after training; add the roster {hint}"
+        )
+    return warnings
 
 
 def workforce_of(project: Project, aggregated: Aggregated, metrics: Metrics) -> Workforce:
@@ -202,6 +220,7 @@ def workforce_of(project: Project, aggregated: Aggregated, metrics: Metrics) -> 
     workforce = with_kpi_effects(
         workforce, project, aggregated.kpis, aggregated.roster, completions, aggregated.report_date
     )
+    workforce = with_retraining_cost(workforce, metrics)
     return with_goal_table(workforce, project, aggregated.roster, completions, metrics)
 
 

@@ -50,8 +50,13 @@ class Workforce:
     compliance: pd.DataFrame
     # job role: holders on the report date, those certified on every required course, coverage
     coverage: pd.DataFrame
-    # fiscal year: hires, their completions in the year, median days from hire to competence
+    # department hired into (and "(all)"), fiscal year: hires, their completions in the year,
+    # median days from hire to competence
     new_hires: pd.DataFrame
+    # job role (and "(all)"), fiscal year: as reach
+    reach_by_role: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # course, fiscal year: the year-end headcount, those who completed the course in the year
+    course_reach: pd.DataFrame = field(default_factory=pd.DataFrame)
     # per KPI, department (and job role) and period: the value, headcount and trained employees
     kpi_series: pd.DataFrame = field(default_factory=pd.DataFrame)
     # per KPI and unit: before and after training, and the comparison group (report.kpi_effects)
@@ -268,18 +273,51 @@ class Year:
     last_day: date  # the year's last day, or the report date in a year to date
 
 
-def reach_table(roster: pd.DataFrame, completions: pd.DataFrame, years: list[Year]) -> pd.DataFrame:
-    """Per department and fiscal year: employees on the year's last day, those of them who
-    completed a course in the year, and the share (reach)."""
+def reach_table(
+    roster: pd.DataFrame, completions: pd.DataFrame, years: list[Year], by: str = "department"
+) -> pd.DataFrame:
+    """Per department (or another roster column ``by``, such as job_role; then ALL) and fiscal
+    year: employees on the year's last day, those of them who completed a course in the year,
+    and the share (reach)."""
     rows = []
     for year in years:
         staff = employed_on(states_on(roster, year.last_day), year.last_day)
         done = completions.loc[completions["fiscal_year"] == year.fiscal_year, "learner_id"]
         staff = staff.assign(trained=among(staff["learner_id"], done))
-        for department, group in _with_total(staff):
-            rows.append((department, year.label, len(group), int(group["trained"].sum())))
-    table = pd.DataFrame(rows, columns=["department", "period", "headcount", "trained"])
+        for member, group in _with_total(staff, by):
+            rows.append((member, year.label, len(group), int(group["trained"].sum())))
+    table = pd.DataFrame(rows, columns=[by, "period", "headcount", "trained"])
     table["reach"] = table["trained"] / table["headcount"]
+    return table
+
+
+def course_reach_table(
+    roster: pd.DataFrame, completions: pd.DataFrame, years: list[Year]
+) -> pd.DataFrame:
+    """Per course and fiscal year: of the employees on the year's last day, those who
+    completed the course in the year, and their share of the headcount."""
+    frames = []
+    for year in years:
+        staff = employed_on(states_on(roster, year.last_day), year.last_day)
+        done = completions[
+            (completions["fiscal_year"] == year.fiscal_year)
+            & among(completions["learner_id"], staff["learner_id"])
+        ]
+        trained = done.groupby(done["course_id"].astype(str))["learner_id"].nunique()
+        frames.append(
+            pd.DataFrame(
+                {
+                    "course_id": trained.index,
+                    "period": year.label,
+                    "headcount": len(staff),
+                    "trained": trained.to_numpy(),
+                }
+            )
+        )
+    if not frames:
+        return pd.DataFrame(columns=["course_id", "period", "headcount", "trained", "reach"])
+    table = pd.concat(frames, ignore_index=True)
+    table["reach"] = table["trained"] / table["headcount"].where(table["headcount"] > 0)
     return table
 
 
@@ -364,30 +402,41 @@ def new_hires_table(
     requirements: list[Requirement],
     years: list[Year],
 ) -> pd.DataFrame:
-    """Per fiscal year: employees hired in it, the courses they completed in it, and the median
-    days from hire to their last first completion of every course their job role requires
-    (of those hired in the year who have completed them all by the report date)."""
-    hired = roster.groupby("learner_id").agg(hired_on=("hired_on", "min"))
+    """Per department hired into (then ALL) and fiscal year: employees hired in it, the courses
+    they completed in it (what turnover costs in retraining), and the median days from hire to
+    their last first completion of every course their job role requires (of those hired in
+    the year who have completed them all by the report date)."""
+    first_rows = roster.sort_values(["learner_id", "effective_on"], kind="stable")
+    hired = first_rows.groupby("learner_id").agg(
+        hired_on=("hired_on", "min"), department=("department", "first")
+    )
     rows = []
     for year in years:
         span = hired["hired_on"].between(pd.Timestamp(year.first_day), pd.Timestamp(year.last_day))
-        hires = hired[span]
-        in_year = completions[
-            (completions["fiscal_year"] == year.fiscal_year)
-            & among(completions["learner_id"], hires.index)
-        ]
-        days = _days_to_competence(roster, hires, completions, requirements)
-        rows.append(
-            (
-                year.label,
-                len(hires),
-                int(in_year["completions"].sum()),
-                len(days),
-                float(days.median()) if len(days) else np.nan,
+        in_year = completions[completions["fiscal_year"] == year.fiscal_year]
+        for department, hires in _with_total(hired[span]):
+            done = in_year[among(in_year["learner_id"], hires.index)]
+            days = _days_to_competence(roster, hires, completions, requirements)
+            rows.append(
+                (
+                    department,
+                    year.label,
+                    len(hires),
+                    int(done["completions"].sum()),
+                    len(days),
+                    float(days.median()) if len(days) else np.nan,
+                )
             )
-        )
-    columns = ["period", "hires", "hire_completions", "competent", "median_days_to_competence"]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=["department", "period", *NEW_HIRE_FIGURES])
+
+
+# The figures of a new hires row after its department and year.
+NEW_HIRE_FIGURES = (
+    "hires",
+    "hire_completions",
+    "competent",
+    "median_days_to_competence",
+)
 
 
 def _days_to_competence(
@@ -425,9 +474,9 @@ def _days_to_competence(
     return (competent["max"] - hired_on.reindex(competent.index)).dt.days.astype("float64")
 
 
-def _with_total(frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
-    """The frame per department, then the whole frame as ALL."""
-    parts = [(str(d), g) for d, g in frame.groupby("department", sort=True)]
+def _with_total(frame: pd.DataFrame, by: str = "department") -> list[tuple[str, pd.DataFrame]]:
+    """The frame per department (or ``by``), then the whole frame as ALL."""
+    parts = [(str(d), g) for d, g in frame.groupby(by, sort=True)]
     return [*parts, (ALL, frame)]
 
 
@@ -513,7 +562,27 @@ def build_workforce(
             [OVERDUE, EXPIRED, "in_date", "certified", "coverage"],
             min_size,
         ),
-        new_hires=new_hires_table(roster, completions, requirements, years),
+        new_hires=hide_small_groups(
+            new_hires_table(roster, completions, requirements, years),
+            ["period"],
+            "hires",
+            list(NEW_HIRE_FIGURES[1:]),
+            min_size,
+        ),
+        reach_by_role=hide_small_groups(
+            reach_table(roster, completions, years, by="job_role"),
+            ["period"],
+            "headcount",
+            ["trained", "reach"],
+            min_size,
+        ),
+        course_reach=hide_small_groups(
+            course_reach_table(roster, completions, years),
+            [],
+            "trained",
+            ["reach"],
+            min_size,
+        ),
         line_managers=line_managers(roster, report_date),
     )
 

@@ -93,11 +93,18 @@ def turnover_outliers(project: Project, workforce: Workforce) -> Iterator[Findin
             continue
         department = str(row["department"])
         resolve = RoleResolver(project, "department", department)
+        cost = _retraining_cost(workforce, department)
+        costs = (
+            f"; its hires of {cost[0]} completed {cost[1]:,} courses in their first year, "
+            f"about {project.settings.currency} {cost[2]:,.0f} of training bought again"
+            if cost
+            else ""
+        )
         yield Finding(
             id=finding_id("turnover", department, year),
             kind=TURNOVER_KIND,
             title=f"{department}: turnover {float(row['turnover']):.0%} in {year}, "
-            f"{float(row['turnover']) / typical:.1f}x the other departments' median",
+            f"{float(row['turnover']) / typical:.1f}x the other departments' median{costs}",
             scope="department",
             member=department,
             period=year,
@@ -107,10 +114,26 @@ def turnover_outliers(project: Project, workforce: Workforce) -> Iterator[Findin
                 "typical_turnover": typical,
                 "leavers": int(row["leavers"]),
                 "voluntary_leavers": int(row["voluntary_leavers"]),
+                **({"hire_completions": cost[1], "retraining_cost": cost[2]} if cost else {}),
             },
             why="Every leaver is replaced by a new hire who takes the required training again: "
             "the budget pays for the same competence twice.",
         )
+
+
+def _retraining_cost(workforce: Workforce, department: str) -> tuple[str, int, float] | None:
+    """The department's hires over the report's years (shown ones): the years, their
+    completions in their year of hire and what those cost at each year's cost per completion
+    (None when none is known or they completed nothing)."""
+    hires = workforce.new_hires
+    if "retraining_cost" not in hires:
+        return None
+    rows = hires[(hires["department"] == department) & hires["retraining_cost"].notna()]
+    if rows.empty or not rows["hire_completions"].sum():
+        return None
+    years = rows["period"].astype(str).tolist()
+    span = years[0] if len(years) == 1 else f"{years[0]}-{years[-1]}"
+    return span, int(rows["hire_completions"].sum()), float(rows["retraining_cost"].sum())
 
 
 def _shown(frame: pd.DataFrame) -> list[dict[str, Any]]:

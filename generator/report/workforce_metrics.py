@@ -1,4 +1,5 @@
-"""The workforce figures goals can name (the catalogue's metrics with source WORKFORCE), as one
+"""The workforce figures made with the metric tables: new hires' retraining cost, and the
+figures goals can name (the catalogue's metrics with source WORKFORCE), as one
 table shaped like the metric tables: scope (org or department), member, period, learners (here
 the employees counted) and a column per metric, with why each row is hidden.
 
@@ -50,6 +51,21 @@ COLUMNS = [
 ]
 
 
+def with_retraining_cost(workforce: Workforce, metrics: Metrics) -> Workforce:
+    """New hires with their retraining cost: their completions in the year times the
+    organisation's cost per completion that year (what a leaver's replacement costs again)."""
+    hires = workforce.new_hires
+    if workforce.empty or hires.empty:
+        return workforce
+    org = metrics.table[metrics.table["scope"] == "org"]
+    per_completion = dict(
+        zip(org["period"].astype(str), org["cost_per_completion"].astype("float64"), strict=True)
+    )
+    cost = hires["period"].map(lambda p: per_completion.get(p, np.nan)).astype("float64")
+    hires = hires.assign(retraining_cost=hires["hire_completions"].astype("float64") * cost)
+    return dataclasses.replace(workforce, new_hires=hires)
+
+
 def with_goal_table(
     workforce: Workforce,
     project: Project,
@@ -97,6 +113,9 @@ def workforce_metric_table(
         table = compliance.merge(yearly, on=["scope", "member", "period"], how="outer")
     if table.empty:
         return pd.DataFrame(columns=COLUMNS)
+    # without requirements there are no compliance columns, without years no yearly ones
+    needed = ["holders", "headcount", "holders_code", "headcount_code", *COLUMNS[4:-1]]
+    table = table.reindex(columns=list(dict.fromkeys([*table.columns, *needed])))
     table["learners"] = table[["holders", "headcount"]].max(axis=1)
     codes = table[["holders_code", "headcount_code"]].fillna(SHOWN)
     table[CODES] = codes.max(axis=1).astype("int64")

@@ -73,6 +73,8 @@ def workforce_data(workforce: Workforce) -> dict[str, list[dict[str, Any]]]:
     """Each workforce table as records, numbers as JSON numbers and hidden ones null."""
     tables = {
         "reach": workforce.reach,
+        "reach_by_role": workforce.reach_by_role,
+        "course_reach": workforce.course_reach,
         "turnover": workforce.turnover,
         "new_hires": workforce.new_hires,
         "compliance": workforce.compliance,

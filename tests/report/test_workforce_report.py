@@ -12,6 +12,7 @@ import pytest
 from roster_fixture import WORKFORCE
 
 from generator.commands.build import build
+from generator.commands.validate import validate_project
 from generator.report import build_report
 from generator.report.workforce import ALL
 
@@ -63,6 +64,18 @@ def test_turnover_of_the_year_to_date(tiny_roster_project: Path) -> None:
     assert turnover.at[("Ops", "FY2025"), "turnover"] == pytest.approx(1 / 3)
 
 
+def test_new_hires_retraining_cost(tiny_roster_project: Path) -> None:
+    """Hired in 2025: L6 (Ops, 2025-01-15; completes only after the report date) and L5 (Ops,
+    2025-02-01; C1 completed 2025-04-10, C2 failed): 1 completion. FY2025's cost per
+    completion: spend 1,100 over the 4 completions to date (L1 C1, L2 C1, L1 C2, L5 C1)."""
+    report = build_report(tiny_roster_project)
+    hires = report.workforce.new_hires.set_index(["department", "period"])
+    row = hires.loc[(ALL, "FY2025")]
+    assert (row["hires"], row["hire_completions"]) == (2, 1)
+    assert row["retraining_cost"] == pytest.approx(1 * 1100 / 4)
+    assert hires.loc[("Ops", "FY2025"), "retraining_cost"] == pytest.approx(275)
+
+
 def test_a_project_without_a_roster_has_no_workforce(tiny_project: Path) -> None:
     assert build_report(tiny_project).workforce.empty
 
@@ -72,6 +85,21 @@ def test_requirements_without_a_roster_are_a_warning(tiny_project: Path) -> None
     report = build_report(tiny_project)
     assert report.workforce.empty
     assert any("no source gives the HR roster" in w for w in report.warnings)
+
+
+def test_validate_warns_of_what_workforce_yaml_declares_and_no_source_gives(
+    tiny_project: Path,
+) -> None:
+    kpi = (
+        "kpis:\n  - id: incidents\n    label: Incidents\n    higher_is_better: false\n"
+        "    evaluation: ltem-8\n    trained_by: [C1]\n"
+    )
+    (tiny_project / "config" / "workforce.yaml").write_text(WORKFORCE + kpi)
+    result = validate_project(tiny_project)
+    assert result.valid
+    lines = result.summary_lines()
+    assert any(line.startswith("warning:") and "HR roster" in line for line in lines)
+    assert any("declares KPIs but no source gives their values" in line for line in lines)
 
 
 @pytest.mark.slow

@@ -29,6 +29,7 @@ from generator.report.workforce import (
     ON_TRACK,
     OVERDUE,
     Year,
+    course_reach_table,
     coverage_table,
     hide_small_groups,
     new_hires_table,
@@ -134,12 +135,36 @@ def test_reach_and_turnover_of_a_year_to_date() -> None:
 
 def test_new_hires_time_to_competence() -> None:
     year = Year("FY2026", 2026, date(2026, 1, 1), DAY)
-    hires = new_hires_table(roster(), completions(), [FORKLIFT], [year]).iloc[0]
-    # hired in 2026: E4 (never completed) and E6 (19 days from hire to completion)
+    table = new_hires_table(roster(), completions(), [FORKLIFT], [year]).set_index("department")
+    # hired in 2026: E4 into Sales (never completed) and E6 into Ops (19 days to completion)
+    hires = table.loc[ALL]
     assert hires["hires"] == 2
     assert hires["hire_completions"] == 1
     assert hires["competent"] == 1
     assert hires["median_days_to_competence"] == 19
+    assert table.loc["Ops", ["hires", "hire_completions", "competent"]].tolist() == [1, 1, 1]
+    assert table.loc["Sales", ["hires", "hire_completions", "competent"]].tolist() == [1, 0, 0]
+
+
+def test_reach_by_job_role_and_by_course() -> None:
+    years = [
+        Year("FY2025", 2025, date(2025, 1, 1), date(2025, 12, 31)),
+        Year("FY2026", 2026, date(2026, 1, 1), DAY),
+    ]
+    by_role = reach_table(roster(), completions(), years, by="job_role")
+    by_role = by_role.set_index(["job_role", "period"])
+    # 2026-06-30: E1, E2 (since 06-10), E3, E4 and E6 are Forklift Operators; E6 completed in 2026
+    assert by_role.loc[("Forklift Operator", "FY2026"), ["headcount", "trained"]].tolist() == [5, 1]
+    # 2025-12-31: E2 was a Picker, E5 an Agent (trained: induction in 2025)
+    assert by_role.loc[("Picker", "FY2025"), ["headcount", "trained"]].tolist() == [1, 0]
+    assert by_role.loc[("Agent", "FY2025"), "reach"] == 1.0
+    assert by_role.loc[(ALL, "FY2025"), ["headcount", "trained"]].tolist() == [4, 2]
+    by_course = course_reach_table(roster(), completions(), years)
+    by_course = by_course.set_index(["course_id", "period"])
+    assert by_course.loc[("forklift", "FY2026"), ["headcount", "trained"]].tolist() == [5, 1]
+    assert by_course.loc[("forklift", "FY2025"), "reach"] == pytest.approx(1 / 4)  # E3
+    assert by_course.loc[("induction", "FY2025"), "reach"] == pytest.approx(1 / 4)  # E5
+    assert ("induction", "FY2026") not in by_course.index  # E5 left; nobody completed it
 
 
 def test_a_small_group_is_hidden_with_its_complement() -> None:
@@ -154,7 +179,9 @@ def test_a_small_group_is_hidden_with_its_complement() -> None:
 
 def test_a_year_without_hires_has_no_time_to_competence() -> None:
     year = Year("FY2022", 2022, date(2022, 1, 1), date(2022, 12, 31))
-    hires = new_hires_table(roster(), completions(), [FORKLIFT], [year]).iloc[0]
+    hires = new_hires_table(roster(), completions(), [FORKLIFT], [year])
+    assert hires["department"].tolist() == [ALL]
+    hires = hires.iloc[0]
     assert hires["hires"] == 0
     assert pd.isna(hires["median_days_to_competence"])
 

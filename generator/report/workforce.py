@@ -413,18 +413,22 @@ def new_hires_table(
     rows = []
     for year in years:
         span = hired["hired_on"].between(pd.Timestamp(year.first_day), pd.Timestamp(year.last_day))
+        year_hires = hired[span]
         in_year = completions[completions["fiscal_year"] == year.fiscal_year]
-        for department, hires in _with_total(hired[span]):
-            done = in_year[among(in_year["learner_id"], hires.index)]
-            days = _days_to_competence(roster, hires, completions, requirements)
+        # per hire, counted once for the year and then summed per department
+        done = in_year[among(in_year["learner_id"], year_hires.index)]
+        done_per_hire = done.groupby(done["learner_id"].astype(str))["completions"].sum()
+        days = _days_to_competence(roster, year_hires, completions, requirements)
+        for department, hires in _with_total(year_hires):
+            mine = days[among(days.index.to_series(), hires.index)]
             rows.append(
                 (
                     department,
                     year.label,
                     len(hires),
-                    int(done["completions"].sum()),
-                    len(days),
-                    float(days.median()) if len(days) else np.nan,
+                    int(done_per_hire.reindex(hires.index.astype(str)).fillna(0).sum()),
+                    len(mine),
+                    float(mine.median()) if len(mine) else np.nan,
                 )
             )
     return pd.DataFrame(rows, columns=["department", "period", *NEW_HIRE_FIGURES])

@@ -15,6 +15,7 @@ from generator.pages.formatting import DASH, text
 from generator.pages.render import header, render
 from generator.report.kpi_effects import COMPARISON, IMPROVED, NO_MOVE, TOO_EARLY, WORSENED
 from generator.report.workforce import ALL, COMPLIANCE_STATUSES, HIDDEN
+from generator.report.workforce_metrics import CODES
 
 PAGE = "workforce.md"
 
@@ -395,8 +396,10 @@ def budget_to_workforce(ctx: Context) -> Table | None:
     if workforce.empty:
         return None
     reach = workforce.reach[workforce.reach["department"] == ALL].set_index("period")
-    coverage = workforce.coverage
-    holders, certified = coverage["holders"].sum(), coverage["certified"].sum()
+    goals = workforce.goal_table
+    # the org's competence on each year's last day (the report date in a year to date), hidden
+    # roles included: report.workforce_metrics counts it for goals
+    org = goals[goals["scope"] == "org"].set_index("period") if not goals.empty else goals
     rows = []
     for period in ctx.metrics.years:
         row = ctx.row("org", "org", period)
@@ -415,7 +418,7 @@ def budget_to_workforce(ctx: Context) -> Table | None:
                 ctx.figure(row, "cost_per_learning_hour"),
                 per_employee,
                 _cell(ctx, reach.loc[period], "reach", "rate") if period in reach.index else DASH,
-                f"{certified / holders:.1%}" if period == ctx.latest_year and holders else DASH,
+                _goal_figure(ctx, org, period, "competence_coverage"),
             ]
         )
     return Table(
@@ -426,10 +429,20 @@ def budget_to_workforce(ctx: Context) -> Table | None:
             ctx.costs_label("Cost per learning hour"),
             ctx.costs_label("Spend per employee"),
             "Headcount reached",
-            "Role holders competent (now)",
+            "Role holders competent",
         ],
         rows,
     )
+
+
+def _goal_figure(ctx: Context, org: pd.DataFrame, period: str, metric: str) -> str:
+    """A workforce metric of the org in ``period``, as goals see it."""
+    if period not in org.index:
+        return DASH
+    row = org.loc[period]
+    if int(row[CODES]):
+        return ctx.fmt.suppressed("employees")
+    return ctx.fmt.value(metric, row[metric])
 
 
 def kpi_summary(ctx: Context) -> Table | None:

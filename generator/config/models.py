@@ -334,7 +334,8 @@ class Scope(Model):
 
 class Raci(Model):
     accountable: str
-    """The one role that answers for the goal."""
+    """The one role that answers for the goal: a role of roles.yaml, or line-manager (the HR
+    roster's managers of the department's employees)."""
     responsible: list[str] = Field(default_factory=list)
     """Roles that do the work (one role or a list)."""
     consulted: list[str] = Field(default_factory=list)

@@ -159,3 +159,11 @@ def test_the_manager_view_counts_each_named_managers_team(project: Path) -> None
     assert (olga["holders"], olga["overdue"], olga["expired"]) == (3, 2, 0)
     assert olga["in_date"] == pytest.approx(1 / 3)
     assert olga["coverage"] == pytest.approx(1 / 3)
+
+
+def test_quarters_are_counted_only_for_goals_that_ask(tiny_roster_project: Path) -> None:
+    """Without a goal on compliance per quarter, only the fiscal years are counted (each
+    quarter is one more pass over the roster)."""
+    table = build_report(tiny_roster_project).workforce.goal_table
+    counted = table.loc[table["compliance_rate"].notna(), "period"]
+    assert set(counted) == {"FY2024", "FY2025"}

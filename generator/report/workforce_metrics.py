@@ -166,7 +166,7 @@ def _compliance(
 ) -> pd.DataFrame:
     """Per department (and org) and period: role holders, the share of their required courses
     in date and the share of holders competent on all of them, small groups hidden."""
-    if not requirements:
+    if not requirements or not days:
         return pd.DataFrame()
     frames = []
     by_day: dict[date, pd.DataFrame] = {}

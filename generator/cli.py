@@ -203,12 +203,17 @@ branch_option = click.option(
     show_default=True,
     help="Branch of the project's git repository that holds the versioned site.",
 )
-remote_option = click.option(
-    "--remote",
-    default="origin",
-    show_default=True,
-    help="Remote whose copy of the branch is read when it is ahead (and pushed to with --push).",
-)
+
+
+def remote_option(pushes: bool = False) -> Any:
+    """--remote; only snapshot has --push, so only its help mentions it."""
+    return click.option(
+        "--remote",
+        default="origin",
+        show_default=True,
+        help="Remote whose copy of the branch is read when it is ahead"
+        + (" (and pushed to with --push)." if pushes else "."),
+    )
 
 
 @cli.command(
@@ -221,7 +226,12 @@ remote_option = click.option(
 @click.option(
     "--alias", "aliases", multiple=True, metavar="NAME", help="Another name for it (repeatable)."
 )
-@click.option("--title", default=None, help="Menu title. Default: '2026-Q3 (as of 2026-03-31)'.")
+@click.option(
+    "--title",
+    default=None,
+    help="Menu title. Default: the quarter and its last day in the project's fiscal calendar, "
+    "such as '2026-Q3 (as of 2025-12-31)' for a year starting in April.",
+)
 @click.option("--hidden", is_flag=True, help="Leave it out of the version menu (previews).")
 @click.option("--force", is_flag=True, help="Replace an existing snapshot of the same name.")
 @click.option(
@@ -231,7 +241,7 @@ remote_option = click.option(
     help="Version name. Default: PERIOD; a preview needs its own, such as pr-42.",
 )
 @branch_option
-@remote_option
+@remote_option(pushes=True)
 @click.option("--push", is_flag=True, help="Push the branch to --remote afterwards.")
 @user_errors
 def snapshot(
@@ -295,7 +305,7 @@ def snapshot(
     help="Directory to write the versioned site into (new, empty, or an earlier publish).",
 )
 @branch_option
-@remote_option
+@remote_option()
 @user_errors
 def publish(project_dir: Path, target: Path, branch: str, remote: str) -> None:
     """Write every version from --branch, versions.json and a root page that opens the default
@@ -347,7 +357,7 @@ def publish(project_dir: Path, target: Path, branch: str, remote: str) -> None:
     help="Report date of 'current' (default: as `accountability build`).",
 )
 @branch_option
-@remote_option
+@remote_option()
 @user_errors
 def diff(
     before: str,

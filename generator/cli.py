@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,6 +23,36 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+@contextmanager
+def stage_progress(first: str) -> Iterator[Callable[[str], None]]:
+    """What a long command is doing. On a terminal, a spinner naming the current stage;
+    elsewhere (a CI log, a pipe), a line as each stage starts and one with its time as it
+    ends, so that the log shows progress before the command is done (``first`` only names
+    the spinner's first state: an error before any stage stays the only line)."""
+    if err.is_terminal:
+        with err.status(first) as status:
+            yield status.update
+        return
+    current: str | None = None
+    started = time.monotonic()
+
+    def next_stage(message: str) -> None:
+        nonlocal current, started
+        end_stage()
+        err.print(f"{_escape(message)} ...")
+        current, started = message, time.monotonic()
+
+    def end_stage() -> None:
+        if current is not None:
+            err.print(f"{_escape(current)}: {time.monotonic() - started:.1f} s")
+
+    try:
+        yield next_stage
+    finally:
+        end_stage()
+
 
 engine_option = click.option(
     "--engine",
@@ -162,13 +194,13 @@ def build(
     """Compute the report, write its Markdown into site_src/ and build the site into site/."""
     from generator.commands.build import build as run_build
 
-    with err.status("Building the report") as status:
+    with stage_progress("Building the report") as progress:
         result = run_build(
             project_dir,
             as_of=_report_date(as_of),
             strict=strict,
             run_mkdocs=not no_mkdocs,
-            progress=lambda message: status.update(message),
+            progress=progress,
             engine=engine,
         )
     report = result.report
@@ -264,7 +296,7 @@ def snapshot(
     the default. Snapshots are immutable: replacing one needs --force."""
     from generator.commands.snapshot import snapshot as run_snapshot
 
-    with err.status("Snapshot") as status:
+    with stage_progress("Snapshot") as progress:
         result = run_snapshot(
             project_dir,
             period,
@@ -276,7 +308,7 @@ def snapshot(
             branch=branch,
             remote=remote,
             push=push,
-            progress=lambda message: status.update(message),
+            progress=progress,
         )
     report, version = result.report, result.version
     missed = sum(1 for r in report.goals if r.status == "missed")

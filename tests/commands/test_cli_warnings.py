@@ -89,3 +89,24 @@ def test_a_developer_without_courses_gets_a_page(tiny_project: Path) -> None:
     assert (tiny_project / "site" / "developers" / "dev-idle.html").is_file()
     index = (tiny_project / "site_src" / "developers" / "index.md").read_text()
     assert "[Idle Studio](../developers/dev-idle.md)" in index
+
+
+def test_a_build_logs_each_stage_with_its_time_when_not_on_a_terminal(tiny_project: Path) -> None:
+    """A CI log is no terminal: the stages appear as lines as they happen, each with the time
+    it took, instead of a spinner that leaves nothing behind."""
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--project", str(tiny_project), "--no-mkdocs"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+    )
+    lines = done.stderr.splitlines()
+    starts = [line[: -len(" ...")] for line in lines if line.endswith(" ...")]
+    assert starts[:2] == [
+        "Reading config and LMS exports, computing metrics",
+        "Writing pages as of 2025-06-30",
+    ]
+    timed = [line for line in lines if line.endswith(" s") and ": " in line]
+    assert [line.rsplit(": ", 1)[0] for line in timed] == starts  # each stage ends with its time
+    assert all(float(line.rsplit(": ", 1)[1][:-2]) >= 0 for line in timed)

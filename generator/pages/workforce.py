@@ -309,30 +309,35 @@ def kpi_effect_table(ctx: Context, kpi: Kpi, effects: pd.DataFrame) -> Table:
         rows.append(
             [
                 text(unit) or DASH,
-                _cell(ctx, r, "share_trained", "rate"),
+                "in the comparison group" if r["verdict"] == COMPARISON else str(r["verdict"]),
                 text(ctx.metrics.period_title(trained)) if trained else "not yet",
-                _kpi_value(r["before"]),
-                _kpi_value(r["after"]),
-                _cell(ctx, {**r, HIDDEN: False}, "change", "change"),
+                _cell(ctx, r, "share_trained", "rate"),
+                _before_after(ctx, r),
                 _cell(ctx, {**r, HIDDEN: False}, "comparison_change", "change"),
                 _cell(ctx, {**r, HIDDEN: False}, "difference", "change"),
-                "in the comparison group" if r["verdict"] == COMPARISON else str(r["verdict"]),
             ]
         )
+    # the verdict second, so that it shows however narrow the column (issue 20: table layout)
     return Table(
         [
             "Department" if kpi.level == "department" else "Job role",
-            "Staff trained (now)",
+            "Verdict",
             "Trained by the end of",
-            "Before",
-            "After",
-            "Change",
+            "Staff trained (now)",
+            "Before → after (change)",
             "Comparison group",
             "Difference",
-            "Verdict",
         ],
         rows,
     )
+
+
+def _before_after(ctx: Context, row: dict[str, Any]) -> str:
+    """'0.876 → 0.623 (-29.0%)', or a dash without both."""
+    if _kpi_value(row["before"]) == DASH or _kpi_value(row["after"]) == DASH:
+        return DASH
+    change = _cell(ctx, {**row, HIDDEN: False}, "change", "change")
+    return f"{_kpi_value(row['before'])} → {_kpi_value(row['after'])} ({change})"
 
 
 def _kpi_value(value: Any) -> str:

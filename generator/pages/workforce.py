@@ -78,16 +78,24 @@ def _cell(ctx: Context, row: Any, column: str, kind: str = "count") -> str:
     """A figure of a workforce row as published: hidden ones say why."""
     if bool(row.get(HIDDEN, False)):
         return ctx.fmt.suppressed("employees")
-    value = row.get(column)
+    return _figure(ctx, row.get(column), kind)
+
+
+def _figure(ctx: Context, value: Any, kind: str = "count") -> str:
+    """A number as the workforce tables write it (a dash for none). ``decimal``: a business
+    KPI's own value, of any size."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return DASH
-    if kind == "rate":
-        return f"{float(value):.1%}"
-    if kind == "change":
-        return f"{float(value):+.1%}"
-    if kind == "days":
-        return f"{float(value):,.0f} days"
-    return f"{float(value):,.0f}"
+    number = float(value)
+    formats = {
+        "rate": f"{number:.1%}",
+        "change": f"{number:+.1%}",
+        "days": f"{number:,.0f} days",
+        "decimal": f"{number:,.4g}",
+    }
+    if kind == "money":
+        return ctx.fmt.number(number, "money")
+    return formats.get(kind, f"{number:,.0f}")
 
 
 def _department(name: str) -> str:
@@ -149,7 +157,7 @@ def new_hires_table(ctx: Context, hires: pd.DataFrame) -> Table:
             text(ctx.metrics.period_title(str(r["period"]))),
             _cell(ctx, r, "hires"),
             _cell(ctx, r, "hire_completions"),
-            _money(ctx, r, "retraining_cost"),
+            _cell(ctx, r, "retraining_cost", "money"),
             _cell(ctx, r, "competent"),
             _cell(ctx, r, "median_days_to_competence", "days"),
         ]
@@ -167,16 +175,6 @@ def new_hires_table(ctx: Context, hires: pd.DataFrame) -> Table:
         ],
         rows,
     )
-
-
-def _money(ctx: Context, row: Any, column: str) -> str:
-    """A money figure of a workforce row, as _cell gives counts."""
-    if bool(row.get(HIDDEN, False)):
-        return ctx.fmt.suppressed("employees")
-    value = row.get(column)
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return DASH
-    return ctx.fmt.number(float(value), "money")
 
 
 def reach_by_role_table(ctx: Context, reach: pd.DataFrame) -> Table:
@@ -313,8 +311,9 @@ def kpi_effect_table(ctx: Context, kpi: Kpi, effects: pd.DataFrame) -> Table:
                 text(ctx.metrics.period_title(trained)) if trained else "not yet",
                 _cell(ctx, r, "share_trained", "rate"),
                 _before_after(ctx, r),
-                _cell(ctx, {**r, HIDDEN: False}, "comparison_change", "change"),
-                _cell(ctx, {**r, HIDDEN: False}, "difference", "change"),
+                # the KPI's own figures stay when the unit's headcount is hidden
+                _figure(ctx, r["comparison_change"], "change"),
+                _figure(ctx, r["difference"], "change"),
             ]
         )
     # the verdict second, so that it shows however narrow the column (issue 20: table layout)
@@ -334,16 +333,10 @@ def kpi_effect_table(ctx: Context, kpi: Kpi, effects: pd.DataFrame) -> Table:
 
 def _before_after(ctx: Context, row: dict[str, Any]) -> str:
     """'0.876 → 0.623 (-29.0%)', or a dash without both."""
-    if _kpi_value(row["before"]) == DASH or _kpi_value(row["after"]) == DASH:
+    before, after = _figure(ctx, row["before"], "decimal"), _figure(ctx, row["after"], "decimal")
+    if DASH in (before, after):
         return DASH
-    change = _cell(ctx, {**row, HIDDEN: False}, "change", "change")
-    return f"{_kpi_value(row['before'])} → {_kpi_value(row['after'])} ({change})"
-
-
-def _kpi_value(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return DASH
-    return f"{float(value):,.4g}"
+    return f"{before} → {after} ({_figure(ctx, row['change'], 'change')})"
 
 
 def manager_table(ctx: Context, managers: pd.DataFrame) -> Table:

@@ -223,31 +223,31 @@ def compliance_table(statuses: pd.DataFrame) -> pd.DataFrame:
     return counts.reset_index()
 
 
+def team_compliance(statuses: pd.DataFrame) -> dict[str, float]:
+    """Of one group's statuses (a team, a department): role holders, required courses
+    (holder x course) overdue and expired, the share in date (exempt ones left out; a holder
+    still within their due window is on track or due soon, not late), and the holders
+    competent on every required course."""
+    counted = statuses[statuses["status"] != EXEMPT]
+    holders = int(statuses["learner_id"].nunique())
+    certified = int(coverage_table(statuses)["certified"].sum())
+    return {
+        "holders": holders,
+        OVERDUE: int(counted["status"].eq(OVERDUE).sum()),
+        EXPIRED: int(counted["status"].eq(EXPIRED).sum()),
+        "in_date": counted["status"].isin([ON_TRACK, DUE_SOON]).mean() if len(counted) else np.nan,
+        "certified": certified,
+        "coverage": certified / holders if holders else np.nan,
+    }
+
+
 def manager_table(statuses: pd.DataFrame) -> pd.DataFrame:
-    """Per manager: their role holders, the required courses (holder x course) overdue or
-    expired, the share in date (exempt ones left out) and the holders competent on all."""
+    """team_compliance per manager."""
     columns = ["manager", "holders", OVERDUE, EXPIRED, "in_date", "certified", "coverage"]
-    if statuses.empty:
-        return pd.DataFrame(columns=columns)
-    rows = []
-    for manager, group in statuses.groupby("manager", sort=True):
-        counted = group[group["status"] != EXEMPT]
-        coverage = coverage_table(group)
-        holders = int(group["learner_id"].nunique())
-        certified = int(coverage["certified"].sum())
-        rows.append(
-            {
-                "manager": str(manager),
-                "holders": holders,
-                OVERDUE: int(counted["status"].eq(OVERDUE).sum()),
-                EXPIRED: int(counted["status"].eq(EXPIRED).sum()),
-                "in_date": counted["status"].isin([ON_TRACK, DUE_SOON]).mean()
-                if len(counted)
-                else np.nan,
-                "certified": certified,
-                "coverage": certified / holders if holders else np.nan,
-            }
-        )
+    rows = [
+        {"manager": str(manager), **team_compliance(group)}
+        for manager, group in statuses.groupby("manager", sort=True)
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -25,14 +25,11 @@ from generator.report.metrics import Metrics
 from generator.report.privacy import CODE_COLUMN, COMPLEMENT, SHOWN, SMALL
 from generator.report.workforce import (
     ALL,
-    DUE_SOON,
-    EXEMPT,
     HIDDEN,
-    ON_TRACK,
     Workforce,
-    coverage_table,
     hide_small_groups,
     requirement_statuses,
+    team_compliance,
     typed_roster,
 )
 
@@ -200,18 +197,14 @@ def _compliance_on(
         )
     rows = []
     for department, group in [*statuses.groupby("department", sort=True), (ALL, statuses)]:
-        counted = group[group["status"] != EXEMPT]
-        # a holder still within their due window is on track or due soon: not late
-        in_date = counted["status"].isin([ON_TRACK, DUE_SOON])
-        coverage = coverage_table(group)
-        holders = group["learner_id"].nunique()
+        team = team_compliance(group)
         rows.append(
             {
                 "department": str(department),
-                "holders": holders,
-                "compliance_rate": in_date.mean() if len(counted) else np.nan,
-                "competence_coverage": coverage["certified"].sum() / holders if holders else np.nan,
-                "__size": holders,
+                "holders": team["holders"],
+                "compliance_rate": team["in_date"],
+                "competence_coverage": team["coverage"],
+                "__size": team["holders"],
             }
         )
     return pd.DataFrame(rows)

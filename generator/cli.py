@@ -223,10 +223,11 @@ def build(
 )
 @user_errors
 def serve(project_dir: Path, dev_addr: str) -> None:
-    """Serve the built report locally, rebuilding the site when a page changes."""
-    from generator.site import serve as run_serve
+    """Serve the report locally with live reload: the pages are written again when config/,
+    responses/ or an LMS export changes, the site when a page or mkdocs.yml changes."""
+    from generator.commands.serve import serve as run_serve
 
-    sys.exit(run_serve(project_dir, dev_addr))
+    sys.exit(run_serve(project_dir, dev_addr, echo=lambda line: click.echo(line, err=True)))
 
 
 branch_option = click.option(

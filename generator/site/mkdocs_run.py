@@ -11,6 +11,8 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from generator.domain.errors import BuildError
@@ -138,8 +140,11 @@ def _run_mkdocs(project_dir: Path, config: Path, commands: list[list[str]], stri
             log.warning("mkdocs: %s", message)
 
 
-def serve(project_dir: Path, dev_addr: str = "127.0.0.1:8000") -> int:
-    """``mkdocs serve`` with live reload until interrupted; returns its exit code."""
+def serve(
+    project_dir: Path, dev_addr: str = "127.0.0.1:8000", on_tick: Callable[[], None] = lambda: None
+) -> int:
+    """``mkdocs serve`` with live reload until interrupted; returns its exit code. ``on_tick``
+    runs about every quarter second meanwhile (to regenerate pages when inputs change)."""
     config = (project_dir / "mkdocs.yml").resolve()  # absolute: MkDocs runs in project_dir
     if not config.exists():
         raise BuildError(f"{config}: not found; run `accountability build` first")
@@ -148,9 +153,15 @@ def serve(project_dir: Path, dev_addr: str = "127.0.0.1:8000") -> int:
     # Stopped by a process manager (SIGTERM), stop MkDocs too rather than orphan it on its port.
     previous = signal.signal(signal.SIGTERM, lambda *_: server.terminate())
     try:
-        return server.wait()
+        while server.poll() is None:
+            on_tick()
+            time.sleep(0.25)
+        return server.returncode
     except KeyboardInterrupt:  # Ctrl-C reached MkDocs too (one process group): let it finish
         server.wait()
         return 0
     finally:
+        if server.poll() is None:  # on_tick failed: do not leave MkDocs on its port
+            server.terminate()
+            server.wait()
         signal.signal(signal.SIGTERM, previous)

@@ -14,7 +14,12 @@ from generator.site.files import Content, WriteResult, write_generated
 
 ASSET_DIR = "assets/accountability"
 BUNDLE_NAME = "vega-bundle.js"
-ASSET_NAMES = (BUNDLE_NAME, "accountability-charts.js", "accountability.css")
+ASSET_NAMES = (
+    BUNDLE_NAME,
+    "accountability-charts.js",
+    "accountability.css",
+    "iframe-worker-shim.js",
+)
 MKDOCS_TEMPLATE = "mkdocs.yml"
 # The snippet run inside vl-convert's bundle: expose just what the draw script uses.
 BUNDLE_SNIPPET = "window.vegaEmbed = vegaEmbed; window.vega = vega; window.vegaLite = vegaLite;\n"

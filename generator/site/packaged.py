@@ -34,6 +34,11 @@ def asset_files() -> dict[str, bytes]:
     return {f"{ASSET_DIR}/{name}": _asset(name) for name in ASSET_NAMES}
 
 
+def overrides_dir() -> Path:
+    """The packaged theme override (assets/overrides/main.html) that snapshots build with."""
+    return Path(str(resources.files("generator.site").joinpath("assets", "overrides")))
+
+
 def vega_bundle_source() -> str:
     """Vega, Vega-Lite and vega-embed as one self-contained script, from vl-convert.
 

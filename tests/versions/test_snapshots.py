@@ -340,3 +340,24 @@ def test_the_version_menu_switches_between_quarters(published: Path) -> None:
         page.close()
         assert errors == []
         assert offline.blocked == []
+
+
+@pytest.mark.browser
+def test_switching_version_keeps_the_page_and_old_ones_say_so(published: Path) -> None:
+    require_chromium()
+    with serve_directory(published) as base, open_browser() as (context, offline):
+        page = context.new_page()
+        page.goto(f"{base}2025-Q3/goals.html")
+        page.wait_for_selector(".md-version__current")
+        banner = page.locator("[data-md-component=outdated]")
+        assert banner.count() == 1 and banner.is_hidden()  # the latest is not outdated
+
+        page.hover(".md-version")
+        page.click(".md-version__link:has-text('2025-Q2')")
+        page.wait_for_url("**/2025-Q2/goals.html")  # the same page, not the version's home
+        page.wait_for_selector("[data-md-component=outdated]:not([hidden])")
+        assert "earlier quarter's snapshot" in banner.inner_text()
+        banner.locator("a").click()
+        page.wait_for_url("**/2025-Q3/index.html")  # the root opens the default version
+        page.close()
+        assert offline.blocked == []

@@ -303,13 +303,24 @@ def test_publish_writes_plain_files(published: Path) -> None:
 
 def test_publish_refuses_a_directory_it_did_not_write(deployed: Deployed, tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("mine")
+    # A versions.json does not make a directory ours: mike and other tools write one too.
+    (tmp_path / "versions.json").write_text("[]")
     result = invoke("publish", "--to", str(tmp_path), "--project", str(deployed.project))
     assert result.exit_code == 1
     assert result.stderr == (
-        f"error: {tmp_path}: not empty and not an earlier publish (it has no versions.json); "
-        "choose an empty or new directory\n"
+        f"error: {tmp_path}: not empty and not written by `accountability publish` (it has no "
+        ".accountability-publish); choose an empty or new directory\n"
     )
     assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_publish_replaces_its_own_earlier_publish(published: Path, deployed: Deployed) -> None:
+    assert (published / ".accountability-publish").is_file()
+    (published / "stale.html").write_text("from an earlier publish")
+    result = invoke("publish", "--to", str(published), "--project", str(deployed.project))
+    assert result.exit_code == 0, result.output
+    assert not (published / "stale.html").exists()
+    assert (published / ".accountability-publish").is_file()
 
 
 @pytest.mark.browser

@@ -13,6 +13,7 @@ The modules, each importing only those above it:
 - :mod:`~generator.site.packaged`: the offline chart assets and the mkdocs.yml template;
 - :mod:`~generator.site.mkdocs_yml`: the generated block of mkdocs.yml;
 - :mod:`~generator.site.staging`: staging copies swapped in only when a build succeeds;
+- :mod:`~generator.site.lock`: one build at a time per project;
 - :mod:`~generator.site.stamp`: what site/ was built from, for incremental builds;
 - :mod:`~generator.site.incremental`: the incremental build, run as a subprocess;
 - :mod:`~generator.site.mkdocs_run`: ``mkdocs build`` and ``mkdocs serve``.
@@ -29,6 +30,7 @@ from generator.site.files import (
     WriteResult,
     check_paths,
     digest,
+    honour_umask,
     is_marked,
     manifest_text,
     mark,
@@ -36,6 +38,7 @@ from generator.site.files import (
     write_generated,
     write_text_atomically,
 )
+from generator.site.lock import LOCK, build_lock
 from generator.site.mkdocs_run import build_messages, build_site, serve
 from generator.site.mkdocs_yml import (
     NAV_BEGIN,
@@ -62,9 +65,12 @@ from generator.site.packaged import (
 from generator.site.staging import (
     STAGED_BASE,
     STAGED_CONFIG,
+    check_writable,
     recover,
+    remove_leftovers,
     staged_config,
     staged_directory,
+    swap_staged,
 )
 from generator.site.stamp import (
     CACHE_DIR,
@@ -82,6 +88,7 @@ __all__ = [
     "BUNDLE_NAME",
     "BUNDLE_SNIPPET",
     "CACHE_DIR",
+    "LOCK",
     "MANIFEST",
     "MARKER",
     "MKDOCS_TEMPLATE",
@@ -94,16 +101,19 @@ __all__ = [
     "NavEntry",
     "WriteResult",
     "asset_files",
+    "build_lock",
     "build_messages",
     "build_site",
     "build_stamp",
     "cache_dir",
     "can_build_incrementally",
     "check_paths",
+    "check_writable",
     "copy_assets",
     "digest",
     "forget_stamp",
     "generated_config",
+    "honour_umask",
     "is_marked",
     "manifest_text",
     "mark",
@@ -112,10 +122,12 @@ __all__ = [
     "read_manifest",
     "recover",
     "refresh_vega_bundle",
+    "remove_leftovers",
     "save_stamp",
     "serve",
     "staged_config",
     "staged_directory",
+    "swap_staged",
     "update_mkdocs_yml",
     "vega_bundle_source",
     "write_generated",

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generator.domain.errors import BuildError
+from generator.site.files import honour_umask
 from generator.site.staging import _link_tree, _swap_in
 
 # The package's logger, whichever module logs: messages read ``generator.site: ...``.
@@ -45,13 +46,16 @@ def build_site(
     config: Path | None = None,
     incremental: bool = False,
     shards: int = 1,
+    before_swap: Callable[[], None] = lambda: None,
 ) -> Path:
     """``mkdocs build`` into a temp dir beside site/, then swap it in: a failed build leaves
     the previous site/ whole. Raises BuildError with mkdocs' warnings on failure. ``config``
     replaces the project's mkdocs.yml (a staged configuration, see :func:`staged_config`).
     ``incremental``: re-render only pages whose source changed since the previous site was
     built, in ``shards`` processes at once; only for a site built from the same config and set
-    of files (:func:`build_stamp`)."""
+    of files (:func:`build_stamp`). ``before_swap`` runs once the site is built, before it
+    replaces site/: if it fails, site/ stays as it was (build swaps site_src/ in there, so
+    the two change together or neither)."""
     project_dir = project_dir.resolve()
     # Absolute: mkdocs runs in the project directory, where a path relative to ours is wrong.
     config = (config or project_dir / "mkdocs.yml").resolve()
@@ -60,6 +64,7 @@ def build_site(
     target = site_dir or project_dir / "site"
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.build-", dir=target.parent))
+    honour_umask(tmp)
     try:
         if incremental and strict and target.is_dir():
             _dirty_build(project_dir, config, target, tmp, shards)
@@ -69,6 +74,7 @@ def build_site(
             )
             command.append("--strict" if strict else "--no-strict")
             _run_mkdocs(project_dir, config, [command], strict)
+        before_swap()
         _swap_in(tmp, target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

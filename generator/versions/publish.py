@@ -16,11 +16,11 @@ from pathlib import Path, PurePosixPath
 
 import jinja2
 
+from generator import site
 from generator.domain.errors import AccountabilityError
 from generator.versions import git as gitio
 from generator.versions.deploy import VERSIONS_FILE
 from generator.versions.model import Version, Versions
-
 
 # What marks a directory as this tool's to replace: only a directory holding it is replaced
 # (a versions.json alone does not say so: mike and other tools write one too).
@@ -101,7 +101,7 @@ def write_tree(target: Path, files: Mapping[str, bytes]) -> None:
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_bytes(data)
         (fresh / PUBLISH_MARKER).write_text(MARKER_TEXT, "utf-8")
-        fresh.chmod(0o755)
+        site.honour_umask(fresh)
         old = target.with_name(f".{target.name}.old-{os.getpid()}")
         if target.exists():
             os.replace(target, old)

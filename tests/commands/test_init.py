@@ -148,6 +148,16 @@ def test_init_writes_into_an_empty_directory(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["org"]
 
 
+def test_any_organisation_name_stays_text(tmp_path: Path) -> None:
+    """The name goes into YAML: quotes, a colon, a line break or a YAML/Jinja marker in it
+    must not change the file's structure."""
+    name = 'Acme: "R&D" <script>\n# {{ x }} - [a] \\ é'
+    project = _init(tmp_path / "org", "csv", "--name", name)
+    checked = validate_project(project)
+    assert checked.valid, checked.problems
+    assert checked.project is not None and checked.project.settings.organisation == name
+
+
 def test_init_needs_an_lms_and_names_the_choices(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["init", str(tmp_path / "org"), "--lms", "blackboard"])
     assert result.exit_code == 2

@@ -145,7 +145,7 @@ LMS_CHOICES = ("moodle", "canvas", "openedx", "xapi", "csv")
     epilog="\b\nExample: accountability init ../acme-training --lms moodle --name 'Acme Ltd' "
     "--fiscal-year-start 4"
 )
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--lms",
     type=click.Choice(LMS_CHOICES),
@@ -168,7 +168,7 @@ LMS_CHOICES = ("moodle", "canvas", "openedx", "xapi", "csv")
 )
 @user_errors
 def init(directory: Path, lms: str, name: str, fiscal_year_start: int) -> None:
-    """Write a new project into DIRECTORY (new or empty; nothing is ever overwritten): commented
+    """Write a new project into DIR (new or empty; nothing is ever overwritten): commented
     config/*.yaml, a sample export of the LMS in data/, the JSON Schemas editors check the config
     with, mkdocs.yml and a .gitignore. It validates and builds as written; edit it, put your own
     exports in data/, and build again."""

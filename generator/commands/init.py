@@ -2,8 +2,8 @@
 written into a new or empty directory, and the JSON Schemas of an existing one refreshed.
 
 init never overwrites: a directory that holds anything is refused. The files are written into
-a scratch directory beside DIR and moved into place at once, so a failure leaves no half
-project behind.
+a scratch directory and moved into place once all are written, so a failure while writing
+leaves no half project behind.
 """
 
 from __future__ import annotations
@@ -30,17 +30,24 @@ def init_project(directory: Path, settings: ScaffoldSettings) -> InitResult:
     """Write the scaffold of ``settings`` into ``directory``, which must be new or empty."""
     _refuse_unless_empty(directory)
     files = scaffold_files(settings)
-    parent = directory.absolute().parent
+    target = directory.absolute()
+    # The scratch directory is inside an empty DIR (so `init .` keeps the directory the shell
+    # is in), else beside the new one; either way on the same file system, so moving is a rename.
+    existed = target.is_dir()
+    home = target if existed else target.parent
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        scratch = Path(tempfile.mkdtemp(prefix=f".{directory.name}.init-", dir=parent))
+        home.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix=f".{target.name or 'project'}.init-", dir=home))
     except OSError as exc:
-        raise AccountabilityError(f"{parent}: cannot create the project here ({exc})") from None
+        raise AccountabilityError(f"{home}: cannot create the project here ({exc})") from None
     try:
         _write_all(scratch, files)
-        if directory.exists():
-            directory.rmdir()  # empty, checked above
-        scratch.rename(directory)
+        if existed:
+            for child in sorted(scratch.iterdir()):
+                child.rename(target / child.name)
+            scratch.rmdir()
+        else:
+            scratch.rename(target)
     except OSError as exc:
         shutil.rmtree(scratch, ignore_errors=True)
         raise AccountabilityError(f"{directory}: cannot write the project ({exc})") from None

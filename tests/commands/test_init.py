@@ -158,6 +158,18 @@ def test_any_organisation_name_stays_text(tmp_path: Path) -> None:
     assert checked.project is not None and checked.project.settings.organisation == name
 
 
+def test_init_dot_fills_the_current_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    here = tmp_path / "org"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    _init(Path("."), "canvas")
+    assert (here / "config/project.yaml").is_file()
+    assert validate_project(Path(".")).valid
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["org"]
+
+
 def test_init_needs_an_lms_and_names_the_choices(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["init", str(tmp_path / "org"), "--lms", "blackboard"])
     assert result.exit_code == 2

@@ -15,7 +15,7 @@ import yaml
 from click.testing import CliRunner, Result
 from paths import REPO
 
-from generator.cli import cli
+from generator.cli import LMS_CHOICES, cli
 from generator.commands.validate import validate_project
 from generator.config.schema import config_file_models, config_schemas, file_schema, modeline
 from generator.scaffold import LMS_KINDS, ScaffoldSettings, scaffold_files
@@ -174,6 +174,7 @@ def test_init_needs_an_lms_and_names_the_choices(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["init", str(tmp_path / "org"), "--lms", "blackboard"])
     assert result.exit_code == 2
     assert "'moodle', 'canvas', 'openedx', 'xapi', 'csv'" in result.output
+    assert LMS_CHOICES == LMS_KINDS  # the CLI's list (imported without the scaffold) is its
     assert not (tmp_path / "org").exists()
 
 

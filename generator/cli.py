@@ -138,6 +138,74 @@ def validate(project_dir: Path, as_json: bool, strict: bool, engine: EngineName 
     sys.exit(0 if result.valid else 1)
 
 
+LMS_CHOICES = ("moodle", "canvas", "openedx", "xapi", "csv")
+
+
+@cli.command(
+    epilog="\b\nExample: accountability init ../acme-training --lms moodle --name 'Acme Ltd' "
+    "--fiscal-year-start 4"
+)
+@click.argument("directory", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--lms",
+    type=click.Choice(LMS_CHOICES),
+    required=True,
+    help="The LMS whose exports the project reads: its sources and a sample export are "
+    "written for it (csv: any LMS's CSV or spreadsheet report).",
+)
+@click.option(
+    "--name",
+    default="Example Organisation",
+    show_default=True,
+    help="The organisation's name, shown on every page.",
+)
+@click.option(
+    "--fiscal-year-start",
+    type=click.IntRange(1, 12),
+    default=1,
+    show_default=True,
+    help="The month the fiscal year starts in (1 = January, 4 = April).",
+)
+@user_errors
+def init(directory: Path, lms: str, name: str, fiscal_year_start: int) -> None:
+    """Write a new project into DIR (new or empty; nothing is ever overwritten): commented
+    config/*.yaml, a sample export of the LMS in data/, the JSON Schemas editors check the config
+    with, mkdocs.yml and a .gitignore. It validates and builds as written; edit it, put your own
+    exports in data/, and build again."""
+    from generator.commands.init import init_project
+    from generator.scaffold import ScaffoldSettings
+
+    result = init_project(directory, ScaffoldSettings(lms, name, fiscal_year_start))
+    folders = sorted({path.split("/")[0] for path in result.files})
+    out.print(
+        f"Wrote a {lms} project for {_escape(name)} into {_escape(str(directory))}: "
+        + ", ".join(f"{folder}/" if "." not in folder else folder for folder in folders)
+    )
+    project = _escape(str(directory))
+    out.print("Next: edit config/*.yaml (the comments say what to replace), put your exports in")
+    out.print("data/ and point config/project.yaml's sources at them, then run")
+    out.print(f"  accountability validate --project {project}")
+    out.print(f"  accountability build --project {project}")
+
+
+@cli.command(epilog="\b\nExample: accountability schemas --project .")
+@project_option
+@user_errors
+def schemas(project_dir: Path) -> None:
+    """Write the JSON Schemas of config/*.yaml into schemas/, from this version's models (run
+    it after an upgrade). Editors with a YAML language server check each file against its
+    schema when its first line is the modeline `init` writes."""
+    from generator.commands.init import write_schemas
+
+    result = write_schemas(project_dir)
+    out.print(
+        f"schemas/: {len(result.written)} written, {len(result.unchanged)} unchanged "
+        f"({_escape(str(project_dir / 'schemas'))})"
+    )
+    for path, line in result.without_modeline.items():
+        out.print(_escape(f"{path}: add as line 1 for editors to use its schema: {line}"))
+
+
 @cli.command(
     "demo-data",
     epilog="\b\nExample: accountability demo-data --out /tmp/big --courses 5000 --rows 10000000",

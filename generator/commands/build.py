@@ -139,7 +139,7 @@ def _build(
     files.update(site.asset_files())
     config_text = site.mkdocs_yml_text(
         project_dir,
-        f"{report.project.settings.organisation} — training accountability",
+        site.site_title(report.project.settings.organisation),
         pages.nav,
         report.project.settings.site_url,
     )

@@ -26,6 +26,14 @@ GITIGNORE = """\
 site/
 .accountability-cache/
 .venv/
+# What a build holds while it runs (a killed one may leave them; the next build removes them).
+.accountability.lock
+.site.build-*/
+.site.shards-*/
+.site.old-*/
+.site_src.staging/
+.site_src.old-*/
+.mkdocs.staged*.yml
 """
 
 

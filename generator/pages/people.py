@@ -116,9 +116,7 @@ def index_people(ctx: Context, people: list[Person]) -> PageSet:
                 ),
             ]
         )
-    table = Table(
-        ["Person", "Kind", "Roles", "Goal results missed", "Findings", "Responses"], rows
-    )
+    table = Table(["Person", "Kind", "Roles", "Goal results missed", "Findings", "Responses"], rows)
     return page.done(
         render(
             "index.md.j2",

@@ -15,8 +15,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from generator.domain.catalog import METRICS
 from generator.domain.paths import slugs
-from generator.pages.formatting import text
+from generator.pages.formatting import Formatter, text
 from generator.report.goals import MISSED
 from generator.versions.diff import (
     GoalChange,
@@ -142,7 +143,8 @@ def _sections(
     """(title, headers, rows) of each section that has rows; plain text, escaped by the
     renderer of each format."""
     after = side_label(diff.after)
-    action_headers = ["responds to", "action", "owner", "due"]
+    fmt = Formatter(diff.currency, diff.min_group_size)
+    action_headers = ["responds to", "cause", "action", "owner", "due"]
     sections = [
         (
             "Your goals whose status changed",
@@ -165,7 +167,7 @@ def _sections(
                     f"{g['title']} ({g['goal']})",
                     members.get(str(g["member"]), str(g["member"])),
                     str(g["period"]),
-                    "—" if g.get("value") is None else f"{g['value']:g}",
+                    _value(g, fmt),
                     str(g.get("target", "")),
                 ]
                 for g in digest.goals_missed
@@ -195,8 +197,21 @@ def _sections(
     return [s for s in sections if s[2]]
 
 
+def _value(goal: Mapping[str, Any], fmt: Formatter) -> str:
+    value, metric = goal.get("value"), str(goal.get("metric", ""))
+    if value is None:
+        return "—"
+    return fmt.value(metric, float(value)) if metric in METRICS else f"{float(value):g}"
+
+
 def _action_row(action: ResponseItem) -> list[str]:
-    return [f"{action.title} ({action.subject})", action.action, action.owner_name, action.due]
+    return [
+        f"{action.title} ({action.subject})",
+        action.cause,
+        action.action,
+        action.owner_name,
+        action.due,
+    ]
 
 
 def _intro(digest: Digest, diff: SnapshotDiff) -> tuple[str, str]:

@@ -29,7 +29,7 @@ class Response(Model):
     """One response: what caused a missed goal or a finding, and what will be done by when."""
 
     goal: str | None = None
-    """The id of the goal responded to (goals.yaml); give this or ``finding``, not both."""
+    """The id of the goal responded to (goals.yaml); give this or finding, not both."""
     finding: str | None = None
     """The id of the finding responded to (as the findings tables and snapshot.json show it)."""
     person: str

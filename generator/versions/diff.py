@@ -370,8 +370,8 @@ def to_markdown(diff: SnapshotDiff) -> str:
     if diff.empty:
         lines.append(
             "No goal changed status, no KPI moved more than the threshold "
-            f"({diff.thresholds.describe()}), no course was added or removed, no finding "
-            "is new or resolved, no response is new or changed and no action is due or overdue."
+            f"({diff.thresholds.describe()}), no course was added or removed and no finding "
+            "is new or resolved."
         )
         return "\n".join(lines) + "\n"
     if diff.goals:

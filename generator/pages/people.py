@@ -4,6 +4,8 @@ their responses (responses/<quarter>.yaml)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from generator.config import Person
 from generator.config.responses import Response
 from generator.pages.context import Context, Page, PageSet, Table
@@ -23,43 +25,55 @@ def accountable_people(ctx: Context) -> list[Person]:
     return [p for p in ctx.project.people if p.roles]
 
 
-def people_pages(ctx: Context) -> list[PageSet]:
-    """Every accountable person's page, then the index."""
-    people = accountable_people(ctx)
-    return [*(person_page(ctx, p) for p in people), index_people(ctx, people)]
+@dataclass
+class Involvement:
+    """One person's part of the report: (accountable or responsible, result) of their goals in
+    the latest quarter and the fiscal year to date, the findings pointing at them, and the
+    responses they give or own the action of."""
+
+    goals: list[tuple[str, GoalResult]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    responses: list[Response] = field(default_factory=list)
 
 
-def goals_of(ctx: Context, person_id: str) -> list[tuple[str, GoalResult]]:
-    """(accountable or responsible, result) of the person's goals in the latest quarter and
-    the fiscal year to date."""
+def involvement(ctx: Context, people: list[Person]) -> dict[str, Involvement]:
+    """Each person's involvement, in one pass over the goal results and the findings (a page
+    per person filtering every result would grow with people x courses)."""
+    found = {p.id: Involvement() for p in people}
     periods = {ctx.latest_quarter, ctx.latest_year}
-    pairs = []
     for r in ctx.report.goals:
         if r.period not in periods:
             continue
-        if person_id in r.accountable.people:
-            pairs.append(("accountable", r))
-        elif any(person_id in a.people for a in r.responsible):
-            pairs.append(("responsible", r))
-    return pairs
+        accountable = set(r.accountable.people)
+        for person in accountable:
+            if person in found:
+                found[person].goals.append(("accountable", r))
+        for person in {p for a in r.responsible for p in a.people} - accountable:
+            if person in found:
+                found[person].goals.append(("responsible", r))
+    for f in ctx.report.findings:
+        for person in sorted({p for a in f.points_at for p in a.people}):
+            if person in found:
+                found[person].findings.append(f)
+    if ctx.report.responses is not None:
+        for response in ctx.report.responses.responses:
+            for person in {response.person, response.owner}:
+                if person in found:
+                    found[person].responses.append(response)
+    return found
 
 
-def findings_of(ctx: Context, person_id: str) -> list[Finding]:
-    return [f for f in ctx.report.findings if any(person_id in a.people for a in f.points_at)]
+def people_pages(ctx: Context) -> list[PageSet]:
+    """Every accountable person's page, then the index."""
+    people = accountable_people(ctx)
+    parts = involvement(ctx, people)
+    return [*(person_page(ctx, p, parts[p.id]) for p in people), index_people(ctx, people, parts)]
 
 
-def responses_of(ctx: Context, person_id: str) -> list[Response]:
-    """The responses the person gives or owns the action of."""
-    if ctx.report.responses is None:
-        return []
-    return [r for r in ctx.report.responses.responses if person_id in (r.person, r.owner)]
-
-
-def person_page(ctx: Context, person: Person) -> PageSet:
+def person_page(ctx: Context, person: Person, part: Involvement) -> PageSet:
     slug = ctx.person_slug[person.id]
     page = Page(f"people/{slug}.md")
-    goals = goals_of(ctx, person.id)
-    findings = findings_of(ctx, person.id)
+    goals, findings = part.goals, part.findings
     section = goal_section(
         ctx, page, f"person-{slug}-goals", goals, statuses=STATUSES, involvement="They are"
     )
@@ -88,26 +102,25 @@ def person_page(ctx: Context, person: Person) -> PageSet:
         periods=" and ".join(p for p in (ctx.latest_quarter, ctx.latest_year) if p),
         scorecard=card,
         findings=findings_table(ctx, findings, 1),
-        responses=responses_table(ctx, responses_of(ctx, person.id), 1),
+        responses=responses_table(ctx, part.responses, 1),
         no_responses=no_responses_note(ctx),
         quarter=ctx.report.quarter,
     )
     return page.done(md)
 
 
-def index_people(ctx: Context, people: list[Person]) -> PageSet:
+def index_people(ctx: Context, people: list[Person], parts: dict[str, Involvement]) -> PageSet:
     page = Page("people/index.md")
     rows = []
     for person in people:
-        goals = goals_of(ctx, person.id)
-        actions = responses_of(ctx, person.id)
+        goals, actions = parts[person.id].goals, parts[person.id].responses
         rows.append(
             [
                 ctx.person_page_link(person.id, 1),
                 KIND_WORDS[person.kind],
                 ", ".join(ctx.role_link(r, 1) for r in person.roles),
                 f"{sum(1 for _, r in goals if r.status == MISSED):,} of {len(goals):,}",
-                f"{len(findings_of(ctx, person.id)):,}",
+                f"{len(parts[person.id].findings):,}",
                 f"{len(actions):,}"
                 + (
                     f" ({sum(1 for a in actions if action_state(a, ctx) == OVERDUE)} overdue)"

@@ -10,7 +10,7 @@ import pytest
 
 from generator.pages import Context, navigation
 from generator.pages.overview import goals_page
-from generator.pages.people import people_pages, person_page
+from generator.pages.people import involvement, people_pages, person_page
 from generator.pages.roles import role_page
 from generator.report import Report
 
@@ -22,7 +22,9 @@ def ctx(demo_report: Report) -> Context:
 
 def page_of(ctx: Context, person_id: str) -> str:
     person = ctx.project.person_by_id[person_id]
-    return person_page(ctx, person).markdown[f"people/{ctx.person_slug[person_id]}.md"]
+    return person_page(ctx, person, involvement(ctx, [person])[person_id]).markdown[
+        f"people/{ctx.person_slug[person_id]}.md"
+    ]
 
 
 def test_a_department_head_sees_their_goals_findings_and_overdue_action(ctx: Context) -> None:

@@ -457,6 +457,13 @@ def publish(project_dir: Path, target: Path, branch: str, remote: str) -> None:
     metavar="DATE|PERIOD",
     help="Report date of 'current' (default: as `accountability build`).",
 )
+@click.option(
+    "--due-within",
+    type=click.IntRange(min=0),
+    default=14,
+    show_default=True,
+    help="List open actions due within this many days of B's report date.",
+)
 @branch_option
 @remote_option()
 @user_errors
@@ -468,11 +475,13 @@ def diff(
     threshold_points: float,
     threshold_percent: float,
     as_of: str | None,
+    due_within: int,
     branch: str,
     remote: str,
 ) -> None:
     """Compare two snapshots A and B: goals whose status changed (and who is accountable), KPIs
-    that moved more than the thresholds, courses added or removed, findings new or resolved.
+    that moved more than the thresholds, courses added or removed, findings new or resolved,
+    responses new or changed, and open actions due or overdue as of B.
 
     A and B are versions or aliases on --branch, snapshot.json files, or 'current' (the report
     built now from the working tree). The Markdown is ready for a pull-request comment."""
@@ -485,8 +494,72 @@ def diff(
         for side in (before, after)
     ]
     thresholds = Thresholds(points=threshold_points / 100, relative=threshold_percent / 100)
-    result = diff_snapshots(data[0], data[1], thresholds)
+    result = diff_snapshots(data[0], data[1], thresholds, due_within)
     click.echo(to_json(result) if output_format == "json" else to_markdown(result), nl=False)
+
+
+@cli.command(
+    epilog="\b\nExamples:\n  accountability digest 2026-Q2 2026-Q3 --out digests/\n"
+    "  accountability digest latest current --out /tmp/mail --due-within 30"
+)
+@click.argument("before", metavar="A")
+@click.argument("after", metavar="B")
+@project_option
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write <person>.md and <person>.html into (created if missing).",
+)
+@click.option(
+    "--due-within",
+    type=click.IntRange(min=0),
+    default=14,
+    show_default=True,
+    help="List open actions due within this many days of B's report date.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="DATE|PERIOD",
+    help="Report date of 'current' (default: as `accountability build`).",
+)
+@branch_option
+@remote_option()
+@user_errors
+def digest(
+    before: str,
+    after: str,
+    project_dir: Path,
+    out_dir: Path,
+    due_within: int,
+    as_of: str | None,
+    branch: str,
+    remote: str,
+) -> None:
+    """Write a digest per accountable person of what changed from snapshot A to B: their goals
+    whose status changed, their goals missed in B, findings new or resolved that point at them,
+    and their actions due or overdue. Each is a Markdown file and a self-contained HTML e-mail
+    (inline styles, no external resource), ready for any mailer; a person with nothing to
+    report gets a short "nothing changed" digest.
+
+    A and B are as for `accountability diff`."""
+    from generator.commands.digest import write_digests
+
+    result = write_digests(
+        project_dir,
+        before,
+        after,
+        out_dir,
+        due_within_days=due_within,
+        branch=branch,
+        remote=remote,
+        as_of=_report_date(as_of),
+    )
+    people = len(result.files) // 2
+    click.echo(f"Wrote digests for {people} people to {result.out_dir}")
 
 
 def main() -> None:

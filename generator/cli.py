@@ -394,6 +394,8 @@ def snapshot(
     out.print(f"Versions: {_escape(', '.join(shown))}")
     if result.pushed:
         out.print(f"Pushed {result.branch}.")
+    for warning in result.warnings:
+        err.print(_escape(f"warning: {warning}"))
 
 
 @cli.command(epilog="\b\nExample: accountability publish --to /srv/www/training")

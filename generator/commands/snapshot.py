@@ -34,6 +34,7 @@ class SnapshotResult:
     branch: str
     replaced: bool
     pushed: bool
+    warnings: tuple[str, ...] = ()
 
 
 def snapshot(
@@ -57,6 +58,7 @@ def snapshot(
             "report as of that quarter's last day)"
         )
     repo = gitio.repo_root(project_dir)
+    tree = gitio.work_tree(repo, project_dir)
     gitio.sync_from_remote(repo, branch, remote)
     before = read_versions(repo, branch, remote)
     version_name = name or quarter.label
@@ -77,7 +79,7 @@ def snapshot(
     with tempfile.TemporaryDirectory(prefix="accountability-snapshot-") as tmp:
         scratch = Path(tmp)
         progress("Writing the pages into a scratch copy of site_src/")
-        config = write_scratch_site(project_dir, scratch, report, version_name)
+        config = write_scratch_site(project_dir, scratch, report, version_name, source_of(tree))
         progress(f"Building and deploying {version_name} to {branch} with mike")
         deploy(repo, config, plan, before, branch=branch, hidden=hidden)
     if push:
@@ -90,10 +92,36 @@ def snapshot(
         branch=branch,
         replaced=plan.replaces,
         pushed=push,
+        warnings=dirty_warning(tree),
     )
 
 
-def write_scratch_site(project_dir: Path, scratch: Path, report: Report, version: str) -> Path:
+def source_of(tree: gitio.WorkTree) -> dict[str, object]:
+    """snapshot.json's record of what the snapshot was made from."""
+    return {"commit": tree.commit, "dirty": tree.dirty, "changed": list(tree.changed[:50])}
+
+
+def dirty_warning(tree: gitio.WorkTree) -> tuple[str, ...]:
+    """A snapshot of uncommitted changes cannot be made again from the repository: say so."""
+    if not tree.dirty:
+        return ()
+    shown = ", ".join(tree.changed[:5]) + (
+        f" and {len(tree.changed) - 5} more" if len(tree.changed) > 5 else ""
+    )
+    return (
+        f"the snapshot was made from a work tree with changes not committed ({shown}); "
+        "snapshot.json records it (source.dirty: true). Commit them and snapshot again with "
+        "--force for a snapshot the repository can reproduce",
+    )
+
+
+def write_scratch_site(
+    project_dir: Path,
+    scratch: Path,
+    report: Report,
+    version: str,
+    made_from: dict[str, object] | None = None,
+) -> Path:
     """The project's MkDocs sources copied into ``scratch`` with the pages of ``report`` and
     its snapshot.json written there (the steps of build.build, aimed elsewhere)."""
     from generator.commands.build import generated_files
@@ -115,6 +143,6 @@ def write_scratch_site(project_dir: Path, scratch: Path, report: Report, version
         pages.nav,
         settings.site_url,
     )
-    data = snapshot_file.snapshot_data(report, version)
+    data = snapshot_file.snapshot_data(report, version, made_from)
     (scratch / "site_src" / snapshot_file.FILE_NAME).write_text(snapshot_file.dumps(data), "utf-8")
     return versioned_config(scratch)

@@ -108,6 +108,38 @@ def repo_root(project_dir: Path) -> Path:
     return Path(done.stdout.strip())
 
 
+@dataclass(frozen=True)
+class WorkTree:
+    """What a snapshot was made from: the commit checked out and the project's files that
+    differ from it (changed, added or untracked; git-ignored ones aside)."""
+
+    commit: str | None  # None in a repository without commits yet
+    changed: tuple[str, ...]
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self.changed)
+
+
+def work_tree(repo: Path, project_dir: Path) -> WorkTree:
+    """The commit of HEAD and the files under ``project_dir`` that differ from it."""
+    head = _run(repo, ["git", "rev-parse", "--verify", "--quiet", "HEAD"], check=False)
+    commit = head.stdout.decode().strip() if head.returncode == 0 else None
+    status = _git(
+        project_dir.resolve(), "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", "."
+    )
+    # -z: "XY path\0", a rename adds its source as the next entry; paths are repo-relative.
+    entries = [e for e in status.decode("utf-8", "replace").split("\0") if e]
+    changed, skip = [], False
+    for entry in entries:
+        if skip:
+            skip = False
+            continue
+        changed.append(entry[3:])
+        skip = entry[0] in "RC"
+    return WorkTree(commit or None, tuple(changed))
+
+
 def ref_exists(repo: Path, ref: str) -> bool:
     return _run(repo, ["git", "rev-parse", "--verify", "--quiet", ref], check=False).returncode == 0
 

@@ -30,7 +30,11 @@ FILE_NAME = "snapshot.json"
 KEY_COLUMNS = ["scope", "member", "period", "learners"]
 
 
-def snapshot_data(report: Report, version: str) -> dict[str, Any]:
+def snapshot_data(
+    report: Report, version: str, source: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """``source``: what the snapshot was made from (the commit, and whether the work tree had
+    changes not committed), kept as ``source`` so the record says which config made it."""
     project, metrics = report.project, report.metrics
     settings = project.settings
     fmt = Formatter(settings.currency, settings.min_group_size)
@@ -44,6 +48,7 @@ def snapshot_data(report: Report, version: str) -> dict[str, Any]:
         "budgets_illustrative": project.budgets_illustrative,
         "report_date": report.report_date.isoformat(),
         "period": period,
+        **({"source": dict(source)} if source is not None else {}),
         "min_group_size": settings.min_group_size,
         "kpis": org_kpis(metrics, period, fmt),
         "metrics": metric_table(metrics, fmt),

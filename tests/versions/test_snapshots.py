@@ -162,8 +162,32 @@ def test_snapshot_json_holds_the_figures_without_small_groups(deployed: Deployed
     assert not any(f'"L{i}"' in text for i in range(1, 10)), "a learner id was stored"
 
 
+def test_snapshot_json_records_the_commit_it_was_made_from(deployed: Deployed) -> None:
+    data = branch_json(deployed.project, "2025-Q2/snapshot.json")
+    first_commit = git(deployed.project, "rev-list", "--max-parents=0", "HEAD").strip()
+    assert data["source"] == {"commit": first_commit, "dirty": False, "changed": []}
+
+
+def test_a_snapshot_of_uncommitted_changes_warns_and_says_so(
+    deployed: Deployed, tmp_path: Path
+) -> None:
+    project = tmp_path / "dirty"
+    shutil.copytree(deployed.project, project, symlinks=True)
+    goals = project / "config" / "goals.yaml"
+    goals.write_text(goals.read_text() + "\n# an edit not committed\n")
+    result = invoke("snapshot", "2025-Q3", "--name", "pr-2", "--hidden", "--project", str(project))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[-1].startswith(
+        "warning: the snapshot was made from a work tree with changes not committed "
+        "(config/goals.yaml); snapshot.json records it (source.dirty: true)."
+    ), result.stderr
+    source = branch_json(project, "pr-2/snapshot.json")["source"]
+    assert source["dirty"] is True and source["changed"] == ["config/goals.yaml"]
+
+
 def test_data_after_the_quarter_end_changes_nothing(deployed: Deployed, tmp_path: Path) -> None:
     stored = branch_json(deployed.project, "2025-Q1/snapshot.json")
+    del stored["source"]  # the commit it was made from: not a figure
     late = make_project(tmp_path)
     with (late / "data" / "lms.csv").open("a") as export:
         export.write(LATE_ROWS)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ from generator.versions import git as gitio
 from generator.versions import snapshot as snapshot_file
 from generator.versions.deploy import DEFAULT_BRANCH, read_versions
 from generator.versions.model import CURRENT
+from generator.versions.snapshot_shape import parse_snapshot
 
 
 def load_snapshot(
@@ -29,7 +29,11 @@ def load_snapshot(
         report = build_report(project_dir, as_of=as_of)
         return snapshot_file.snapshot_data(report, CURRENT)
     if identifier.endswith(".json") and Path(identifier).is_file():
-        return dict(json.loads(Path(identifier).read_text("utf-8")))
+        return parse_snapshot(
+            Path(identifier).read_bytes(),
+            identifier,
+            "give a snapshot.json that `accountability snapshot` wrote",
+        )
     repo = gitio.repo_root(project_dir)
     version = read_versions(repo, branch, remote).resolve(identifier)
     ref = gitio.branch_ref(repo, branch, remote) or branch
@@ -39,4 +43,8 @@ def load_snapshot(
             f"version '{version.name}' on {branch} has no {snapshot_file.FILE_NAME} (not "
             "deployed by `accountability snapshot`); deploy it again with --force"
         )
-    return dict(json.loads(data))
+    return parse_snapshot(
+        data,
+        f"{version.name}/{snapshot_file.FILE_NAME} on {branch}",
+        f"deploy it again with `accountability snapshot {version.name} --force`",
+    )

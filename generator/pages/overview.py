@@ -12,6 +12,7 @@ from generator.pages.formatting import DASH, text
 from generator.pages.render import header, render
 from generator.pages.sections import GOALS_CSV_COLUMNS, ROW_CAP, STATUS_RANK, goal_results_records
 from generator.pages.shared_charts import budget_chart, trend
+from generator.pages.finding_text import finding_sentence
 from generator.pages.tables import STATUS_ICON, findings_table, kpi_table, results_table
 from generator.report.findings import Finding
 from generator.report.goals import MISSED, STATUSES, GoalResult
@@ -88,11 +89,12 @@ def _with_download(table: Table, download: str) -> Table:
 def findings_records(ctx: Context) -> Records:
     """Every finding, for a spreadsheet."""
     return Records(
-        ["kind", "title", "scope", "member", "period", "points_at", "evidence", "why"],
+        ["kind", "title", "finding", "scope", "member", "period", "points_at", "evidence", "why"],
         [
             {
                 "kind": f.kind,
                 "title": f.title,
+                "finding": finding_sentence(ctx, f),
                 "scope": f.scope,
                 "member": f.member,
                 "period": f.period,
@@ -184,7 +186,7 @@ def _goal_matrix(
 
     ranked = sorted(members, key=importance) if len(members) > ROW_CAP else members
     table = Table(
-        ["Scope"] + [text(p) for p in periods],
+        ["Scope"] + [text(ctx.period_name(p)) for p in periods],
         [
             [ctx.member_link(goal.scope.level, m, 0)]
             + [STATUS_ICON[status[(m, p)]] if (m, p) in status else DASH for p in periods]

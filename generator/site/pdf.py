@@ -72,13 +72,13 @@ def chromium_path() -> Path:
 
 def board_pack(site_dir: Path, out: Path, version_title: str) -> PackResult:
     """Print the pack of the built site in ``site_dir`` into ``out``."""
+    chromium = chromium_path()
     missing = [p for p, _ in FIRST_PAGES if not (site_dir / p).is_file()]
     if missing:
         raise AccountabilityError(
             f"{site_dir}: no built report site ({', '.join(missing)} missing); build it "
             "first: accountability build"
         )
-    chromium = chromium_path()
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 

@@ -7,7 +7,8 @@ import tempfile
 from pathlib import Path, PurePosixPath
 
 from generator.domain.errors import AccountabilityError
-from generator.site.pdf import PackResult, board_pack as print_pack
+from generator.site.pdf import PackResult
+from generator.site.pdf import board_pack as print_pack
 from generator.versions import git as gitio
 from generator.versions.deploy import DEFAULT_BRANCH, read_versions
 from generator.versions.model import CURRENT

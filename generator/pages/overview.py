@@ -8,11 +8,11 @@ from generator.domain.catalog import METRICS
 from generator.domain.periods import chronological_key
 from generator.pages.context import Context, Page, PageSet, Table
 from generator.pages.downloads import Records
+from generator.pages.finding_text import finding_sentence
 from generator.pages.formatting import DASH, text
 from generator.pages.render import header, render
 from generator.pages.sections import GOALS_CSV_COLUMNS, ROW_CAP, STATUS_RANK, goal_results_records
 from generator.pages.shared_charts import budget_chart, trend
-from generator.pages.finding_text import finding_sentence
 from generator.pages.tables import STATUS_ICON, findings_table, kpi_table, results_table
 from generator.report.findings import Finding
 from generator.report.goals import MISSED, STATUSES, GoalResult

@@ -138,6 +138,74 @@ def validate(project_dir: Path, as_json: bool, strict: bool, engine: EngineName 
     sys.exit(0 if result.valid else 1)
 
 
+LMS_CHOICES = ("moodle", "canvas", "openedx", "xapi", "csv")
+
+
+@cli.command(
+    epilog="\b\nExample: accountability init ../acme-training --lms moodle --name 'Acme Ltd' "
+    "--fiscal-year-start 4"
+)
+@click.argument("directory", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--lms",
+    type=click.Choice(LMS_CHOICES),
+    required=True,
+    help="The LMS whose exports the project reads: its sources and a sample export are "
+    "written for it (csv: any LMS's CSV or spreadsheet report).",
+)
+@click.option(
+    "--name",
+    default="Example Organisation",
+    show_default=True,
+    help="The organisation's name, shown on every page.",
+)
+@click.option(
+    "--fiscal-year-start",
+    type=click.IntRange(1, 12),
+    default=1,
+    show_default=True,
+    help="The month the fiscal year starts in (1 = January, 4 = April).",
+)
+@user_errors
+def init(directory: Path, lms: str, name: str, fiscal_year_start: int) -> None:
+    """Write a new project into DIR (new or empty; nothing is ever overwritten): commented
+    config/*.yaml, a sample export of the LMS in data/, the JSON Schemas editors check the config
+    with, mkdocs.yml and a .gitignore. It validates and builds as written; edit it, put your own
+    exports in data/, and build again."""
+    from generator.commands.init import init_project
+    from generator.scaffold import ScaffoldSettings
+
+    result = init_project(directory, ScaffoldSettings(lms, name, fiscal_year_start))
+    folders = sorted({path.split("/")[0] for path in result.files})
+    out.print(
+        f"Wrote a {lms} project for {_escape(name)} into {_escape(str(directory))}: "
+        + ", ".join(f"{folder}/" if "." not in folder else folder for folder in folders)
+    )
+    project = _escape(str(directory))
+    out.print("Next: edit config/*.yaml (the comments say what to replace), put your exports in")
+    out.print("data/ and point config/project.yaml's sources at them, then run")
+    out.print(f"  accountability validate --project {project}")
+    out.print(f"  accountability build --project {project}")
+
+
+@cli.command(epilog="\b\nExample: accountability schemas --project .")
+@project_option
+@user_errors
+def schemas(project_dir: Path) -> None:
+    """Write the JSON Schemas of config/*.yaml into schemas/, from this version's models (run
+    it after an upgrade). Editors with a YAML language server check each file against its
+    schema when its first line is the modeline `init` writes."""
+    from generator.commands.init import write_schemas
+
+    result = write_schemas(project_dir)
+    out.print(
+        f"schemas/: {len(result.written)} written, {len(result.unchanged)} unchanged "
+        f"({_escape(str(project_dir / 'schemas'))})"
+    )
+    for path, line in result.without_modeline.items():
+        out.print(_escape(f"{path}: add as line 1 for editors to use its schema: {line}"))
+
+
 @cli.command(
     "demo-data",
     epilog="\b\nExample: accountability demo-data --out /tmp/big --courses 5000 --rows 10000000",
@@ -223,10 +291,11 @@ def build(
 )
 @user_errors
 def serve(project_dir: Path, dev_addr: str) -> None:
-    """Serve the built report locally, rebuilding the site when a page changes."""
-    from generator.site import serve as run_serve
+    """Serve the report locally with live reload: the pages are written again when config/,
+    responses/ or an LMS export changes, the site when a page or mkdocs.yml changes."""
+    from generator.commands.serve import serve as run_serve
 
-    sys.exit(run_serve(project_dir, dev_addr))
+    sys.exit(run_serve(project_dir, dev_addr, echo=lambda line: click.echo(line, err=True)))
 
 
 branch_option = click.option(
@@ -388,6 +457,13 @@ def publish(project_dir: Path, target: Path, branch: str, remote: str) -> None:
     metavar="DATE|PERIOD",
     help="Report date of 'current' (default: as `accountability build`).",
 )
+@click.option(
+    "--due-within",
+    type=click.IntRange(min=0),
+    default=14,
+    show_default=True,
+    help="List open actions due within this many days of B's report date.",
+)
 @branch_option
 @remote_option()
 @user_errors
@@ -399,11 +475,13 @@ def diff(
     threshold_points: float,
     threshold_percent: float,
     as_of: str | None,
+    due_within: int,
     branch: str,
     remote: str,
 ) -> None:
     """Compare two snapshots A and B: goals whose status changed (and who is accountable), KPIs
-    that moved more than the thresholds, courses added or removed, findings new or resolved.
+    that moved more than the thresholds, courses added or removed, findings new or resolved,
+    responses new or changed, and open actions due or overdue as of B.
 
     A and B are versions or aliases on --branch, snapshot.json files, or 'current' (the report
     built now from the working tree). The Markdown is ready for a pull-request comment."""
@@ -416,8 +494,72 @@ def diff(
         for side in (before, after)
     ]
     thresholds = Thresholds(points=threshold_points / 100, relative=threshold_percent / 100)
-    result = diff_snapshots(data[0], data[1], thresholds)
+    result = diff_snapshots(data[0], data[1], thresholds, due_within)
     click.echo(to_json(result) if output_format == "json" else to_markdown(result), nl=False)
+
+
+@cli.command(
+    epilog="\b\nExamples:\n  accountability digest 2026-Q2 2026-Q3 --out digests/\n"
+    "  accountability digest latest current --out /tmp/mail --due-within 30"
+)
+@click.argument("before", metavar="A")
+@click.argument("after", metavar="B")
+@project_option
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write <person>.md and <person>.html into (created if missing).",
+)
+@click.option(
+    "--due-within",
+    type=click.IntRange(min=0),
+    default=14,
+    show_default=True,
+    help="List open actions due within this many days of B's report date.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="DATE|PERIOD",
+    help="Report date of 'current' (default: as `accountability build`).",
+)
+@branch_option
+@remote_option()
+@user_errors
+def digest(
+    before: str,
+    after: str,
+    project_dir: Path,
+    out_dir: Path,
+    due_within: int,
+    as_of: str | None,
+    branch: str,
+    remote: str,
+) -> None:
+    """Write a digest per accountable person of what changed from snapshot A to B: their goals
+    whose status changed, their goals missed in B, findings new or resolved that point at them,
+    and their actions due or overdue. Each is a Markdown file and a self-contained HTML e-mail
+    (inline styles, no external resource), ready for any mailer; a person with nothing to
+    report gets a short "nothing changed" digest.
+
+    A and B are as for `accountability diff`."""
+    from generator.commands.digest import write_digests
+
+    result = write_digests(
+        project_dir,
+        before,
+        after,
+        out_dir,
+        due_within_days=due_within,
+        branch=branch,
+        remote=remote,
+        as_of=_report_date(as_of),
+    )
+    people = len(result.files) // 2
+    click.echo(f"Wrote digests for {people} people to {result.out_dir}")
 
 
 @cli.command(

@@ -87,7 +87,7 @@ class Offline:
     def route(self, route: Any) -> None:
         url = route.request.url
         scheme, host = urlsplit(url).scheme, urlsplit(url).hostname
-        if scheme in ("data", "blob", "about") or host in LOCAL_HOSTS:
+        if scheme in ("data", "blob", "about", "file") or host in LOCAL_HOSTS:
             self.local.append(url)
             route.continue_()
         else:

@@ -91,7 +91,21 @@ def build(
 ) -> BuildResult:
     """``incremental``: read the aggregates of unchanged LMS data from the cache, and re-render
     only the pages whose Markdown changed when site/ was built from the same mkdocs.yml and set
-    of files (else a clean build)."""
+    of files (else a clean build). One build at a time per project (the build lock)."""
+    with site.build_lock(project_dir):
+        site.remove_leftovers(project_dir)  # of builds killed half-way: ours now, under the lock
+        return _build(project_dir, as_of, strict, run_mkdocs, incremental, progress, engine)
+
+
+def _build(
+    project_dir: Path,
+    as_of: ReportDate | None,
+    strict: bool,
+    run_mkdocs: bool,
+    incremental: bool,
+    progress: Progress,
+    engine: EngineName | None,
+) -> BuildResult:
     timings = Timings()
     with timings.stage("report"):
         progress("Reading config and LMS exports, computing metrics")
@@ -125,15 +139,16 @@ def build(
     files.update(site.asset_files())
     config_text = site.mkdocs_yml_text(
         project_dir,
-        f"{report.project.settings.organisation} — training accountability",
+        site.site_title(report.project.settings.organisation),
         pages.nav,
         report.project.settings.site_url,
     )
     site_dir = None
     reuse = False
+    site.check_writable(project_dir / "site_src", *([project_dir / "site"] if run_mkdocs else []))
     # Everything is built from a staging copy of site_src/; site_src/, mkdocs.yml and site/
     # change only once the whole build has succeeded (a failure or a kill leaves them as
-    # they were).
+    # they were): site_src/ is swapped in just before site/ is.
     with site.staged_directory(project_dir / "site_src") as staging:
         with timings.stage("write"):
             written = site.write_generated(staging, files)
@@ -180,7 +195,12 @@ def _mkdocs(
         site.forget_stamp(project_dir)  # until the new site/ is in place
     with timings.stage("mkdocs"), site.staged_config(project_dir, config_text, staging) as config:
         site_dir = site.build_site(
-            project_dir, strict=True, config=config, incremental=reuse, shards=shards
+            project_dir,
+            strict=True,
+            config=config,
+            incremental=reuse,
+            shards=shards,
+            before_swap=lambda: site.swap_staged(staging, project_dir / "site_src"),
         )
     site.save_stamp(project_dir, stamp)
     return site_dir, reuse

@@ -111,6 +111,11 @@ def validate_project(
     except ProblemsFound as exc:
         result.problems = list(exc.problems)
         return result
+    try:
+        _check_finding_responses(project_dir, result.project, result.ingested, engine)
+    except ProblemsFound as exc:
+        result.problems = list(exc.problems)
+        return result
     result.warnings = [
         *result.ingested.report.warnings,
         *_date_warnings(result),
@@ -128,6 +133,19 @@ def validate_project(
                     )
                 )
     return result
+
+
+def _check_finding_responses(
+    project_dir: Path, project: Project, ingested: Ingested, engine: EngineName | None
+) -> None:
+    """A response of the report date's quarter to a finding: the findings exist only once the
+    report is computed, so it is (only then) and an unknown id raises ``ProblemsFound``."""
+    from generator.report import build_report, default_report_date
+
+    quarter = project.calendar.quarter_of(default_report_date(project, ingested)).label
+    responses = project.responses.get(quarter)
+    if responses and any(r.finding is not None for r in responses.responses):
+        build_report(project_dir, engine=engine)
 
 
 def _first_lines(detail: Reason) -> str:

@@ -4,6 +4,7 @@ whole cross-checked; every problem of every file is raised together as ``Problem
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from generator.config.checks import cross_check
 from generator.config.explain import explain
 from generator.config.models import CONFIG_FILES
 from generator.config.project import Project
+from generator.config.responses import load_responses
 from generator.config.workforce import OPTIONAL_FILES, workforce_lines
 from generator.config.yamlfile import LineMap, load_yaml
 from generator.domain.errors import Problem, ProblemsFound
@@ -45,9 +47,13 @@ def load_project(project_dir: Path) -> Project:
         raise ProblemsFound(problems)
     project = _project_of(project_dir, models, documents)
     problems = list(cross_check(project, documents))
+    try:
+        responses = load_responses(project_dir, project.goals, project.people)
+    except ProblemsFound as exc:
+        problems.extend(exc.problems)
     if problems:
         raise ProblemsFound(problems)
-    return project
+    return dataclasses.replace(project, responses=responses)
 
 
 def _read_mapping(

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.config.models import BudgetPeriod, Course, Goal, Person, ProjectFile, Role, Source
+from generator.config.responses import QuarterResponses
 from generator.config.workforce import Kpi, Requirement
 from generator.domain.periods import FiscalCalendar, Quarter, parse_quarter
 
@@ -37,6 +38,8 @@ class Project:
     """budgets.yaml's ``illustrative``: the budget and spend figures are invented."""
     budgets_note: str = ""
     """budgets.yaml's ``note``, shown with the notice that they are."""
+    responses: dict[str, QuarterResponses] = field(default_factory=dict)
+    """responses/<quarter>.yaml by quarter label (none without the folder)."""
 
     @property
     def calendar(self) -> FiscalCalendar:

@@ -1,5 +1,5 @@
 """Writing the whole demo project: ``config/*.yaml``, ``data/demo-*.csv`` (the LMS exports),
-``data/roster.csv`` and ``data/kpis.csv``.
+``data/roster.csv``, ``data/kpis.csv`` and ``responses/<quarter>.yaml``.
 
 The enrolment export is generated and written chunk by chunk (``CHUNK_ROWS`` rows at most), so
 ten million rows need a few hundred MB. The first chunk also gets the dirty rows and is the only
@@ -31,7 +31,7 @@ from generator.demo.enrolments import (
 from generator.demo.kpis import kpi_series, kpi_table
 from generator.demo.organisation import CATALOGUE_SIZE, Organisation, build_organisation
 from generator.demo.plan import CourseTables, LearnerPlan, course_tables, plan_learners
-from generator.demo.quarters import QUARTERS, REPORT_DAY
+from generator.demo.quarters import CALENDAR, QUARTERS, REPORT_DATE, REPORT_DAY
 from generator.demo.roster import build_roster, roster_table
 from generator.demo.stories import STORY_COURSES
 from generator.demo.tables import (
@@ -52,6 +52,7 @@ from generator.demo.yamlfiles import (
     courses_yaml,
     goals_yaml,
     project_yaml,
+    responses_yaml,
     roles_yaml,
     workforce_yaml,
 )
@@ -112,6 +113,12 @@ def write_demo_project(
     }
     for name, text in files.items():
         (config / name).write_text(text, encoding="utf-8", newline="\n")
+    quarter = CALENDAR.quarter_of(REPORT_DATE).label
+    responses = Path(out_dir) / "responses"
+    responses.mkdir(exist_ok=True)
+    (responses / f"{quarter}.yaml").write_text(
+        responses_yaml(quarter, command), encoding="utf-8", newline="\n"
+    )
     return DemoSummary(rows=written, courses=len(org.courses), learners=learners)
 
 

@@ -1,4 +1,5 @@
-"""The text of the six config files: project, roles, courses, budgets, goals and workforce.
+"""The text of the six config files: project, roles, courses, budgets, goals and workforce, and
+of the responses file of the report's quarter.
 
 Each file starts with a header naming the command that made it; list items may carry a comment
 above them (the story they plant). The fixed content comes from ``catalogue.py``; the budgets
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -310,3 +312,55 @@ def workforce_yaml(org: Organisation, command: str) -> str:
         kpi = {k: v for k, v in kpi.items() if k != "trained_by"}
         kpis.append(_item({**kpi, **({"trained_by": trained_by} if trained_by else {})}, comment))
     return head + "requirements:\n" + "".join(requirements) + "kpis:\n" + "".join(kpis)
+
+
+# The accountable people's answers to the demo's planted misses (goal id, who responds, cause,
+# action, owner, due, comment): one overdue on the report date, one due within two weeks of it.
+RESPONSES: tuple[tuple[dict[str, Any], str], ...] = (
+    (
+        {
+            "goal": "mandatory-completion-by-department",
+            "person": "piotr-nowak",
+            "cause": "The shift rota leaves no paid time for mandatory courses.",
+            "action": "Book two hours a month per shift for mandatory training.",
+            "owner": "piotr-nowak",
+            "due": "2026-02-28",
+        },
+        "Story 2: overdue on the report date (open, due before 2026-03-31).",
+    ),
+    (
+        {
+            "goal": "module-dropoff",
+            "person": "content-studio",
+            "cause": "Module 3 asks for a recorded role-play, and most learners have no webcam.",
+            "action": "Offer a written reflection instead of the recording in module 3.",
+            "owner": "content-studio",
+            "due": "2026-05-15",
+        },
+        "Story 1: the drop-off at module 3 of coaching-conversations.",
+    ),
+    (
+        {
+            "goal": "developer-cost-per-completion",
+            "person": "maria-jensen",
+            "cause": "BrightPath charges per seat, and most seats are never used.",
+            "action": "Renegotiate the BrightPath licence to a price per completion.",
+            "owner": "daniel-okafor",
+            "due": "2026-04-10",
+        },
+        "Story 3: the expensive vendor; due within two weeks of the report date.",
+    ),
+)
+
+
+def responses_yaml(quarter: str, command: str) -> str:
+    head = _header(
+        command,
+        f"responses/{quarter}.yaml: what caused a missed goal or a finding, what will be done,",
+        "who owns the action and when it is due (status: open or done).",
+    )
+    items = [
+        _item({**response, "due": date.fromisoformat(str(response["due"]))}, comment)
+        for response, comment in RESPONSES
+    ]
+    return head + "responses:\n" + "".join(items)

@@ -1,7 +1,7 @@
 """Pages: the report as ``{relative path: Markdown}``, chart specs and CSV downloads.
 
 Pure: takes a ``Report`` and returns a ``PageSet``; the site stage writes it. Each page kind
-is a module (overview, courses, developers, periods, roles, departments, quality) whose page
+is a module (overview, courses, developers, periods, roles, people, departments, quality) whose page
 functions read the ``Context`` and return their page, charts and downloads as a ``PageSet``;
 shared blocks are in tables, sections and shared_charts, the templates in templates/. At
 scale the course pages are rendered by forked copies of this process while it renders the
@@ -19,6 +19,7 @@ from generator.pages.courses import index_courses, offerings_download
 from generator.pages.departments import department_pages
 from generator.pages.developers import developer_pages
 from generator.pages.overview import goals_page, overview
+from generator.pages.people import people_pages
 from generator.pages.periods import period_pages
 from generator.pages.quality import data_quality, methodology
 from generator.pages.roles import role_pages
@@ -48,6 +49,7 @@ def render_pages(
             *developer_pages(ctx),
             *period_pages(ctx),
             *role_pages(ctx),
+            *people_pages(ctx),
             *department_pages(ctx),
             *workforce_pages(ctx),
             data_quality(ctx),
@@ -68,6 +70,7 @@ def navigation(workforce: bool = False) -> list[Any]:
         {"Overview": "index.md"},
         {"Goals and accountability": "goals.md"},
         {"Roles": "roles/index.md"},
+        {"People": "people/index.md"},
         {"Courses": "courses/index.md"},
         {"Developers": "developers/index.md"},
         {"Periods": "periods/index.md"},

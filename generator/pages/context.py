@@ -205,6 +205,13 @@ class Context:
             return link(person.name, f"{self.up(depth)}developers/{self.person_slug[person_id]}.md")
         return text(self.person_name(person_id))
 
+    def person_page_link(self, person_id: str, depth: int) -> str:
+        """A person who holds a role, linked to their page (people/); anyone else as text."""
+        person = self.project.person_by_id.get(person_id)
+        if person is None or not person.roles:
+            return self.person_link(person_id, depth)
+        return link(person.name, f"{self.up(depth)}people/{self.person_slug[person_id]}.md")
+
     def role_link(self, role_id: str, depth: int) -> str:
         role = next((r for r in self.project.roles if r.id == role_id), None)
         if role is None and role_id == LINE_MANAGER_ROLE:
@@ -248,7 +255,7 @@ class Context:
             return text(assignment.group)
         if not assignment.people:
             return f"nobody holds {text(assignment.role)}"
-        return ", ".join(self.person_link(p, depth) for p in assignment.people)
+        return ", ".join(self.person_page_link(p, depth) for p in assignment.people)
 
     # -- figures
     def figure(self, row: Row | None, metric: str) -> str:

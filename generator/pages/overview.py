@@ -11,6 +11,7 @@ from generator.pages.downloads import Records
 from generator.pages.finding_text import finding_sentence
 from generator.pages.formatting import DASH, text
 from generator.pages.render import header, render
+from generator.pages.responses import no_responses_note, responses_table
 from generator.pages.sections import GOALS_CSV_COLUMNS, ROW_CAP, STATUS_RANK, goal_results_records
 from generator.pages.shared_charts import budget_chart, trend
 from generator.pages.tables import STATUS_ICON, findings_table, kpi_table, results_table
@@ -118,6 +119,7 @@ def goals_page(ctx: Context) -> PageSet:
     """Every goal: its target, scope and RACI, its status per scope and period, its misses."""
     page = Page("goals.md")
     sections = []
+    answered = ctx.report.responses.responses if ctx.report.responses else ()
     for goal in ctx.project.goals:
         results = [r for r in ctx.report.goals if r.goal_id == goal.id]
         members = sorted({r.member for r in results})
@@ -153,13 +155,26 @@ def goals_page(ctx: Context) -> PageSet:
                 "matrix": matrix,
                 "misses": results_table(ctx, misses[:8], 0, show_goal=False),
                 "missed": len(misses),
+                "responses": responses_table(
+                    ctx,
+                    [r for r in answered if r.goal == goal.id],
+                    0,
+                    subject=False,
+                ),
             }
         )
     records = goal_results_records(ctx, ctx.report.goals, GOALS_CSV_COLUMNS)
     download = page.download("goal-results", records)
     costs = any(METRICS[g.metric].is_cost for g in ctx.project.goals)
     return page.done(
-        render("goals.md.j2", **header(ctx, costs=costs), goals=sections, download=download)
+        render(
+            "goals.md.j2",
+            **header(ctx, costs=costs),
+            goals=sections,
+            download=download,
+            quarter=ctx.report.quarter,
+            no_responses=no_responses_note(ctx),
+        )
     )
 
 

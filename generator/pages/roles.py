@@ -51,7 +51,7 @@ def role_page(ctx: Context, role_id: str) -> PageSet:
         "role.md.j2",
         **header(ctx, costs=costs_shown((r for _, r in involved if r.status in NOT_MET), findings)),
         role=role,
-        holders=", ".join(ctx.person_link(p.id, 1) for p in holders)
+        holders=", ".join(ctx.person_page_link(p.id, 1) for p in holders)
         or "nobody (learners as a group)",
         scorecard=card,
         accountable=accountable,
@@ -73,7 +73,7 @@ def _people_scorecards(ctx: Context, holders: list[Person]) -> Table:
             continue
         rows.append(
             [
-                ctx.person_link(person.id, 1),
+                ctx.person_page_link(person.id, 1),
                 f"{len(card.goals):,}",
                 f"{sum(card.counts.values()):,}",
                 *(f"{card.counts[s]:,}" for s in STATUSES),
@@ -98,7 +98,8 @@ def index_roles(ctx: Context) -> PageSet:
             [
                 ctx.role_link(role.id, 1),
                 text(role.answers_for),
-                ", ".join(text(p.name) for p in ctx.project.holders(role.id)) or DASH,
+                ", ".join(ctx.person_page_link(p.id, 1) for p in ctx.project.holders(role.id))
+                or DASH,
                 str(card.counts["missed"]) if card else "0",
                 text(card.trend) if card else DASH,
             ]

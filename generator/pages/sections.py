@@ -36,9 +36,10 @@ def goal_section(
     results: Iterable[GoalResult | tuple[str, GoalResult]],
     *,
     statuses: Sequence[str] = NOT_MET,
+    involvement: str = "This role is",
 ) -> GoalSection:
     """``results`` are goal results, or (what the role is, goal result) pairs for a role that
-    is responsible, consulted or informed. The complete list is ``downloads/{name}.csv``,
+    is responsible, consulted or informed (``involvement`` heads that column). The complete list is ``downloads/{name}.csv``,
     linked below the table. It is written even when every row shows (or there is none): the
     site's set of files then stays the same when a goal's target moves a table across the
     cap, so the next build can still be incremental."""
@@ -49,7 +50,7 @@ def goal_section(
     shown = ranked[:ROW_CAP]
     if role_is:
         table = Table(
-            ["Goal", "Scope", "Period", "Status", "This role is"],
+            ["Goal", "Scope", "Period", "Status", involvement],
             [
                 [
                     link(r.title, f"{ctx.up(depth)}goals.md#{r.goal_id_anchor}"),
@@ -67,7 +68,7 @@ def goal_section(
         table.order = _importance_text(statuses)
     table.more = max(0, len(ranked) - ROW_CAP)
     table.download = page.download(name, goal_results_records(ctx, ranked))
-    return GoalSection(_goal_summary(ctx, pairs, depth, statuses, role_is), table)
+    return GoalSection(_goal_summary(ctx, pairs, depth, statuses, role_is, involvement), table)
 
 
 def _importance_text(statuses: Sequence[str]) -> str:
@@ -97,6 +98,7 @@ def _goal_summary(
     depth: int,
     statuses: Sequence[str],
     role_is: bool,
+    involvement: str = "This role is",
 ) -> Table:
     """How many scope members each goal missed (at risk, ...) per period."""
     counts: dict[tuple[str, str, str], dict[str, int]] = {}
@@ -117,7 +119,7 @@ def _goal_summary(
     one_period = len({k[2] for k in keys}) <= 1
     headers = (
         ["Goal"]
-        + (["This role is"] if role_is else [])
+        + ([involvement] if role_is else [])
         + ([] if one_period else ["Period"])
         + [STATUS_ICON[s] for s in statuses]
     )

@@ -13,7 +13,9 @@ from pathlib import Path
 import pandas as pd
 
 from generator.config import Project, load_project
+from generator.config.responses import QuarterResponses, unknown_findings
 from generator.domain.engines import EngineName
+from generator.domain.errors import ProblemsFound
 from generator.domain.periods import Quarter, ReportDate
 from generator.engine.sql import Aggregates, Engine, aggregate
 from generator.ingest import Ingested, IngestSummary, ingest
@@ -40,10 +42,17 @@ class Report:
     role_scorecards: dict[str, Scorecard]
     warnings: list[str] = field(default_factory=list)  # what the figures leave out, and why
     workforce: Workforce = field(default_factory=no_workforce)  # the HR roster's tables
+    # responses/<quarter>.yaml of the report date's quarter (None: the project has no such file)
+    responses: QuarterResponses | None = None
 
     @property
     def report_date(self) -> date:
         return self.metrics.report_date
+
+    @property
+    def quarter(self) -> str:
+        """The fiscal quarter of the report date, such as 2026-Q3 (its responses file's name)."""
+        return self.project.calendar.quarter_of(self.report_date).label
 
 
 def course_frame(project: Project) -> pd.DataFrame:
@@ -176,9 +185,34 @@ def assemble(
         [*findings, *workforce_findings(project, workforce)],
         key=lambda f: (f.kind, f.member, f.period),
     )
+    responses = quarter_responses(project, aggregated.report_date, findings)
     return Report(
-        project, aggregated.ingested, metrics, results, findings, people, roles, warnings, workforce
+        project,
+        aggregated.ingested,
+        metrics,
+        results,
+        findings,
+        people,
+        roles,
+        warnings,
+        workforce,
+        responses,
     )
+
+
+def quarter_responses(
+    project: Project, report_date: date, findings: list[Finding]
+) -> QuarterResponses | None:
+    """The responses file of the report date's quarter, its finding ids checked against the
+    findings of this report (``ProblemsFound`` naming the line of each unknown one)."""
+    quarter = project.calendar.quarter_of(report_date).label
+    responses = project.responses.get(quarter)
+    if responses is None:
+        return None
+    problems = unknown_findings(responses, {f.id for f in findings})
+    if problems:
+        raise ProblemsFound(problems)
+    return responses
 
 
 def workforce_warnings(project: Project, has_roster: bool, has_kpis: bool) -> list[str]:

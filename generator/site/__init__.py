@@ -13,6 +13,7 @@ The modules, each importing only those above it:
 - :mod:`~generator.site.packaged`: the offline chart assets and the mkdocs.yml template;
 - :mod:`~generator.site.mkdocs_yml`: the generated block of mkdocs.yml;
 - :mod:`~generator.site.staging`: staging copies swapped in only when a build succeeds;
+- :mod:`~generator.site.lock`: one build at a time per project;
 - :mod:`~generator.site.stamp`: what site/ was built from, for incremental builds;
 - :mod:`~generator.site.incremental`: the incremental build, run as a subprocess;
 - :mod:`~generator.site.mkdocs_run`: ``mkdocs build`` and ``mkdocs serve``.
@@ -29,6 +30,7 @@ from generator.site.files import (
     WriteResult,
     check_paths,
     digest,
+    honour_umask,
     is_marked,
     manifest_text,
     mark,
@@ -36,13 +38,16 @@ from generator.site.files import (
     write_generated,
     write_text_atomically,
 )
+from generator.site.lock import LOCK, build_lock
 from generator.site.mkdocs_run import build_messages, build_site, serve
 from generator.site.mkdocs_yml import (
     NAV_BEGIN,
     NAV_END,
     NavEntry,
     generated_config,
+    initial_mkdocs_yml,
     mkdocs_yml_text,
+    site_title,
     update_mkdocs_yml,
     write_mkdocs_yml,
 )
@@ -54,6 +59,7 @@ from generator.site.packaged import (
     MKDOCS_TEMPLATE,
     asset_files,
     copy_assets,
+    overrides_dir,
     refresh_vega_bundle,
     vega_bundle_source,
     write_site_src,
@@ -61,9 +67,12 @@ from generator.site.packaged import (
 from generator.site.staging import (
     STAGED_BASE,
     STAGED_CONFIG,
+    check_writable,
     recover,
+    remove_leftovers,
     staged_config,
     staged_directory,
+    swap_staged,
 )
 from generator.site.stamp import (
     CACHE_DIR,
@@ -81,6 +90,7 @@ __all__ = [
     "BUNDLE_NAME",
     "BUNDLE_SNIPPET",
     "CACHE_DIR",
+    "LOCK",
     "MANIFEST",
     "MARKER",
     "MKDOCS_TEMPLATE",
@@ -93,27 +103,35 @@ __all__ = [
     "NavEntry",
     "WriteResult",
     "asset_files",
+    "build_lock",
     "build_messages",
     "build_site",
     "build_stamp",
     "cache_dir",
     "can_build_incrementally",
     "check_paths",
+    "check_writable",
     "copy_assets",
     "digest",
     "forget_stamp",
     "generated_config",
+    "honour_umask",
+    "initial_mkdocs_yml",
     "is_marked",
     "manifest_text",
     "mark",
     "mkdocs_yml_text",
+    "overrides_dir",
     "read_manifest",
     "recover",
     "refresh_vega_bundle",
+    "remove_leftovers",
     "save_stamp",
     "serve",
+    "site_title",
     "staged_config",
     "staged_directory",
+    "swap_staged",
     "update_mkdocs_yml",
     "vega_bundle_source",
     "write_generated",

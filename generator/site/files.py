@@ -130,6 +130,19 @@ def _write_manifest(site_src: Path, entries: Mapping[str, str]) -> bool:
 # --- atomic writing -------------------------------------------------------------------------
 
 
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def honour_umask(path: Path) -> None:
+    """The mode open() or mkdir() would have given ``path``: mkstemp and mkdtemp make 0600 files
+    and 0700 folders whatever the umask, and a site made of them gives a web server running as
+    another user 403."""
+    path.chmod((0o777 if path.is_dir() else 0o666) & ~current_umask())
+
+
 def _write_temp(target: Path, data: bytes) -> Path:
     """``data`` in a hidden temp file beside ``target`` (same filesystem, so os.replace is
     atomic). Hidden, so MkDocs ignores a leftover."""
@@ -137,6 +150,7 @@ def _write_temp(target: Path, data: bytes) -> Path:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        honour_umask(Path(name))
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise

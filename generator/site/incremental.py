@@ -33,7 +33,9 @@ from pathlib import Path
 from typing import Any
 
 SEARCH_INDEX = "search/search_index.json"
-ALWAYS_WRITTEN = ("sitemap.xml", "sitemap.xml.gz", "404.html", SEARCH_INDEX)
+# Material's offline plugin copies the index into a script, for search from file://.
+SEARCH_SCRIPT = "search/search_index.js"
+ALWAYS_WRITTEN = ("sitemap.xml", "sitemap.xml.gz", "404.html", SEARCH_INDEX, SEARCH_SCRIPT)
 
 
 class _DropDirtyWarning(logging.Filter):
@@ -135,8 +137,11 @@ def combine(
             "docs": [entry for index in shard_indexes for entry in index["docs"]],
         }
         merged = merge_search_index(previous_index, built, results[0]["pages"], rebuilt)
-        # The same serialisation as Material's search plugin.
-        index_path.write_text(json.dumps(merged, separators=(",", ":"), default=str), "utf-8")
+        # The same serialisation as Material's search plugin (and its offline plugin's script).
+        text = json.dumps(merged, separators=(",", ":"), default=str)
+        index_path.write_text(text, "utf-8")
+        if (site_dir / SEARCH_SCRIPT).exists():
+            (site_dir / SEARCH_SCRIPT).write_text(f"var __index = {text}", "utf-8")
     return len(rebuilt)
 
 

@@ -11,9 +11,12 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from generator.domain.errors import BuildError
+from generator.site.files import honour_umask
 from generator.site.staging import _link_tree, _swap_in
 
 # The package's logger, whichever module logs: messages read ``generator.site: ...``.
@@ -43,13 +46,16 @@ def build_site(
     config: Path | None = None,
     incremental: bool = False,
     shards: int = 1,
+    before_swap: Callable[[], None] = lambda: None,
 ) -> Path:
     """``mkdocs build`` into a temp dir beside site/, then swap it in: a failed build leaves
     the previous site/ whole. Raises BuildError with mkdocs' warnings on failure. ``config``
     replaces the project's mkdocs.yml (a staged configuration, see :func:`staged_config`).
     ``incremental``: re-render only pages whose source changed since the previous site was
     built, in ``shards`` processes at once; only for a site built from the same config and set
-    of files (:func:`build_stamp`)."""
+    of files (:func:`build_stamp`). ``before_swap`` runs once the site is built, before it
+    replaces site/: if it fails, site/ stays as it was (build swaps site_src/ in there, so
+    the two change together or neither)."""
     project_dir = project_dir.resolve()
     # Absolute: mkdocs runs in the project directory, where a path relative to ours is wrong.
     config = (config or project_dir / "mkdocs.yml").resolve()
@@ -58,6 +64,7 @@ def build_site(
     target = site_dir or project_dir / "site"
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.build-", dir=target.parent))
+    honour_umask(tmp)
     try:
         if incremental and strict and target.is_dir():
             _dirty_build(project_dir, config, target, tmp, shards)
@@ -67,6 +74,7 @@ def build_site(
             )
             command.append("--strict" if strict else "--no-strict")
             _run_mkdocs(project_dir, config, [command], strict)
+        before_swap()
         _swap_in(tmp, target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -138,8 +146,11 @@ def _run_mkdocs(project_dir: Path, config: Path, commands: list[list[str]], stri
             log.warning("mkdocs: %s", message)
 
 
-def serve(project_dir: Path, dev_addr: str = "127.0.0.1:8000") -> int:
-    """``mkdocs serve`` with live reload until interrupted; returns its exit code."""
+def serve(
+    project_dir: Path, dev_addr: str = "127.0.0.1:8000", on_tick: Callable[[], None] = lambda: None
+) -> int:
+    """``mkdocs serve`` with live reload until interrupted; returns its exit code. ``on_tick``
+    runs about every quarter second meanwhile (to regenerate pages when inputs change)."""
     config = (project_dir / "mkdocs.yml").resolve()  # absolute: MkDocs runs in project_dir
     if not config.exists():
         raise BuildError(f"{config}: not found; run `accountability build` first")
@@ -148,9 +159,15 @@ def serve(project_dir: Path, dev_addr: str = "127.0.0.1:8000") -> int:
     # Stopped by a process manager (SIGTERM), stop MkDocs too rather than orphan it on its port.
     previous = signal.signal(signal.SIGTERM, lambda *_: server.terminate())
     try:
-        return server.wait()
+        while server.poll() is None:
+            on_tick()
+            time.sleep(0.25)
+        return server.returncode
     except KeyboardInterrupt:  # Ctrl-C reached MkDocs too (one process group): let it finish
         server.wait()
         return 0
     finally:
+        if server.poll() is None:  # on_tick failed: do not leave MkDocs on its port
+            server.terminate()
+            server.wait()
         signal.signal(signal.SIGTERM, previous)

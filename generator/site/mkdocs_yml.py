@@ -78,3 +78,15 @@ def mkdocs_yml_text(
     path = project_dir / "mkdocs.yml"
     base = path.read_text("utf-8") if path.exists() else _asset(MKDOCS_TEMPLATE).decode("utf-8")
     return update_mkdocs_yml(base, site_name, nav, site_url)
+
+
+def site_title(organisation: str) -> str:
+    """The site_name a build gives mkdocs.yml."""
+    return f"{organisation} — training accountability"
+
+
+def initial_mkdocs_yml(organisation: str) -> str:
+    """A new project's mkdocs.yml: the packaged template, its generated block filled in as a
+    first build would before it knows the pages (the build rewrites the block)."""
+    template = _asset(MKDOCS_TEMPLATE).decode("utf-8")
+    return update_mkdocs_yml(template, site_title(organisation), [{"Overview": "index.md"}])

@@ -14,7 +14,12 @@ from generator.site.files import Content, WriteResult, write_generated
 
 ASSET_DIR = "assets/accountability"
 BUNDLE_NAME = "vega-bundle.js"
-ASSET_NAMES = (BUNDLE_NAME, "accountability-charts.js", "accountability.css")
+ASSET_NAMES = (
+    BUNDLE_NAME,
+    "accountability-charts.js",
+    "accountability.css",
+    "iframe-worker-shim.js",
+)
 MKDOCS_TEMPLATE = "mkdocs.yml"
 # The snippet run inside vl-convert's bundle: expose just what the draw script uses.
 BUNDLE_SNIPPET = "window.vegaEmbed = vegaEmbed; window.vega = vega; window.vegaLite = vegaLite;\n"
@@ -27,6 +32,11 @@ def _asset(name: str) -> bytes:
 def asset_files() -> dict[str, bytes]:
     """The Vega runtime, the draw script and the stylesheet, by path inside site_src."""
     return {f"{ASSET_DIR}/{name}": _asset(name) for name in ASSET_NAMES}
+
+
+def overrides_dir() -> Path:
+    """The packaged theme override (assets/overrides/main.html) that snapshots build with."""
+    return Path(str(resources.files("generator.site").joinpath("assets", "overrides")))
 
 
 def vega_bundle_source() -> str:

@@ -12,6 +12,8 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+from generator.domain.errors import BuildError
+
 STAGED_CONFIG = ".mkdocs.staged.yml"
 STAGED_BASE = ".mkdocs.staged-base.yml"
 
@@ -62,7 +64,39 @@ def staged_directory(target: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    if staging.exists():  # else the block swapped it in already (swap_staged)
+        _swap_in(staging, target)
+
+
+def swap_staged(staging: Path, target: Path) -> None:
+    """Swap the staging copy in now, inside the :func:`staged_directory` block (so that it
+    happens before what follows it, such as site/ being replaced)."""
     _swap_in(staging, target)
+
+
+def check_writable(*directories: Path) -> None:
+    """A clear error now, not a half-done swap later: each directory, and the folder holding
+    it, must be writable to be replaced by two renames."""
+    for directory in directories:
+        for needed in (directory, directory.parent):
+            if needed.exists() and not os.access(needed, os.W_OK | os.X_OK):
+                raise BuildError(
+                    f"{needed}: not writable, so {directory.name}/ cannot be replaced; "
+                    f"make it writable (chmod u+w {needed}) and build again"
+                )
+
+
+LEFTOVER_KINDS = ("build", "shards", "old", "publish")
+
+
+def remove_leftovers(project_dir: Path, names: tuple[str, ...] = ("site", "site_src")) -> None:
+    """Delete what builds killed half-way left in the project folder (.site.build-*,
+    .site.shards-*, .site_src.old-*...). Only under the build lock: another build's are live."""
+    for name in names:
+        recover(project_dir / name)
+        for kind in LEFTOVER_KINDS:
+            for leftover in project_dir.glob(f".{name}.{kind}-*"):
+                shutil.rmtree(leftover, ignore_errors=True)
 
 
 @contextlib.contextmanager

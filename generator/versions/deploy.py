@@ -8,8 +8,10 @@ as a plan; this module carries a plan out on the branch (every git and mike call
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+from generator import site
 from generator.versions import git as gitio
 from generator.versions.model import LATEST, DeployPlan, Versions
 
@@ -27,15 +29,24 @@ def read_versions(repo: Path, branch: str, remote: str = "origin") -> Versions:
 
 
 def versioned_config(scratch: Path) -> Path:
-    """mkdocs.yml plus Material's version menu, which reads mike's versions.json. Only
-    snapshots have it: in a plain build the menu would fetch a versions.json that is not
-    there."""
+    """mkdocs.yml plus Material's version menu, which reads mike's versions.json, and the
+    packaged theme override whose banner marks a snapshot that is not the latest. Only
+    snapshots have them: in a plain build the menu would fetch a versions.json that is not
+    there. A project with a theme override of its own (theme.custom_dir) keeps it; the README
+    says what block to copy into it for the banner."""
+    text = "INHERIT: mkdocs.yml\nextra:\n  version:\n    provider: mike\n    default: latest\n"
+    if not _has_custom_dir(scratch / "mkdocs.yml"):
+        text += f"theme:\n  custom_dir: {json.dumps(str(site.overrides_dir()))}\n"
     config = scratch / VERSIONED_CONFIG
-    config.write_text(
-        "INHERIT: mkdocs.yml\nextra:\n  version:\n    provider: mike\n    default: latest\n",
-        "utf-8",
-    )
+    config.write_text(text, "utf-8")
     return config
+
+
+def _has_custom_dir(mkdocs_yml: Path) -> bool:
+    """Whether the theme section sets custom_dir (read as text: mkdocs.yml may hold tags such as
+    !ENV that a plain YAML loader refuses)."""
+    text = mkdocs_yml.read_text("utf-8") if mkdocs_yml.exists() else ""
+    return re.search(r"^\s+custom_dir\s*:", text, re.MULTILINE) is not None
 
 
 def deploy(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from generator.domain.catalog import METRICS
@@ -76,6 +77,26 @@ class Item:
 
 
 @dataclass(frozen=True)
+class ResponseItem:
+    """A response of a snapshot (responses/<quarter>.yaml): to a goal or a finding."""
+
+    subject: str  # goal:<id> or finding:<id>
+    title: str
+    person: str
+    person_name: str
+    cause: str
+    action: str
+    owner: str
+    owner_name: str
+    due: str
+    status: str
+    changed: tuple[str, ...] = ()  # the fields that differ from the earlier snapshot's
+
+
+DUE_WITHIN_DAYS = 14
+
+
+@dataclass(frozen=True)
 class SnapshotDiff:
     before: Side
     after: Side
@@ -88,6 +109,12 @@ class SnapshotDiff:
     courses_removed: tuple[Item, ...] = ()
     findings_new: tuple[Item, ...] = ()
     findings_resolved: tuple[Item, ...] = field(default=())
+    responses_new: tuple[ResponseItem, ...] = ()
+    responses_changed: tuple[ResponseItem, ...] = ()
+    # B's open actions due from B's report date to ``due_within_days`` after it, and before it
+    actions_due: tuple[ResponseItem, ...] = ()
+    actions_overdue: tuple[ResponseItem, ...] = ()
+    due_within_days: int = DUE_WITHIN_DAYS
 
     @property
     def empty(self) -> bool:
@@ -98,6 +125,10 @@ class SnapshotDiff:
             or self.courses_removed
             or self.findings_new
             or self.findings_resolved
+            or self.responses_new
+            or self.responses_changed
+            or self.actions_due
+            or self.actions_overdue
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -108,9 +139,14 @@ class SnapshotDiff:
 
 
 def diff_snapshots(
-    before: Snapshot, after: Snapshot, thresholds: Thresholds | None = None
+    before: Snapshot,
+    after: Snapshot,
+    thresholds: Thresholds | None = None,
+    due_within_days: int = DUE_WITHIN_DAYS,
 ) -> SnapshotDiff:
     thresholds = thresholds or Thresholds()
+    new, changed = response_changes(before.get("responses", []), after.get("responses", []))
+    due, overdue = actions_due(after, due_within_days)
     courses_before = {c["id"]: c for c in before.get("courses", [])}
     courses_after = {c["id"]: c for c in after.get("courses", [])}
     findings_before = {f["id"]: f for f in before.get("findings", [])}
@@ -125,9 +161,83 @@ def diff_snapshots(
         kpis=kpi_moves(before.get("kpis", {}), after.get("kpis", {}), thresholds),
         courses_added=_courses(courses_after, set(courses_after) - set(courses_before)),
         courses_removed=_courses(courses_before, set(courses_before) - set(courses_after)),
-        findings_new=_findings(findings_after, set(findings_after) - set(findings_before)),
-        findings_resolved=_findings(findings_before, set(findings_before) - set(findings_after)),
+        findings_new=finding_items(findings_after, set(findings_after) - set(findings_before)),
+        findings_resolved=finding_items(
+            findings_before, set(findings_before) - set(findings_after)
+        ),
+        responses_new=new,
+        responses_changed=changed,
+        actions_due=due,
+        actions_overdue=overdue,
+        due_within_days=due_within_days,
     )
+
+
+RESPONSE_FIELDS = ("cause", "action", "owner", "due", "status")
+
+
+def response_item(record: Mapping[str, Any], changed: tuple[str, ...] = ()) -> ResponseItem:
+    goal, finding = record.get("goal"), record.get("finding")
+    return ResponseItem(
+        subject=f"goal:{goal}" if goal else f"finding:{finding}",
+        title=str(record.get("title") or goal or finding or ""),
+        person=str(record.get("person", "")),
+        person_name=str(record.get("person_name") or record.get("person", "")),
+        cause=str(record.get("cause", "")),
+        action=str(record.get("action", "")),
+        owner=str(record.get("owner", "")),
+        owner_name=str(record.get("owner_name") or record.get("owner", "")),
+        due=str(record.get("due", "")),
+        status=str(record.get("status", "open")),
+        changed=changed,
+    )
+
+
+def _response_key(record: Mapping[str, Any]) -> tuple[str, str, str]:
+    return (str(record.get("goal") or ""), str(record.get("finding") or ""), str(record["person"]))
+
+
+def response_changes(
+    before: Iterable[Mapping[str, Any]], after: Iterable[Mapping[str, Any]]
+) -> tuple[tuple[ResponseItem, ...], tuple[ResponseItem, ...]]:
+    """Responses B has and A has not (by what they answer and who gives them), and those whose
+    cause, action, owner, due date or status changed."""
+    old = {_response_key(r): r for r in before}
+    new, changed = [], []
+    for record in after:
+        earlier = old.get(_response_key(record))
+        if earlier is None:
+            new.append(response_item(record))
+            continue
+        fields = tuple(f for f in RESPONSE_FIELDS if earlier.get(f) != record.get(f))
+        if fields:
+            changed.append(response_item(record, fields))
+    return tuple(sorted(new, key=_by_due)), tuple(sorted(changed, key=_by_due))
+
+
+def actions_due(
+    snapshot: Snapshot, within_days: int
+) -> tuple[tuple[ResponseItem, ...], tuple[ResponseItem, ...]]:
+    """The snapshot's open actions due from its report date to ``within_days`` days after it,
+    and those due before it (overdue)."""
+    try:
+        day = date.fromisoformat(str(snapshot.get("report_date", "")))
+    except ValueError:
+        return (), ()
+    due, overdue = [], []
+    for record in snapshot.get("responses", []):
+        if record.get("status") == "done":
+            continue
+        when = date.fromisoformat(str(record["due"]))
+        if when < day:
+            overdue.append(response_item(record))
+        elif when <= day + timedelta(days=within_days):
+            due.append(response_item(record))
+    return tuple(sorted(due, key=_by_due)), tuple(sorted(overdue, key=_by_due))
+
+
+def _by_due(item: ResponseItem) -> tuple[str, str, str]:
+    return (item.due, item.subject, item.person)
 
 
 def _side(snapshot: Snapshot) -> Side:
@@ -220,7 +330,7 @@ def _courses(courses: Mapping[str, Mapping[str, Any]], ids: set[str]) -> tuple[I
     )
 
 
-def _findings(findings: Mapping[str, Mapping[str, Any]], ids: set[str]) -> tuple[Item, ...]:
+def finding_items(findings: Mapping[str, Mapping[str, Any]], ids: set[str]) -> tuple[Item, ...]:
     items = []
     for i in sorted(ids):
         finding = findings[i]
@@ -242,11 +352,11 @@ def to_json(diff: SnapshotDiff) -> str:
     return json.dumps(diff.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def _status(period: str | None, status: str | None) -> str:
+def status_text(period: str | None, status: str | None) -> str:
     return f"{status} ({period})" if status else "—"
 
 
-def _side_label(side: Side) -> str:
+def side_label(side: Side) -> str:
     return f"{side.name} (as of {side.report_date})" if side.report_date else side.name
 
 
@@ -254,7 +364,7 @@ def to_markdown(diff: SnapshotDiff) -> str:
     """A pull-request comment: short sections, tables, literal user text."""
     fmt = Formatter(diff.currency, diff.min_group_size)
     lines = [
-        f"### Training report: {text(_side_label(diff.before))} → {text(_side_label(diff.after))}",
+        f"### Training report: {text(side_label(diff.before))} → {text(side_label(diff.after))}",
         "",
     ]
     if diff.empty:
@@ -274,8 +384,8 @@ def to_markdown(diff: SnapshotDiff) -> str:
             who = ", ".join(g.accountable) or "—"
             lines.append(
                 f"| {text(g.title)} ({text(g.goal)}) | {text(g.member)} | "
-                f"{_status(g.before_period, g.before_status)} | "
-                f"{_status(g.after_period, g.after_status)} | "
+                f"{status_text(g.before_period, g.before_status)} | "
+                f"{status_text(g.after_period, g.after_status)} | "
                 f"{text(who)} ({text(g.accountable_role)}) |"
             )
         lines.append("")
@@ -293,6 +403,7 @@ def to_markdown(diff: SnapshotDiff) -> str:
                 f"{fmt.value(k.metric, k.after)} | {fmt.change(k.metric, k.change)} |"
             )
         lines.append("")
+    lines += responses_markdown(diff)
     for title, items in (
         ("Courses added", diff.courses_added),
         ("Courses removed", diff.courses_removed),
@@ -307,3 +418,35 @@ def to_markdown(diff: SnapshotDiff) -> str:
             ]
             lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def responses_markdown(diff: SnapshotDiff) -> list[str]:
+    """The responses sections: actions overdue and due first (what needs doing), then the
+    responses new or changed since A."""
+    lines: list[str] = []
+    after = text(side_label(diff.after))
+    sections = (
+        (f"Actions overdue on {after}", diff.actions_overdue),
+        (f"Actions due within {diff.due_within_days} days of {after}", diff.actions_due),
+        ("New responses", diff.responses_new),
+        ("Changed responses", diff.responses_changed),
+    )
+    for title, items in sections:
+        if not items:
+            continue
+        changed = any(i.changed for i in items)
+        lines += [
+            f"**{title}** ({len(items)})",
+            "",
+            "| responds to | given by | action | owner | due | status |"
+            + (" changed |" if changed else ""),
+            "| --- | --- | --- | --- | --- | --- |" + (" --- |" if changed else ""),
+        ]
+        for i in items:
+            lines.append(
+                f"| {text(i.title)} ({text(i.subject)}) | {text(i.person_name)} | "
+                f"{text(i.action)} | {text(i.owner_name)} | {text(i.due)} | {text(i.status)} |"
+                + (f" {text(', '.join(i.changed))} |" if changed else "")
+            )
+        lines.append("")
+    return lines

@@ -16,10 +16,19 @@ from pathlib import Path, PurePosixPath
 
 import jinja2
 
+from generator import site
 from generator.domain.errors import AccountabilityError
 from generator.versions import git as gitio
 from generator.versions.deploy import VERSIONS_FILE
 from generator.versions.model import Version, Versions
+
+# What marks a directory as this tool's to replace: only a directory holding it is replaced
+# (a versions.json alone does not say so: mike and other tools write one too).
+PUBLISH_MARKER = ".accountability-publish"
+MARKER_TEXT = (
+    "Written by `accountability publish`: the next publish to this directory replaces all of it.\n"
+    "Delete this file to keep a publish from replacing the directory.\n"
+)
 
 
 @dataclass(frozen=True)
@@ -72,15 +81,15 @@ def plain_files(entries: Sequence[tuple[str, bool, bytes]]) -> dict[str, bytes]:
 
 def write_tree(target: Path, files: Mapping[str, bytes]) -> None:
     """Write ``files`` into a fresh directory beside ``target``, then swap it in; a directory
-    that is neither empty nor an earlier publish (no versions.json) is refused."""
+    that is neither empty nor an earlier publish (no PUBLISH_MARKER) is refused."""
     target = target.resolve()
     if target.exists():
         if not target.is_dir():
             raise AccountabilityError(f"{target}: exists and is not a directory")
-        if any(target.iterdir()) and not (target / VERSIONS_FILE).is_file():
+        if any(target.iterdir()) and not (target / PUBLISH_MARKER).is_file():
             raise AccountabilityError(
-                f"{target}: not empty and not an earlier publish (it has no {VERSIONS_FILE}); "
-                "choose an empty or new directory"
+                f"{target}: not empty and not written by `accountability publish` (it has no "
+                f"{PUBLISH_MARKER}); choose an empty or new directory"
             )
     target.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}.publish-", dir=target.parent))
@@ -91,7 +100,8 @@ def write_tree(target: Path, files: Mapping[str, bytes]) -> None:
             out = fresh / path
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_bytes(data)
-        fresh.chmod(0o755)
+        (fresh / PUBLISH_MARKER).write_text(MARKER_TEXT, "utf-8")
+        site.honour_umask(fresh)
         old = target.with_name(f".{target.name}.old-{os.getpid()}")
         if target.exists():
             os.replace(target, old)

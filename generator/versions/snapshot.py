@@ -23,7 +23,9 @@ from generator.report.metrics import Metrics
 from generator.report.offerings import published_runs
 from generator.report.workforce import HIDDEN, Workforce
 
-FORMAT = 1
+# 2: adds ``people`` (who holds a role) and ``responses`` (the quarter's responses file);
+# a format 1 snapshot has neither, and diff and digest read them as empty.
+FORMAT = 2
 FILE_NAME = "snapshot.json"
 KEY_COLUMNS = ["scope", "member", "period", "learners"]
 
@@ -56,6 +58,12 @@ def snapshot_data(report: Report, version: str) -> dict[str, Any]:
         # the HR roster's tables as published (hidden figures null): the audit record of
         # compliance as of the report date; absent without a roster
         **({"workforce": workforce_data(report.workforce)} if not report.workforce.empty else {}),
+        "people": [
+            {"id": p.id, "name": p.name, "kind": p.kind, "roles": list(p.roles)}
+            for p in sorted(project.people, key=lambda p: p.id)
+            if p.roles
+        ],
+        "responses": responses_data(report),
         "courses": [
             {
                 "id": c.id,
@@ -67,6 +75,37 @@ def snapshot_data(report: Report, version: str) -> dict[str, Any]:
             for c in sorted(project.courses, key=lambda c: c.id)
         ],
     }
+
+
+def responses_data(report: Report) -> list[dict[str, Any]]:
+    """The responses of the snapshot's quarter (responses/<quarter>.yaml) as they stood when
+    it was taken, with the names and the title of what they answer, so that a diff needs
+    nothing else."""
+    if report.responses is None:
+        return []
+    project = report.project
+    goals = {g.id: g.title for g in project.goals}
+    findings = {f.id: f.title for f in report.findings}
+    names = {p.id: p.name for p in project.people}
+    records = [
+        {
+            "goal": r.goal,
+            "finding": r.finding,
+            "title": goals.get(r.goal, r.goal) if r.goal else findings.get(r.finding or "", ""),
+            "person": r.person,
+            "person_name": names.get(r.person, r.person),
+            "cause": r.cause,
+            "action": r.action,
+            "owner": r.owner,
+            "owner_name": names.get(r.owner, r.owner),
+            "due": r.due.isoformat(),
+            "status": r.status,
+        }
+        for r in report.responses.responses
+    ]
+    return sorted(
+        records, key=lambda r: (r["due"], r["goal"] or "", r["finding"] or "", r["person"])
+    )
 
 
 def workforce_data(workforce: Workforce) -> dict[str, list[dict[str, Any]]]:

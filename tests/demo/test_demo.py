@@ -30,6 +30,7 @@ DEMO_FILES = [
         "workforce.yaml",
     )
 ] + [f"data/{name}" for name in (*demo.DATA_FILES.values(), *demo.WORKFORCE_FILES.values())]
+DEMO_FILES.append("responses/2026-Q4.yaml")  # the responses to the planted misses
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,10 @@ previous site_src/ and site/ as they were."""
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -13,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from generator import site
 from generator.commands.build import build
 from generator.domain.errors import BuildError, ProblemsFound
-from generator.site import read_manifest, recover
+from generator.site import build_lock, read_manifest, recover
 from paths import TINY
 
 
@@ -91,3 +94,76 @@ def test_a_killed_build_leaves_a_consistent_site_src(project: Path) -> None:
             assert hashlib.sha256(data).hexdigest() == digest, path
     build(project)  # and the next build completes
     assert "40.0%" in (project / "site_src" / "goals.md").read_text()
+
+
+def test_a_second_build_at_once_is_refused_and_changes_nothing(project: Path) -> None:
+    before = snapshot(project / "site_src"), snapshot(project / "site")
+    change_a_goal(project)
+    with build_lock(project):  # as a build running in another process holds it
+        result = subprocess.run(
+            [sys.executable, "-m", "generator", "build", "--project", str(project)],
+            capture_output=True,
+            text=True,
+        )
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"error: {project}: another build is running (pid ")
+    assert "Traceback" not in result.stderr
+    assert (snapshot(project / "site_src"), snapshot(project / "site")) == before
+    build(project)  # the lock is free again
+    assert "40.0%" in (project / "site_src" / "goals.md").read_text()
+
+
+def test_leftovers_of_killed_builds_are_removed_by_the_next(project: Path) -> None:
+    leftovers = [project / ".site.build-x1", project / ".site.shards-x2", project / ".site.old-3"]
+    for leftover in leftovers:
+        (leftover / "sub").mkdir(parents=True)
+        (leftover / "sub" / "page.html").write_text("half-built")
+    build(project)
+    assert [p for p in leftovers if p.exists()] == []
+    assert (project / "site" / "index.html").is_file()
+
+
+def test_site_src_and_site_are_replaced_together_or_not_at_all(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A site_src/ that cannot be swapped in (read-only as another user, a full disk) leaves
+    site/ as it was too: site_src/ is swapped first, just before site/."""
+    before = snapshot(project / "site_src"), snapshot(project / "site")
+    change_a_goal(project)
+
+    def refuse(staging: Path, target: Path) -> None:
+        raise BuildError(f"{target}: cannot be replaced (as by a read-only folder)")
+
+    monkeypatch.setattr(site, "swap_staged", refuse)
+    with pytest.raises(BuildError, match="cannot be replaced"):
+        build(project)
+    assert (snapshot(project / "site_src"), snapshot(project / "site")) == before
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write a read-only folder")
+def test_a_read_only_site_src_is_refused_before_anything_changes(project: Path) -> None:
+    before = snapshot(project / "site_src"), snapshot(project / "site")
+    change_a_goal(project)
+    (project / "site_src").chmod(0o555)
+    try:
+        with pytest.raises(BuildError, match=r"site_src: not writable.*chmod u\+w"):
+            build(project)
+    finally:
+        (project / "site_src").chmod(0o755)
+    assert (snapshot(project / "site_src"), snapshot(project / "site")) == before
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027])
+def test_the_site_honours_the_umask(project: Path, umask: int) -> None:
+    """A web server running as another user must be able to read site/ (mkdtemp and mkstemp
+    alone would make it 0700 and its files 0600)."""
+    change_a_goal(project)
+    shutil.rmtree(project / "site")
+    previous = os.umask(umask)
+    try:
+        build(project)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((project / "site").stat().st_mode) == 0o777 & ~umask
+    assert stat.S_IMODE((project / "site" / "index.html").stat().st_mode) == 0o666 & ~umask
+    assert stat.S_IMODE((project / "site_src" / "goals.md").stat().st_mode) == 0o666 & ~umask

@@ -63,7 +63,7 @@ def test_committed_pages_are_current(demo_report: Report) -> None:
 
 def test_hand_written_pages_survive_a_build(tmp_path: Path) -> None:
     project = tmp_path / "demo"
-    for name in ("config", "data", "site_src"):
+    for name in ("config", "data", "responses", "site_src"):
         shutil.copytree(REPO / name, project / name)
     shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
     note = project / "site_src" / "notes.md"

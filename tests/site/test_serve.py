@@ -1,4 +1,5 @@
-"""`accountability serve` serves the report locally (MkDocs' dev server with live reload)."""
+"""`accountability serve` serves the report locally (MkDocs' dev server with live reload) and
+writes the pages again when config/ or an LMS export changes."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -24,40 +26,81 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_serve_answers_with_the_overview(tmp_path: Path) -> None:
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode())
+    except OSError:
+        return None
+
+
+def wait_until(check: Callable[[], bool], server: subprocess.Popen[bytes], what: str) -> None:
+    deadline = time.monotonic() + 120
+    while not check():
+        assert server.poll() is None, "serve exited"
+        assert time.monotonic() < deadline, f"serve: {what} did not happen in time"
+        time.sleep(0.5)
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Path, str, subprocess.Popen[bytes], Path]]:
     project = tmp_path / "tiny"
     shutil.copytree(TINY, project)
     build(project, run_mkdocs=False)
     port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "serve",
-            "--project",
-            str(project),
-            "--dev-addr",
-            f"127.0.0.1:{port}",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
-                    page = response.read().decode()
-                break
-            except OSError:
-                assert server.poll() is None, "serve exited"
-                assert time.monotonic() < deadline, "serve did not answer in time"
-                time.sleep(0.5)
-        assert "Training accountability report" in page
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", "--project", str(project)]
+            + ["--dev-addr", f"127.0.0.1:{port}"],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}/"
+        try:
+            wait_until(lambda: fetch(url) is not None, server, "answering")
+            yield project, url, server, log
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
     # Stopping `accountability serve` stops MkDocs' server too: nothing answers on the port.
-    with pytest.raises(OSError):
-        urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)
+    assert fetch(url) is None
+
+
+def test_serve_answers_with_the_overview(served: tuple[Path, str, subprocess.Popen[bytes], Path]) -> None:
+    _project, url, _server, _log = served
+    assert "Training accountability report" in (fetch(url) or "")
+
+
+def test_serve_rewrites_the_pages_when_config_changes(
+    served: tuple[Path, str, subprocess.Popen[bytes], Path],
+) -> None:
+    project, url, server, log = served
+    settings = project / "config" / "project.yaml"
+    good = settings.read_text("utf-8")
+    assert "Tiny Co" in (fetch(url) or "")
+
+    # A broken edit: the problem is printed with its place, and the last pages stay served.
+    settings.write_text(good.replace("organisation: Tiny Co", "organisation: [Tiny"), "utf-8")
+    wait_until(lambda: "pages not regenerated" in log.read_text("utf-8"), server, "an error")
+    assert "config/project.yaml:" in log.read_text("utf-8")
+    assert "Tiny Co" in (fetch(url) or "")
+
+    settings.write_text(good.replace("organisation: Tiny Co", "organisation: Renamed Co"), "utf-8")
+    wait_until(lambda: "Renamed Co" in (fetch(url) or ""), server, "the new name on the page")
+
+
+def test_serve_rewrites_the_pages_when_an_export_changes(
+    served: tuple[Path, str, subprocess.Popen[bytes], Path],
+) -> None:
+    project, url, server, log = served
+    before = log.read_text("utf-8").count("pages regenerated")
+    export = project / "data" / "lms.csv"
+    lines = export.read_text("utf-8").splitlines(keepends=True)
+    export.write_text("".join(lines[:-1]), "utf-8")  # one enrolment fewer
+    wait_until(
+        lambda: log.read_text("utf-8").count("pages regenerated") > before, server, "a rebuild"
+    )
+    # The figures changed, so pages were written (not all found unchanged).
+    last = log.read_text("utf-8").split("pages regenerated")[-1].splitlines()[0]
+    assert "(0 written" not in last, last

@@ -120,11 +120,12 @@ def test_paths_must_stay_inside_site_src(tmp_path: Path) -> None:
 def test_copy_assets_is_scoped_and_leaves_pages_alone(tmp_path: Path) -> None:
     site.write_site_src(tmp_path, {"index.md": "# A\n"})
     result = site.copy_assets(tmp_path)
-    assert result.written == () and len(result.unchanged) == 3
+    assert result.written == () and len(result.unchanged) == len(site.ASSET_NAMES)
     assert (tmp_path / "index.md").exists()
     assert sorted(site.read_manifest(tmp_path)) == [
         "assets/accountability/accountability-charts.js",
         "assets/accountability/accountability.css",
+        "assets/accountability/iframe-worker-shim.js",
         "assets/accountability/vega-bundle.js",
         "index.md",
     ]

@@ -303,13 +303,24 @@ def test_publish_writes_plain_files(published: Path) -> None:
 
 def test_publish_refuses_a_directory_it_did_not_write(deployed: Deployed, tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("mine")
+    # A versions.json does not make a directory ours: mike and other tools write one too.
+    (tmp_path / "versions.json").write_text("[]")
     result = invoke("publish", "--to", str(tmp_path), "--project", str(deployed.project))
     assert result.exit_code == 1
     assert result.stderr == (
-        f"error: {tmp_path}: not empty and not an earlier publish (it has no versions.json); "
-        "choose an empty or new directory\n"
+        f"error: {tmp_path}: not empty and not written by `accountability publish` (it has no "
+        ".accountability-publish); choose an empty or new directory\n"
     )
     assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_publish_replaces_its_own_earlier_publish(published: Path, deployed: Deployed) -> None:
+    assert (published / ".accountability-publish").is_file()
+    (published / "stale.html").write_text("from an earlier publish")
+    result = invoke("publish", "--to", str(published), "--project", str(deployed.project))
+    assert result.exit_code == 0, result.output
+    assert not (published / "stale.html").exists()
+    assert (published / ".accountability-publish").is_file()
 
 
 @pytest.mark.browser
@@ -365,3 +376,24 @@ def test_board_pack_of_an_unknown_snapshot(deployed: Deployed, tmp_path: Path) -
     )
     assert result.exit_code == 1
     assert result.output.startswith("error: no snapshot named '2019-Q1'")
+
+
+@pytest.mark.browser
+def test_switching_version_keeps_the_page_and_old_ones_say_so(published: Path) -> None:
+    require_chromium()
+    with serve_directory(published) as base, open_browser() as (context, offline):
+        page = context.new_page()
+        page.goto(f"{base}2025-Q3/goals.html")
+        page.wait_for_selector(".md-version__current")
+        banner = page.locator("[data-md-component=outdated]")
+        assert banner.count() == 1 and banner.is_hidden()  # the latest is not outdated
+
+        page.hover(".md-version")
+        page.click(".md-version__link:has-text('2025-Q2')")
+        page.wait_for_url("**/2025-Q2/goals.html")  # the same page, not the version's home
+        page.wait_for_selector("[data-md-component=outdated]:not([hidden])")
+        assert "earlier quarter's snapshot" in banner.inner_text()
+        banner.locator("a").click()
+        page.wait_for_url("**/2025-Q3/index.html")  # the root opens the default version
+        page.close()
+        assert offline.blocked == []

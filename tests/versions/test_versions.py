@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 from mike.versions import Versions as MikeVersions
@@ -138,3 +139,18 @@ def test_versions_json_is_mikes_format() -> None:
 
 def test_default_title_names_the_quarter_end() -> None:
     assert default_title(Quarter(2026, 3), date(2025, 12, 31)) == "2026-Q3 (as of 2025-12-31)"
+
+
+def test_snapshots_build_with_the_packaged_override_unless_the_project_has_one(
+    tmp_path: Path,
+) -> None:
+    from generator.site import overrides_dir
+    from generator.versions.deploy import versioned_config
+
+    (tmp_path / "mkdocs.yml").write_text("theme:\n  name: material\n")
+    text = versioned_config(tmp_path).read_text()
+    assert f"custom_dir: {json.dumps(str(overrides_dir()))}" in text
+    assert (overrides_dir() / "main.html").is_file() and (overrides_dir() / "sitemap.xml").is_file()
+
+    (tmp_path / "mkdocs.yml").write_text("theme:\n  name: material\n  custom_dir: mine\n")
+    assert "custom_dir" not in versioned_config(tmp_path).read_text()

@@ -131,11 +131,15 @@
     attributes: true, subtree: true, attributeFilter: ["data-md-color-scheme"]
   });
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(function () { drawAll(); });
-  } else if (document.readyState === "loading") {
+  // Draw now (drawing twice is harmless: draw() skips a chart already drawn at its width),
+  // and again after each instant navigation. Opened from file://, Material's document$ never
+  // emits, so it cannot be the only trigger.
+  if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", drawAll);
   } else {
     drawAll();
+  }
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(function () { drawAll(); });
   }
 })();

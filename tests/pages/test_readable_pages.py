@@ -99,6 +99,7 @@ def test_a_role_page_counts_goals_apart_from_goal_results(ctx: Context) -> None:
     assert "| Person | Goals accountable for | Goal results |" in markdown
     for person in ctx.project.holders("training-manager"):
         personal = ctx.report.people_scorecards[person.id]
-        row = f"| {person.name} | {len(personal.goals)} | {sum(personal.counts.values()):,} | "
+        name = ctx.person_page_link(person.id, 1)
+        row = f"| {name} | {len(personal.goals)} | {sum(personal.counts.values()):,} | "
         assert row in markdown
     assert "Goals owned" not in markdown

@@ -564,5 +564,43 @@ def digest(
     click.echo(f"Wrote digests for {people} people to {result.out_dir}")
 
 
+@cli.command(
+    "board-pack",
+    epilog="\b\nExamples:\n  accountability board-pack --out pack.pdf\n"
+    "  accountability board-pack 2026-Q3 --out board-2026-Q3.pdf",
+)
+@click.argument("version", metavar="[VERSION]", required=False)
+@project_option
+@click.option(
+    "--out",
+    "pdf_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="PDF file to write.",
+)
+@branch_option
+@remote_option()
+@user_errors
+def board_pack(
+    version: str | None, project_dir: Path, pdf_file: Path, branch: str, remote: str
+) -> None:
+    """Print the overview, the goals page and every role page of the report into one A4 PDF
+    with a cover (organisation, version, report date) and page numbers, using headless
+    Chromium (apt-get install chromium; pip install 'training-accountability[pdf]').
+
+    Without VERSION (or with 'current'), the site `accountability build` left in site/;
+    otherwise a version or alias deployed on --branch by `accountability snapshot`. No
+    request leaves the machine."""
+    from generator.commands.board_pack import board_pack as run_board_pack
+
+    with stage_progress("Printing the board pack"):
+        result = run_board_pack(project_dir, version, pdf_file, branch=branch, remote=remote)
+    roles = len(result.sections) - 2
+    out.print(
+        f"Wrote {_escape(str(result.out))}: {_escape(result.organisation)} as of "
+        f"{_escape(result.report_date)}, overview, goals and {roles} role page(s)"
+    )
+
+
 def main() -> None:
     cli(prog_name="accountability")

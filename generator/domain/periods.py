@@ -61,6 +61,17 @@ class FiscalCalendar:
             return day
         return self.last_day(quarter.previous())
 
+    def span(self, label: str) -> tuple[date, date] | None:
+        """The first and last day of a quarter (2026-Q2) or fiscal year (FY2026) label; None
+        for a label that is neither."""
+        quarter = parse_quarter(label)
+        if quarter is not None:
+            return self.first_day(quarter), self.last_day(quarter)
+        year = parse_fiscal_year(label)
+        if year is None:
+            return None
+        return self.first_day(Quarter(year, 1)), self.last_day(Quarter(year, 4))
+
     def quarters_between(self, first: Quarter, last: Quarter) -> list[Quarter]:
         result, current = [], first
         while current <= last:

@@ -99,7 +99,9 @@ class Context:
         self.report = report
         project = report.project
         self.project: Project = project
-        self.fmt = Formatter(project.settings.currency, project.settings.min_group_size)
+        self.fmt = Formatter(
+            project.settings.currency, project.settings.min_group_size, project.calendar
+        )
         self.metrics = report.metrics
         self.table = report.metrics.table
         self.course_slug = slugs("course", project.course_by_id)
@@ -227,10 +229,17 @@ class Context:
             department, f"{self.up(depth)}departments/{self.department_slug[department]}.md"
         )
 
+    def period_name(self, period: str) -> str:
+        """A period as headings and period columns name it, with its calendar months:
+        "2026-Q2 (Jul–Sep 2025)", "FY2026 to date (Apr 2025–Mar 2026)"."""
+        return self.fmt.period(period, self.metrics.period_title(period))
+
     def period_link(self, period: str, depth: int) -> str:
         if period not in self.period_slug:
-            return text(period)
-        return link(period, f"{self.up(depth)}periods/{self.period_slug[period]}.md")
+            return text(self.fmt.period(period))
+        return link(
+            self.period_name(period), f"{self.up(depth)}periods/{self.period_slug[period]}.md"
+        )
 
     def member_link(self, scope: str, member: str, depth: int) -> str:
         if scope == "course":

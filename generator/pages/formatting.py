@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from generator.domain.catalog import METRICS
+from generator.domain.periods import FiscalCalendar
 
 DASH = "–"
 
@@ -26,10 +27,40 @@ def is_missing(value: object) -> bool:
         return False
 
 
+def calendar_months(calendar: FiscalCalendar, label: str) -> str:
+    """The calendar months of a fiscal period: "Jul–Sep 2025" for a quarter, "Apr 2025–Mar
+    2026" for a fiscal year ('' for a label that is neither)."""
+    span = calendar.span(label)
+    if span is None:
+        return ""
+    first, last = span
+    start, end = _MONTHS[first.month - 1], f"{_MONTHS[last.month - 1]} {last.year}"
+    if first.year == last.year:
+        return f"{start}{DASH}{end}"
+    return f"{start} {first.year}{DASH}{end}"
+
+
+# Month names as the pages spell them, whatever the machine's locale (output is deterministic).
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def dated_period(calendar: FiscalCalendar, label: str, title: str = "") -> str:
+    """A period with its calendar months beside it, "2026-Q2 (Jul–Sep 2025)"; ``title`` names
+    it instead of the label (such as "FY2026 to date")."""
+    months = calendar_months(calendar, label)
+    name = title or label
+    return f"{name} ({months})" if months else name
+
+
 @dataclass(frozen=True)
 class Formatter:
     currency: str
     min_group_size: int
+    calendar: FiscalCalendar = field(default_factory=FiscalCalendar)
+
+    def period(self, label: str, title: str = "") -> str:
+        """A period label with its calendar months (``dated_period``)."""
+        return dated_period(self.calendar, label, title)
 
     def suppressed(self, who: str = "learners") -> str:
         """A figure about fewer learners (or employees) than the minimum (figures the metric

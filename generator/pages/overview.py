@@ -8,6 +8,7 @@ from generator.domain.catalog import METRICS
 from generator.domain.periods import chronological_key
 from generator.pages.context import Context, Page, PageSet, Table
 from generator.pages.downloads import Records
+from generator.pages.finding_text import finding_sentence
 from generator.pages.formatting import DASH, text
 from generator.pages.render import header, render
 from generator.pages.responses import no_responses_note, responses_table
@@ -89,11 +90,12 @@ def _with_download(table: Table, download: str) -> Table:
 def findings_records(ctx: Context) -> Records:
     """Every finding, for a spreadsheet."""
     return Records(
-        ["kind", "title", "scope", "member", "period", "points_at", "evidence", "why"],
+        ["kind", "title", "finding", "scope", "member", "period", "points_at", "evidence", "why"],
         [
             {
                 "kind": f.kind,
                 "title": f.title,
+                "finding": finding_sentence(ctx, f),
                 "scope": f.scope,
                 "member": f.member,
                 "period": f.period,
@@ -199,7 +201,7 @@ def _goal_matrix(
 
     ranked = sorted(members, key=importance) if len(members) > ROW_CAP else members
     table = Table(
-        ["Scope"] + [text(p) for p in periods],
+        ["Scope"] + [text(ctx.period_name(p)) for p in periods],
         [
             [ctx.member_link(goal.scope.level, m, 0)]
             + [STATUS_ICON[status[(m, p)]] if (m, p) in status else DASH for p in periods]

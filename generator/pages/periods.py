@@ -64,7 +64,7 @@ def period_page(ctx: Context, period: str) -> PageSet:
         "period.md.j2",
         **header(ctx, costs=True),
         period=period,
-        title=ctx.metrics.period_title(period),
+        title=text(ctx.period_name(period)),
         to_date=ctx.metrics.year_to_date.get(period, ""),
         is_year=is_year,
         kpis=kpi_table(ctx, "org", "org", PERIOD_KPIS, [period]),

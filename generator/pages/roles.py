@@ -74,12 +74,19 @@ def _people_scorecards(ctx: Context, holders: list[Person]) -> Table:
         rows.append(
             [
                 ctx.person_page_link(person.id, 1),
-                str(len(card.goals)),
-                *(str(card.counts[s]) for s in STATUSES),
+                f"{len(card.goals):,}",
+                f"{sum(card.counts.values()):,}",
+                *(f"{card.counts[s]:,}" for s in STATUSES),
                 text(card.trend),
             ]
         )
-    return Table(["Person", "Goals owned", *(STATUS_ICON[s] for s in STATUSES), "Trend"], rows)
+    # Goals and goal results (goal × scope member × period) are counted apart: one goal on
+    # every course gives a result per course and period.
+    headers = ["Person", "Goals accountable for", "Goal results", *RESULT_HEADERS, "Trend"]
+    return Table(headers, rows)
+
+
+RESULT_HEADERS = [f"Results {STATUS_ICON[s]}" for s in STATUSES]
 
 
 def index_roles(ctx: Context) -> PageSet:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from generator.domain.catalog import METRICS
 from generator.pages.context import Context, Table
+from generator.pages.finding_text import finding_sentence
 from generator.pages.formatting import DASH, link, text
 from generator.report.findings import Finding
 from generator.report.goals import NO_DATA, GoalResult
@@ -50,7 +51,7 @@ def kpi_table(
 ) -> Table:
     headers = (
         ["Metric"]
-        + [h for p in periods for h in (text(ctx.metrics.period_title(p)), "change")]
+        + [h for p in periods for h in (text(ctx.period_name(p)), "change")]
         + ["Evaluation level"]
     )
     rows = []
@@ -95,44 +96,21 @@ def results_table(
 
 
 def findings_table(ctx: Context, findings: Iterable[Finding], depth: int) -> Table:
-    rows = []
-    for f in findings:
-        evidence = ", ".join(
-            f"{text(k.replace('_', ' '))}: {_evidence(ctx, k, v)}" for k, v in f.evidence.items()
-        )
-        rows.append(
-            [
-                text(f.kind),
-                text(f.title),
-                ctx.period_link(f.period, depth),
-                "; ".join(f"{text(a.role)}: {ctx.assignment(a, depth)}" for a in f.points_at),
-                evidence,
-                text(f.why),
-            ]
-        )
-    return Table(["Finding", "What", "Period", "Points at", "Evidence", "Why"], rows)
-
-
-def _evidence(ctx: Context, key: str, value: float | str) -> str:
-    if isinstance(value, str):
-        return text(value)
-    if key in (
-        "completion_rate",
-        "dropoff",
-        "share_of_all_dropoff",
-        "utilisation",
-        "from",
-        "to",
-        "median_of_other_departments",
-    ):
-        return f"{value:.1%}"
-    if key in ("cost_per_completion", "median_of_other_developers", "spend", "budget"):
-        return ctx.fmt.number(value, "money")
-    if key == "ratio":
-        return f"{value:.2f}×"
-    return (
-        f"{value:,.1f}" if isinstance(value, float) and not value.is_integer() else f"{value:,.0f}"
-    )
+    """Findings as sentences with their figures, the roles (by title) and people they point
+    at, and why."""
+    rows = [
+        [
+            text(f.kind),
+            text(finding_sentence(ctx, f)),
+            ctx.period_link(f.period, depth),
+            "; ".join(
+                f"{ctx.role_link(a.role, depth)}: {ctx.assignment(a, depth)}" for a in f.points_at
+            ),
+            text(f.why),
+        ]
+        for f in findings
+    ]
+    return Table(["Finding", "What the data shows", "Period", "Points at", "Why"], rows)
 
 
 def metrics_frame(ctx: Context, scope: str) -> pd.DataFrame:

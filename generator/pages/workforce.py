@@ -106,7 +106,7 @@ def reach_table(ctx: Context, reach: pd.DataFrame) -> Table:
     rows = [
         [
             _department(str(r["department"])),
-            text(ctx.metrics.period_title(str(r["period"]))),
+            text(ctx.period_name(str(r["period"]))),
             _cell(ctx, r, "headcount"),
             _cell(ctx, r, "trained"),
             _cell(ctx, r, "reach", "rate"),
@@ -123,7 +123,7 @@ def turnover_table(ctx: Context, turnover: pd.DataFrame) -> Table:
     rows = [
         [
             _department(str(r["department"])),
-            text(ctx.metrics.period_title(str(r["period"]))),
+            text(ctx.period_name(str(r["period"]))),
             _cell(ctx, r, "average_headcount"),
             _cell(ctx, r, "leavers"),
             _cell(ctx, r, "voluntary_leavers"),
@@ -154,7 +154,7 @@ def new_hires_table(ctx: Context, hires: pd.DataFrame) -> Table:
     rows = [
         [
             _department(str(r["department"])),
-            text(ctx.metrics.period_title(str(r["period"]))),
+            text(ctx.period_name(str(r["period"]))),
             _cell(ctx, r, "hires"),
             _cell(ctx, r, "hire_completions"),
             _cell(ctx, r, "retraining_cost", "money"),
@@ -308,7 +308,7 @@ def kpi_effect_table(ctx: Context, kpi: Kpi, effects: pd.DataFrame) -> Table:
             [
                 text(unit) or DASH,
                 "in the comparison group" if r["verdict"] == COMPARISON else str(r["verdict"]),
-                text(ctx.metrics.period_title(trained)) if trained else "not yet",
+                text(ctx.period_name(trained)) if trained else "not yet",
                 _cell(ctx, r, "share_trained", "rate"),
                 _before_after(ctx, r),
                 # the KPI's own figures stay when the unit's headcount is hidden
@@ -410,7 +410,7 @@ def budget_to_workforce(ctx: Context) -> Table | None:
         )
         rows.append(
             [
-                text(ctx.metrics.period_title(period)),
+                text(ctx.period_name(period)),
                 ctx.figure(row, "budget_utilisation"),
                 ctx.figure(row, "cost_per_completion"),
                 ctx.figure(row, "cost_per_learning_hour"),

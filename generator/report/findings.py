@@ -33,6 +33,11 @@ class Finding:
     points_at: tuple[Assignment, ...]
     evidence: dict[str, float | str] = field(default_factory=dict)
     why: str = ""
+    # The finding as a manager would write it: ``{key}`` stands for the evidence figure of that
+    # key (formatted by its EVIDENCE_UNITS on the page), ``{period}`` for the finding's period
+    # with its months, and any other ``{name}`` for the literal text ``names`` gives it.
+    sentence: str = ""
+    names: dict[str, str] = field(default_factory=dict)
 
     @property
     def roles(self) -> tuple[str, ...]:
@@ -40,6 +45,52 @@ class Finding:
 
 
 Detector = Callable[[Project, Metrics], Iterator[Finding]]
+
+# How each evidence figure reads in a finding's sentence: a unit of pages.formatting.Formatter,
+# "period" (a fiscal period, shown with its calendar months), "course" (a course id, shown as
+# its title), "number" (a figure in a KPI's own unit) or "text".
+EVIDENCE_UNITS: dict[str, str] = {
+    "from_period": "period",
+    "to_period": "period",
+    "trained_from": "period",
+    "from": "rate",
+    "to": "rate",
+    "completion_rate": "rate",
+    "median_of_other_departments": "rate",
+    "dropoff": "rate",
+    "turnover": "rate",
+    "typical_turnover": "rate",
+    "share_of_all_dropoff": "share",
+    "utilisation": "share",
+    "quarters": "count",
+    "reached": "count",
+    "lost": "count",
+    "departments_low": "count",
+    "departments": "count",
+    "enrollments": "count",
+    "completions": "count",
+    "holders": "count",
+    "overdue": "count",
+    "expired": "count",
+    "leavers": "count",
+    "voluntary_leavers": "count",
+    "hire_completions": "count",
+    "median_minutes": "minutes",
+    "expected_minutes": "minutes",
+    "ratio": "ratio",
+    "cost_per_completion": "money",
+    "median_of_other_developers": "money",
+    "spend": "money",
+    "budget": "money",
+    "retraining_cost": "money",
+    "average_score": "score",
+    "before": "number",
+    "after": "number",
+    "change": "change",
+    "difference": "change",
+    "module": "text",
+    "course": "course",
+}
 
 
 # Findings made from budgets.yaml's money: they say so when its figures are illustrative.
@@ -54,6 +105,7 @@ def find_deficiencies(project: Project, metrics: Metrics) -> list[Finding]:
             dataclasses.replace(
                 f,
                 title=f.title + ILLUSTRATIVE,
+                sentence=f.sentence.removesuffix(".") + ILLUSTRATIVE + ".",
                 why=f"{f.why} The budget and spend figures are invented, for illustration.",
             )
             if f.kind in COST_FINDINGS
@@ -137,6 +189,9 @@ def falling_trend(project: Project, metrics: Metrics) -> Iterator[Finding]:
                     "to": rates[-1],
                     "quarters": n,
                 },
+                sentence="Completion of {course} fell from {from} in {from_period} to {to} in "
+                "{to_period}, lower in each of the last {quarters} quarters.",
+                names={"course": _title(project, str(course_id))},
                 why="A steady decline is the LMS data the training manager is expected to act on; "
                 "the course developer is consulted on what changed in the course.",
             )
@@ -185,6 +240,13 @@ def module_dropoff(project: Project, metrics: Metrics) -> Iterator[Finding]:
                     "dropoff": float(worst["dropoff"]),
                     "share_of_all_dropoff": float(share),
                 },
+                sentence="In {period}, {lost} of the {reached} learners who reached module "
+                "{number} ({module}) of {course} stopped there: a drop-off of {dropoff}, "
+                "{share_of_all_dropoff} of all who dropped out of the course.",
+                names={
+                    "course": _title(project, str(course_id)),
+                    "number": str(int(worst["module_order"])),
+                },
                 why="When most learners who stop, stop at the same module, the cause is in that "
                 "module: the course developer answers for it.",
             )
@@ -224,6 +286,10 @@ def spread_low_completion(project: Project, metrics: Metrics) -> Iterator[Findin
                     "departments_low": len(low),
                     "departments": len(departments),
                 },
+                sentence="Only {completion_rate} of the enrolments in {course} in {period} were "
+                "completed, and completion was low in {departments_low} of the {departments} "
+                "departments with enough learners to show.",
+                names={"course": _title(project, course_id)},
                 why="Drop-off spread over modules and departments points at taking part: "
                 "learners and the managers who give them time for training.",
             )
@@ -270,6 +336,10 @@ def department_mandatory_gap(project: Project, metrics: Metrics) -> Iterator[Fin
                     "median_of_other_departments": typical,
                     "enrollments": int(row["enrollments"]),
                 },
+                sentence="{department} completed {completion_rate} of its {enrollments} "
+                "enrolments in mandatory courses in {period}, against a median of "
+                "{median_of_other_departments} in the other departments.",
+                names={"department": department},
                 why="The courses are the same for every department, so the gap lies with taking "
                 "part: the learners and their department head.",
             )
@@ -298,6 +368,9 @@ def time_over_expected(project: Project, metrics: Metrics) -> Iterator[Finding]:
                 "expected_minutes": float(course.expected_minutes) if course else float("nan"),
                 "ratio": float(ratio),
             },
+            sentence="Learners who completed {course} in {period} spent a median of "
+            "{median_minutes} on it, {ratio} the {expected_minutes} it is designed to take.",
+            names={"course": _title(project, str(row["member"]))},
             why="Time far above the design estimate costs working hours and signals a course that "
             "is too long or too hard; the developer answers for the design.",
         )
@@ -331,6 +404,13 @@ def developer_cost_outlier(project: Project, metrics: Metrics) -> Iterator[Findi
                     "median_of_other_developers": typical,
                     "spend": float(row["spend"]),
                     "completions": int(row["completions"]),
+                },
+                sentence="In {period}, the courses of {developer} cost {cost_per_completion} "
+                "per completion ({spend} for {completions} completions), {times} the median "
+                "of the other developers, {median_of_other_developers}.",
+                names={
+                    "developer": _name(project, developer),
+                    "times": f"{float(row['cost_per_completion']) / typical:.1f}×",
                 },
                 why="The L&D manager answers for the budget turning into results and the training "
                 "manager for the choice of supplier.",
@@ -366,6 +446,7 @@ def budget_use(project: Project, metrics: Metrics) -> Iterator[Finding]:
                 "spend": float(row["spend"]),
                 "utilisation": use,
             },
+            sentence="In {period}, {utilisation} of the budget was spent: {spend} of {budget}.",
             why="The L&D manager answers for the training budget: money left unused is training "
             "not given, money over budget is taken from elsewhere.",
         )
@@ -391,6 +472,9 @@ def completed_not_learned(project: Project, metrics: Metrics) -> Iterator[Findin
                 period=year,
                 points_at=(resolve("course-developer"), resolve("training-manager")),
                 evidence={"completion_rate": float(rate), "average_score": float(score)},
+                sentence="{course} was completed by {completion_rate} of those who enrolled in "
+                "{period}, but their average score was only {average_score}.",
+                names={"course": _title(project, str(row["member"]))},
                 why="Completion is attendance (LTEM 1); low scores say the course does not produce "
                 "the learning it is for — the course developer answers for that.",
             )

@@ -69,6 +69,14 @@ def overdue_requirements(project: Project, workforce: Workforce) -> Iterator[Fin
                 "expired": int(row[EXPIRED]),
                 "course": course,
             },
+            sentence="{late} of the {holders} role holders in {department} are overdue or "
+            "expired on {course} (required by {requirement}): {overdue} overdue, {expired} "
+            "expired.",
+            names={
+                "late": f"{int(late):,}",
+                "requirement": str(titles.get(str(row["requirement"]), row["requirement"])),
+                "department": department,
+            },
             why="Every employee must be able to do their job competently: the department head "
             "and the manager make the time for required courses, the training manager follows "
             "up on the LMS data.",
@@ -115,6 +123,20 @@ def turnover_outliers(project: Project, workforce: Workforce) -> Iterator[Findin
                 "leavers": int(row["leavers"]),
                 "voluntary_leavers": int(row["voluntary_leavers"]),
                 **({"hire_completions": cost[1], "retraining_cost": cost[2]} if cost else {}),
+            },
+            sentence="In {period}, turnover in {department} was {turnover} ({leavers} leavers, "
+            "{voluntary_leavers} of them voluntary), {times} the median of the other "
+            "departments, {typical_turnover}"
+            + (
+                "; its hires of {hired} completed {hire_completions} courses in their first "
+                "year, about {retraining_cost} of training bought again."
+                if cost
+                else "."
+            ),
+            names={
+                "department": department,
+                "times": f"{float(row['turnover']) / typical:.1f}×",
+                **({"hired": cost[0]} if cost else {}),
             },
             why="Every leaver is replaced by a new hire who takes the required training again: "
             "the budget pays for the same competence twice.",
@@ -179,6 +201,17 @@ def kpis_not_moved(project: Project, workforce: Workforce) -> Iterator[Finding]:
                 "change": float(row["change"]),
                 "difference": float(row["difference"]),
                 "trained_from": str(row["trained_from"]),
+            },
+            sentence="{kpi} in {unit} {verdict} after training: {before} {kpi_unit} on average "
+            "until {trained_from}, when {share} of the staff had been trained, {after} "
+            "{kpi_unit} after ({change}{compared}).",
+            names={
+                "kpi": kpi.label,
+                "unit": unit,
+                "verdict": str(row["verdict"]),
+                "kpi_unit": kpi.unit,
+                "share": f"{share:.0%}",
+                "compared": compared,
             },
             why="The course developer answers for courses that produce performance gains, the "
             "training manager for acting on what the data shows: training that reached the "

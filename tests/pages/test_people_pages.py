@@ -9,6 +9,8 @@ import dataclasses
 import pytest
 
 from generator.pages import Context, navigation
+from generator.pages.finding_text import finding_sentence
+from generator.pages.formatting import text
 from generator.pages.overview import goals_page
 from generator.pages.people import involvement, people_pages, person_page
 from generator.pages.roles import role_page
@@ -45,7 +47,7 @@ def test_a_department_head_sees_their_goals_findings_and_overdue_action(ctx: Con
     ]
     assert findings
     for finding in findings:
-        assert finding.title.replace("&", "&amp;") in md
+        assert text(finding_sentence(ctx, finding)) in md
     responses = md.split("## Responses (2026-Q4)")[1].split("## Trend")[0]
     assert "The shift rota leaves no paid time for mandatory courses." in responses
     # due 2026-02-28, open, and the report date is 2026-03-31

@@ -55,7 +55,10 @@ def test_a_year_to_date_is_compared_with_the_same_quarters_a_year_before(as_of_q
 def test_pages_name_the_year_to_date() -> None:
     report = build_report(REPO, as_of=Quarter(2026, 3))
     pages = render_pages(report).markdown
-    assert "| Metric | 2026-Q3 | change | FY2026 to date | change |" in pages["index.md"]
+    assert (
+        "| Metric | 2026-Q3 (Oct–Dec 2025) | change | FY2026 to date (Apr 2025–Mar 2026) "
+        "| change |" in pages["index.md"]
+    )
     assert pages["periods/fy2026.md"].startswith("<!--") or pages["periods/fy2026.md"].startswith(
         "# FY2026 to date"
     )

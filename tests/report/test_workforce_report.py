@@ -121,9 +121,13 @@ def test_the_workforce_page_builds_in_strict_mode(tiny_roster_project: Path) -> 
     ld_manager = (project / "site_src" / "roles" / "ld-manager.md").read_text()
     assert "## From budget to workforce" in ld_manager
     # FY2025 to date: 3 of 6 employees trained (test_reach_equals_a_count_of_the_two_files)
-    assert "| FY2025 to date |" in ld_manager and "| 50.0% |" in ld_manager
+    assert "| FY2025 to date (Jan–Dec 2025) |" in ld_manager and "| 50.0% |" in ld_manager
     # competent on the report date: 1 of the 3 Operators (test_compliance_of_the_operators)
-    [fy2025] = [line for line in ld_manager.splitlines() if line.startswith("| FY2025 to date |")]
+    [fy2025] = [
+        line
+        for line in ld_manager.splitlines()
+        if line.startswith("| FY2025 to date (Jan–Dec 2025) |")
+    ]
     assert fy2025.endswith("| 50.0% | 33.3% |")
 
 

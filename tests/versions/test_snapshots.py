@@ -378,6 +378,31 @@ def test_the_version_menu_switches_between_quarters(published: Path) -> None:
 
 
 @pytest.mark.browser
+def test_board_pack_of_a_snapshot(deployed: Deployed, tmp_path: Path) -> None:
+    """A version on the branch (here by its alias) is printed, not the working tree's site."""
+    require_chromium()
+    from pypdf import PdfReader
+
+    out = tmp_path / "board.pdf"
+    result = invoke("board-pack", "board", "--project", str(deployed.project), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Wrote {out}: Tiny Co as of 2025-06-30, ")
+    reader = PdfReader(out)
+    cover = reader.pages[0].extract_text()
+    assert "Version: 2025-Q2 (as of 2025-06-30)" in cover
+    assert "Report date: 2025-06-30" in cover
+    assert len(reader.pages) > 2 + len(build_report(deployed.project).project.roles)
+
+
+def test_board_pack_of_an_unknown_snapshot(deployed: Deployed, tmp_path: Path) -> None:
+    result = invoke(
+        "board-pack", "2019-Q1", "--project", str(deployed.project), "--out", str(tmp_path / "x")
+    )
+    assert result.exit_code == 1
+    assert result.output.startswith("error: no snapshot named '2019-Q1'")
+
+
+@pytest.mark.browser
 def test_switching_version_keeps_the_page_and_old_ones_say_so(published: Path) -> None:
     require_chromium()
     with serve_directory(published) as base, open_browser() as (context, offline):

@@ -7,6 +7,7 @@ reports progress.
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import resource
 import time
@@ -22,6 +23,7 @@ from generator.charts import specs as charts
 from generator.charts import svg as svgdraw
 from generator.config import load_project
 from generator.domain.engines import EngineName
+from generator.domain.errors import BuildError, Problem, ProblemsFound
 from generator.domain.periods import ReportDate
 from generator.pages import PageSet, page_workers, render_pages
 from generator.report import Report, build_report
@@ -94,7 +96,26 @@ def build(
     of files (else a clean build). One build at a time per project (the build lock)."""
     with site.build_lock(project_dir):
         site.remove_leftovers(project_dir)  # of builds killed half-way: ours now, under the lock
-        return _build(project_dir, as_of, strict, run_mkdocs, incremental, progress, engine)
+        try:
+            return _build(project_dir, as_of, strict, run_mkdocs, incremental, progress, engine)
+        except OSError as exc:  # a full disk, a read-only file system: what, where and the fix
+            raise BuildError(os_error_message(exc)) from None
+
+
+# What to do about an OS error while writing, by errno; the build left everything as it was.
+OS_ERROR_FIXES = {
+    errno.ENOSPC: "free some disk space and build again",
+    errno.EDQUOT: "free some of your disk quota and build again",
+    errno.EROFS: "the file system is read-only: build in a writable copy of the project",
+    errno.EACCES: "make it writable for you and build again",
+    errno.EPERM: "make it writable for you and build again",
+}
+
+
+def os_error_message(exc: OSError) -> str:
+    where = exc.filename or "the project folder"
+    fix = OS_ERROR_FIXES.get(exc.errno or 0, "check the path and build again")
+    return f"{where}: {exc.strerror or exc}; nothing was changed; {fix}"
 
 
 def _build(
@@ -215,8 +236,6 @@ def _kept_pages(previous: Mapping[str, tuple[str, PageSet]], pages: PageSet) -> 
 
 def _fail_on_rejections(report: Report) -> None:
     """--strict: any rejected LMS row fails the build, after everything has been read."""
-    from generator.domain.errors import Problem, ProblemsFound
-
     problems = [
         Problem(
             *detail.first_place(source.path),

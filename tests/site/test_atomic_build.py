@@ -3,6 +3,7 @@ previous site_src/ and site/ as they were."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -167,3 +168,21 @@ def test_the_site_honours_the_umask(project: Path, umask: int) -> None:
     assert stat.S_IMODE((project / "site").stat().st_mode) == 0o777 & ~umask
     assert stat.S_IMODE((project / "site" / "index.html").stat().st_mode) == 0o666 & ~umask
     assert stat.S_IMODE((project / "site_src" / "goals.md").stat().st_mode) == 0o666 & ~umask
+
+
+def test_a_full_disk_while_staging_is_a_message_and_changes_nothing(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.site import files
+
+    before = snapshot(project / "site_src"), snapshot(project / "site")
+    change_a_goal(project)
+
+    def disk_full(target: Path, data: bytes) -> Path:
+        raise OSError(errno.ENOSPC, "No space left on device", str(target))
+
+    monkeypatch.setattr(files, "_write_temp", disk_full)
+    with pytest.raises(BuildError, match=r": No space left on device; nothing was changed; free"):
+        build(project)
+    assert (snapshot(project / "site_src"), snapshot(project / "site")) == before
+    assert not list(project.glob(".site_src.*")) and not list(project.glob(".site.*"))

@@ -6,6 +6,7 @@ known formats, columns, statuses, values and options.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
@@ -460,8 +461,12 @@ def _unreadable_value(column: str, value: str, kind: str, date_format: str | Non
             f"values.{column} is {value!r}, not a date (expected "
             f"{date_format or 'YYYY-MM-DD'}); fix it"
         )
-    if kind in ("score", "minutes", "number") and parse_numbers(text).isna().all():
-        return f"values.{column} is {value!r}, not a number; fix it"
+    if kind in ("score", "minutes", "number"):
+        number = parse_numbers(text).iloc[0]
+        if pd.isna(number):
+            return f"values.{column} is {value!r}, not a number; fix it"
+        if not math.isfinite(number):  # .inf, Infinity, 1e400: 'inf min' on every page
+            return f"values.{column} is {value!r}; write a finite number"
     return ""
 
 

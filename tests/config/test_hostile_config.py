@@ -261,3 +261,17 @@ def test_person_ids_that_become_the_same_file_name_are_found_by_validate(
     assert code == 1
     assert "course ids" not in output
     assert "person ids 'TOM' and 'tom' (line" in output
+
+
+@pytest.mark.parametrize("value", [".inf", "-.inf", "Infinity", "'1e400'"])
+def test_a_sources_values_are_finite_numbers(project: Path, value: str) -> None:
+    edit(
+        project,
+        "project.yaml",
+        "      Minutes: minutes\n",
+        f"      Minutes: minutes\n    values: {{minutes: {value}}}\n",
+    )
+    code, output = run(project)
+    assert code == 1
+    assert "config/project.yaml:20: source 'data/lms.csv' (csv): values.minutes is " in output
+    assert "; write a finite number" in output

@@ -146,9 +146,9 @@ class PlausibleDates(Model):
     """The days the report can be as of (report_date, --as-of, a snapshot's quarter): a date
     outside, such as 9999-12-31, is taken for a typo."""
 
-    earliest: date = Field(PLAUSIBLE_FROM, ge=date(1900, 1, 1))
+    earliest: date = Field(default=PLAUSIBLE_FROM, ge=date(1900, 1, 1))
     """The first plausible day (1900-01-01 or later)."""
-    years_ahead: int = Field(PLAUSIBLE_YEARS_AHEAD, ge=0, le=100)
+    years_ahead: int = Field(default=PLAUSIBLE_YEARS_AHEAD, ge=0, le=100)
     """The last plausible day is this many years after today (0 to 100)."""
 
     def window(self, today: date) -> tuple[date, date]:

@@ -29,6 +29,7 @@ import os
 import pickle
 import tempfile
 from dataclasses import dataclass
+from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,7 @@ from generator.report import (
     Aggregated,
     Report,
     assemble,
+    check_as_of,
     course_frame,
     derive,
     read_and_aggregate,
@@ -214,6 +216,7 @@ def cached_report(
 ) -> Report:
     """generator.report.build_report, with the aggregates of unchanged LMS data, and the
     metrics and findings of unchanged data and config/ but goals.yaml, read from ``cache``."""
+    check_as_of(project, as_of, date.today())  # before the cache key, which holds it
     name = engine or project.settings.engine
     files = [path for source in project.settings.sources for path in source_files(project, source)]
     key = cache_key(project, name, course_frame(project), as_of, files)

@@ -6,7 +6,9 @@ known formats, columns, statuses, values and options.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Any
 
 from generator.config.models import Goal, Source, SpendLine
@@ -15,6 +17,7 @@ from generator.config.workforce import check_workforce
 from generator.config.yamlfile import line_of
 from generator.domain.catalog import METRICS, WORKFORCE
 from generator.domain.errors import Problem, did_you_mean, known
+from generator.domain.paths import slug
 from generator.domain.periods import parse_fiscal_year, parse_quarter
 from generator.domain.sources import ADAPTER_OPTIONS, FORMATS, ONE_COURSE_FORMATS, option_problem
 from generator.domain.tables import STATUSES, TABLE_COLUMNS
@@ -29,15 +32,56 @@ LineAt = Callable[..., int]
 """The line of a key inside one item of a file, such as ``at("raci", "accountable")``."""
 
 
-def cross_check(project: Project, documents: dict[str, Any]) -> Iterator[Problem]:
+def cross_check(project: Project, documents: dict[str, Any], today: date) -> Iterator[Problem]:
     """Every problem between the files of ``project``; ``documents`` are the parsed files, by
-    key of ``CONFIG_FILES`` and ``OPTIONAL_FILES``, for the lines."""
+    key of ``CONFIG_FILES`` and ``OPTIONAL_FILES``, for the lines; ``today`` bounds the
+    plausible report dates."""
+    yield from _check_report_date(project, documents["project"], today)
     yield from _check_roles(project, documents["roles"])
     yield from _check_courses(project, documents["courses"])
     yield from _check_budgets(project, documents["budgets"])
     yield from _check_goals(project, documents["goals"])
     yield from _check_sources(project, documents["project"])
     yield from check_workforce(project, documents.get("workforce"))  # optional: may be absent
+
+
+def _check_report_date(project: Project, doc: Any, today: date) -> Iterator[Problem]:
+    """report_date inside plausible_dates: 9999-12-31 would make a page per quarter for
+    millennia (tens of thousands of files, and the build takes a quarter of an hour)."""
+    settings = project.settings
+    if settings.report_date is None:
+        return
+    problem = settings.plausible_dates.problem(settings.report_date, today)
+    if problem:
+        yield Problem(
+            "config/project.yaml",
+            line_of(doc, ("report_date",)),
+            f"report_date {settings.report_date} {problem}; write the day the report is as of, "
+            "or change plausible_dates",
+        )
+
+
+def _file_name_clashes(
+    items: list[Any], document: Any, section: str, shown: str, what: str
+) -> Iterator[Problem]:
+    """Two different ids that become the same file name (``C1`` and ``c1``: the pages slug
+    them, generator/domain/paths.py), at the lines of both; the build would stop on them."""
+    first: dict[str, tuple[str, int]] = {}  # file name -> the id and line that had it first
+    for index, item in enumerate(items):
+        name, line = slug(item.id), line_of(document, (section, index, "id"))
+        if name not in first:
+            first[name] = (item.id, line)
+            continue
+        other, other_line = first[name]
+        if other == item.id:
+            continue  # the same id twice: a duplicate, reported as one
+        why = f"both become the file name '{name}'; rename one of them"
+        yield Problem(
+            shown, other_line, f"{what} ids '{other}' and '{item.id}' (line {line}) {why}"
+        )
+        yield Problem(
+            shown, line, f"{what} ids '{item.id}' and '{other}' (line {other_line}) {why}"
+        )
 
 
 def _duplicates(
@@ -65,6 +109,8 @@ def _check_roles(project: Project, doc: Any) -> Iterator[Problem]:
     shown = "config/roles.yaml"
     yield from _duplicates(project.roles, doc, "roles", shown, "role")
     yield from _duplicates(project.people, doc, "people", shown, "person")
+    yield from _file_name_clashes(project.roles, doc, "roles", shown, "role")
+    yield from _file_name_clashes(project.people, doc, "people", shown, "person")
     role_ids = {role.id for role in project.roles}
     for builtin in BUILTIN_ROLES:
         if builtin not in role_ids:
@@ -94,6 +140,7 @@ def _check_roles(project: Project, doc: Any) -> Iterator[Problem]:
 def _check_courses(project: Project, doc: Any) -> Iterator[Problem]:
     shown = "config/courses.yaml"
     yield from _duplicates(project.courses, doc, "courses", shown, "course")
+    yield from _file_name_clashes(project.courses, doc, "courses", shown, "course")
     developers = {p.id for p in project.holders("course-developer")}
     managers = {p.id for p in project.holders("training-manager")}
     for index, course in enumerate(project.courses):
@@ -178,6 +225,7 @@ def _spend_line_problems(
 def _check_goals(project: Project, doc: Any) -> Iterator[Problem]:
     shown = "config/goals.yaml"
     yield from _duplicates(project.goals, doc, "goals", shown, "goal")
+    yield from _file_name_clashes(project.goals, doc, "goals", shown, "goal")
     role_ids = {role.id for role in project.roles}
     quarters = {q.label for q in project.budget_quarters()}
     years = {f"FY{q.fiscal_year}" for q in project.budget_quarters()}
@@ -413,8 +461,12 @@ def _unreadable_value(column: str, value: str, kind: str, date_format: str | Non
             f"values.{column} is {value!r}, not a date (expected "
             f"{date_format or 'YYYY-MM-DD'}); fix it"
         )
-    if kind in ("score", "minutes", "number") and parse_numbers(text).isna().all():
-        return f"values.{column} is {value!r}, not a number; fix it"
+    if kind in ("score", "minutes", "number"):
+        number = parse_numbers(text).iloc[0]
+        if pd.isna(number):
+            return f"values.{column} is {value!r}, not a number; fix it"
+        if not math.isfinite(number):  # .inf, Infinity, 1e400: 'inf min' on every page
+            return f"values.{column} is {value!r}; write a finite number"
     return ""
 
 

@@ -5,6 +5,7 @@ whole cross-checked; every problem of every file is raised together as ``Problem
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,7 @@ def load_project(project_dir: Path) -> Project:
     if problems:
         raise ProblemsFound(problems)
     project = _project_of(project_dir, models, documents)
-    problems = list(cross_check(project, documents))
+    problems = list(cross_check(project, documents, date.today()))
     try:
         responses = load_responses(project_dir, project.goals, project.people)
     except ProblemsFound as exc:

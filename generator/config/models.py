@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any, Literal
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from generator.domain.engines import EngineName
+from generator.domain.periods import PLAUSIBLE_FROM, PLAUSIBLE_YEARS_AHEAD, plausible_window
 
 
 class Model(BaseModel):
@@ -20,6 +22,25 @@ class Model(BaseModel):
     model_config = ConfigDict(
         extra="forbid", frozen=True, use_attribute_docstrings=True, allow_inf_nan=False
     )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_yes_no_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        """YAML reads yes, no, on, off, true and false as booleans, which pydantic takes as 1
+        and 0 where a number is meant (min_group_size: yes would switch suppression off):
+        every number field of every file refuses them."""
+        field = cls.model_fields.get(info.field_name or "")
+        if isinstance(value, bool) and field and _takes_numbers_not_flags(field.annotation):
+            raise ValueError("yes/no (true/false) is not a number; write the number")
+        return value
+
+
+def _takes_numbers_not_flags(annotation: Any) -> bool:
+    """int, float or an optional one: a field for which a boolean can only be a mistake."""
+    kinds = (
+        set(get_args(annotation)) if get_origin(annotation) in (Union, UnionType) else {annotation}
+    )
+    return bool(kinds & {int, float}) and bool not in kinds
 
 
 # ---------------------------------------------------------------- project.yaml
@@ -121,6 +142,31 @@ class SparkSettings(Model):
     """Spark properties, such as spark.executor.memory: 8g."""
 
 
+class PlausibleDates(Model):
+    """The days the report can be as of (report_date, --as-of, a snapshot's quarter): a date
+    outside, such as 9999-12-31, is taken for a typo."""
+
+    earliest: date = Field(default=PLAUSIBLE_FROM, ge=date(1900, 1, 1))
+    """The first plausible day (1900-01-01 or later)."""
+    years_ahead: int = Field(default=PLAUSIBLE_YEARS_AHEAD, ge=0, le=100)
+    """The last plausible day is this many years after today (0 to 100)."""
+
+    def window(self, today: date) -> tuple[date, date]:
+        """The first and the last plausible day."""
+        return plausible_window(today, self.earliest, self.years_ahead)
+
+    def problem(self, day: date, today: date) -> str | None:
+        """Why ``day`` is implausible ('is before ...'), or None."""
+        first, last = self.window(today)
+        if day < first:
+            return f"is before {first} (plausible_dates.earliest)"
+        if day > last:
+            return (
+                f"is more than {self.years_ahead} year(s) after today (plausible_dates.years_ahead)"
+            )
+        return None
+
+
 class ProjectFile(Model):
     """project.yaml: the organisation and where its LMS data is."""
 
@@ -132,8 +178,11 @@ class ProjectFile(Model):
     """First month of the fiscal year (1 = January). FY2026 is the fiscal year ending in 2026."""
     report_date: date | None = None
     """The 'as of' date; default: the last day of the latest complete quarter in the data."""
-    min_group_size: int = Field(5, ge=1)
-    """Figures about fewer learners than this are suppressed everywhere."""
+    plausible_dates: PlausibleDates = Field(default_factory=PlausibleDates)
+    """The window report dates must lie in, such as {earliest: 2010-01-01, years_ahead: 1};
+    default: from 1990-01-01 to a year after today."""
+    min_group_size: int = Field(5, ge=2)
+    """Figures about fewer learners than this (2 or more) are suppressed everywhere."""
     site_url: str | None = None
     """Where the site is served (such as https://intranet.example/training/). Optional; Material's
     instant navigation (page changes without a reload) works only when it is set."""

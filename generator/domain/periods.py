@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import MAXYEAR, date, timedelta
 
 QUARTER_RE = re.compile(r"^(\d{4})-Q([1-4])$")
 YEAR_RE = re.compile(r"^FY(\d{4})$")
@@ -23,7 +23,7 @@ class Quarter:
 
     @property
     def label(self) -> str:
-        return f"{self.fiscal_year}-Q{self.number}"
+        return f"{self.fiscal_year:04d}-Q{self.number}"
 
     def __str__(self) -> str:
         return self.label
@@ -83,6 +83,34 @@ class FiscalCalendar:
 def parse_quarter(text: str) -> Quarter | None:
     match = QUARTER_RE.match(text.strip())
     return Quarter(int(match.group(1)), int(match.group(2))) if match else None
+
+
+# The days a date of the report (report_date, --as-of, a snapshot's quarter) or of the data can
+# plausibly be on, by default: from 1990 to a year after today. A date outside is a typo, and one
+# such as 9999-12-31 would make a page per quarter for eight millennia. project.yaml's
+# plausible_dates sets other bounds (ProjectFile.plausible_dates).
+PLAUSIBLE_FROM = date(1990, 1, 1)
+PLAUSIBLE_YEARS_AHEAD = 1
+
+
+def plausible_window(
+    today: date, first: date = PLAUSIBLE_FROM, years_ahead: int = PLAUSIBLE_YEARS_AHEAD
+) -> tuple[date, date]:
+    """The first and the last plausible day: ``first``, and ``years_ahead`` years after today."""
+    year = min(today.year + years_ahead, MAXYEAR)
+    try:
+        return first, today.replace(year=year)
+    except ValueError:  # 29 February, into a year that has none
+        return first, date(year, 2, 28)
+
+
+def last_day_clamped(calendar: FiscalCalendar, quarter: Quarter) -> date:
+    """The quarter's last day; date.max or date.min for a quarter beyond the dates Python has
+    (9999-Q4, 0000-Q1), so that it can be compared with plausible dates."""
+    try:
+        return calendar.last_day(quarter)
+    except (ValueError, OverflowError):
+        return date.max if quarter.fiscal_year > MAXYEAR // 2 else date.min
 
 
 # What a report is computed as of: a day, or a fiscal quarter (its last day in the project's

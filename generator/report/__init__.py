@@ -15,8 +15,8 @@ import pandas as pd
 from generator.config import Project, load_project
 from generator.config.responses import QuarterResponses, unknown_findings
 from generator.domain.engines import EngineName
-from generator.domain.errors import ProblemsFound
-from generator.domain.periods import Quarter, ReportDate
+from generator.domain.errors import AccountabilityError, ProblemsFound
+from generator.domain.periods import Quarter, ReportDate, last_day_clamped
 from generator.engine.sql import Aggregates, Engine, aggregate
 from generator.ingest import Ingested, IngestSummary, ingest
 from generator.report import privacy
@@ -108,6 +108,23 @@ def resolve_as_of(project: Project, ingested: Ingested, as_of: ReportDate | None
     if isinstance(as_of, Quarter):
         return project.calendar.last_day(as_of)
     return as_of
+
+
+def check_as_of(project: Project, as_of: ReportDate | None, today: date) -> None:
+    """Refuse a report date (--as-of, a snapshot's quarter) outside project.yaml's
+    plausible_dates: 9999-Q4 ends beyond the dates Python has, and a date millennia away would
+    make a page per quarter in between."""
+    if as_of is None:
+        return
+    day = last_day_clamped(project.calendar, as_of) if isinstance(as_of, Quarter) else as_of
+    plausible = project.settings.plausible_dates
+    problem = plausible.problem(day, today)
+    if problem:
+        first, last = plausible.window(today)
+        raise AccountabilityError(
+            f"the report date {as_of} {problem}; give a date or a quarter from {first} to "
+            f"{last}, or change plausible_dates in config/project.yaml"
+        )
 
 
 def read_data(project: Project, engine: EngineName | None = None) -> tuple[Ingested, Engine]:
@@ -326,6 +343,7 @@ def read_and_aggregate(
 ) -> Aggregated:
     """The LMS data read and aggregated as of the report date; the learner rows are dropped
     as soon as they are aggregated."""
+    check_as_of(project, as_of, date.today())  # before any data is read
     if isinstance(engine, Engine):
         ingested, chosen = ingest(project), engine
     else:

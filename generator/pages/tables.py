@@ -87,7 +87,8 @@ def results_table(
             ctx.period_link(r.period, depth),
             STATUS_ICON[r.status],
             value,
-            f"{text(r.comparator)} {ctx.fmt.value(r.metric, r.target_value)}",
+            # "&nbsp;": a target such as ">= 70.0" is not broken over two lines.
+            f"{text(r.comparator)}&nbsp;{ctx.fmt.value(r.metric, r.target_value)}",
             ctx.assignment(r.accountable, depth),
             "; ".join(ctx.assignment(a, depth) for a in r.responsible) or DASH,
         ]

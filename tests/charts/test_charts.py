@@ -43,10 +43,14 @@ def test_trend_is_a_line_per_series_with_sorted_rows_and_a_target_rule() -> None
         "type": "ordinal",
         "sort": None,
         "title": None,
-        "axis": {"labelAngle": 0},
+        # Level labels, thinned ("parity") where they would overlap: see test_layout.py.
+        "axis": {"labelAngle": 0, "labelOverlap": "parity", "labelSeparation": 6},
     }
     assert line["encoding"]["y"]["axis"]["format"] == ".2~%"
     assert line["encoding"]["color"]["field"] == "series"
+    # A long legend wraps into columns under the chart instead of widening it.
+    legend = line["encoding"]["color"]["legend"]
+    assert legend["orient"] == "bottom" and "width" in legend["columns"]["expr"]
     assert spec["data"]["values"] == [
         {"period": "2025-Q1", "series": "A", "value": 0.6},
         {"period": "2025-Q2", "series": "A", "value": 0.65},

@@ -295,7 +295,14 @@ def test_the_static_svg_follows_the_colour_scheme(
 
 
 def save_screenshot(page: Any, path: str, view: str) -> None:
-    if SCREENSHOTS:
-        name = path.removesuffix(".html").replace("/", "-")
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"layout-{name}-{view}.png"))
+    """The page's top and, where there is one, its first goal table, into SCREENSHOTS."""
+    if not SCREENSHOTS:
+        return
+    name = path.removesuffix(".html").replace("/", "-")
+    folder = Path(SCREENSHOTS)
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"layout-{name}-{view}.png"))
+    goal_table = page.locator("table:has(th:text-is('Accountable'))")
+    if goal_table.count():
+        goal_table.first.scroll_into_view_if_needed()
+        page.screenshot(path=str(folder / f"layout-{name}-{view}-goals.png"))

@@ -26,13 +26,24 @@ Spec = dict[str, Any]
 DEFAULT_HEIGHT = 260
 SVG_WIDTH = 680  # the static SVG has no container to size against
 BAR_LABEL_LIMIT = 120  # px, the longest label under a vertical bar
+# The width a chart is drawn at, as a param of every spec: the draw script sets it to its
+# container's width (vl-convert and the static SVG draw at SVG_WIDTH), and the title and the
+# names beside horizontal bars are cut to fit it, so a phone's chart is never wider than it.
+CONTAINER_WIDTH = "container_width"
+NAME_SHARE = 0.33  # of the width, at most, for the names beside horizontal bars
 UNITS = ("rate", "count", "decimal", "money", "minutes", "score")
 # Type sizes close to the page text; colours are left to the draw script (light/dark).
 CONFIG: dict[str, Any] = {
     "axis": {"labelFontSize": 12, "titleFontSize": 12},
     "legend": {"labelFontSize": 12, "titleFontSize": 12},
     "text": {"fontSize": 12},
-    "title": {"fontSize": 15, "anchor": "start", "offset": 12},
+    # A long title is cut with "…" rather than widening a narrow chart (see CONTAINER_WIDTH).
+    "title": {
+        "fontSize": 15,
+        "anchor": "start",
+        "offset": 12,
+        "limit": {"expr": "container_width - 10"},
+    },
     "view": {"stroke": None},
 }
 BUDGET_COLOURS = {"Budget": "#9e9e9e", "Spend": "#3f6ec6"}
@@ -134,6 +145,7 @@ def _as_spec(chart: alt.TopLevelMixin, height: int = DEFAULT_HEIGHT) -> Spec:
     spec["height"] = height
     spec["autosize"] = {"type": "fit-x", "contains": "padding"}
     spec["config"] = CONFIG
+    spec["params"] = [*spec.get("params", []), {"name": CONTAINER_WIDTH, "value": SVG_WIDTH}]
     return spec
 
 
@@ -224,8 +236,11 @@ def _bar_template(kind: str, unit: Unit, horizontal: bool) -> Spec:
     band_limit = alt.ExprRef(
         f"max(24, min({BAR_LABEL_LIMIT}, bandwidth('x') / 0.9 - {LABEL_SEPARATION}))"
     )
+    name_limit = alt.ExprRef(f"min(220, max(60, {CONTAINER_WIDTH} * {NAME_SHARE}))")
     label_axis = (
-        alt.Axis(labelLimit=220) if horizontal else alt.Axis(labelAngle=0, labelLimit=band_limit)
+        alt.Axis(labelLimit=name_limit)
+        if horizontal
+        else alt.Axis(labelAngle=0, labelLimit=band_limit)
     )
     label = (alt.Y if horizontal else alt.X)(
         "label:N", title=label_title, sort=None, axis=label_axis

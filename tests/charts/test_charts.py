@@ -71,7 +71,7 @@ def test_single_series_trend_without_target_is_a_plain_line() -> None:
     spec = charts.trend_chart(frame, title="Enrolments", value_title="Enrolments", unit="count")
     assert spec["mark"]["type"] == "line" and "color" not in spec["encoding"]
     assert [r["period"] for r in spec["data"]["values"]] == sorted(PERIODS)
-    assert "params" not in spec
+    assert spec["params"] == [{"name": "container_width", "value": charts.SVG_WIDTH}]  # no pick
 
 
 def test_specs_are_deterministic_and_free_of_generated_names() -> None:

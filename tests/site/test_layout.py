@@ -118,6 +118,8 @@ LAYOUT_JS = """
 () => {
   const box = e => { const r = e.getBoundingClientRect();
                      return {left: r.left, right: r.right, width: r.width, height: r.height}; };
+  // Vega hides a label its overlap rule drops with opacity 0.
+  const shownText = t => getComputedStyle(t).opacity !== '0' && t.getAttribute('opacity') !== '0';
   const content = box(document.querySelector('.md-content__inner'));
   const tables = Array.from(document.querySelectorAll('.md-content__inner table')).map(t => {
     const wrap = t.closest('.md-typeset__scrollwrap') || t.parentElement;
@@ -133,7 +135,10 @@ LAYOUT_JS = """
     const view = figure.querySelector('.ta-chart-view svg');
     const image = figure.querySelector('img');
     const shown = [view, image].filter(e => e && e.getClientRects().length > 0);
-    return {id: figure.dataset.specId, figure: box(figure), shown: shown.map(box),
+    const texts = Array.from(figure.querySelectorAll('.ta-chart-view svg text'))
+      .filter(t => t.textContent.trim() && t.getClientRects().length && shownText(t))
+      .map(t => ({text: t.textContent, ...box(t)}));
+    return {id: figure.dataset.specId, figure: box(figure), shown: shown.map(box), texts,
             image: !!(image && image.getClientRects().length)};
   });
   return {viewport: window.innerWidth, scrollWidth: document.scrollingElement.scrollWidth,
@@ -180,6 +185,9 @@ def test_nothing_is_wider_than_the_content_column(
             assert shown["left"] >= chart["figure"]["left"] - TOLERANCE, what
             assert shown["right"] <= chart["figure"]["right"] + TOLERANCE, what
         assert chart["image"] == (view == "print"), f"{what}: the static SVG is for paper"
+        for text in chart["texts"]:  # a title or label Vega drew outside its own view is cut off
+            inside = chart["figure"]["left"] - TOLERANCE <= text["left"]
+            assert inside and text["right"] <= chart["figure"]["right"] + TOLERANCE, (what, text)
 
 
 # The x-axis labels of every chart with categories along x (periods, bins, modules): in the

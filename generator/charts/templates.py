@@ -25,16 +25,45 @@ Spec = dict[str, Any]
 
 DEFAULT_HEIGHT = 260
 SVG_WIDTH = 680  # the static SVG has no container to size against
+BAR_LABEL_LIMIT = 120  # px, the longest label under a vertical bar
+# The width a chart is drawn at, as a param of every spec: the draw script sets it to its
+# container's width (vl-convert and the static SVG draw at SVG_WIDTH), and the title and the
+# names beside horizontal bars are cut to fit it, so a phone's chart is never wider than it.
+CONTAINER_WIDTH = "container_width"
+NAME_SHARE = 0.33  # of the width, at most, for the names beside horizontal bars
 UNITS = ("rate", "count", "decimal", "money", "minutes", "score")
 # Type sizes close to the page text; colours are left to the draw script (light/dark).
 CONFIG: dict[str, Any] = {
     "axis": {"labelFontSize": 12, "titleFontSize": 12},
     "legend": {"labelFontSize": 12, "titleFontSize": 12},
     "text": {"fontSize": 12},
-    "title": {"fontSize": 15, "anchor": "start", "offset": 12},
+    # A long title is cut with "…" rather than widening a narrow chart (see CONTAINER_WIDTH).
+    "title": {
+        "fontSize": 15,
+        "anchor": "start",
+        "offset": 12,
+        "limit": {"expr": "container_width - 10"},
+    },
     "view": {"stroke": None},
 }
 BUDGET_COLOURS = {"Budget": "#9e9e9e", "Spend": "#3f6ec6"}
+# Category labels never overlap: period labels are thinned (every other one, every fourth...)
+# when the axis is narrow, with at least this many px between two shown ones.
+LABEL_SEPARATION = 6
+LEGEND_LABEL_LIMIT = 160  # px; a bottom legend has as many columns as entries of this fit
+
+
+def _period_axis() -> alt.Axis:
+    """The x axis of quarters: level labels, thinned by Vega's "parity" rule so they never
+    overlap (the static SVG thins the same way: svg.axes.thinned)."""
+    return alt.Axis(labelAngle=0, labelOverlap="parity", labelSeparation=LABEL_SEPARATION)
+
+
+def _bottom_legend() -> alt.Legend:
+    """A legend under the chart, wrapped into as many columns as the chart's width holds, so a
+    long list of series (departments, KPIs) never makes the chart wider than its container."""
+    columns = alt.ExprRef(f"max(1, floor(width / {LEGEND_LABEL_LIMIT + 40}))")
+    return alt.Legend(orient="bottom", columns=columns, labelLimit=LEGEND_LABEL_LIMIT)
 
 
 @dataclass(frozen=True)
@@ -116,6 +145,7 @@ def _as_spec(chart: alt.TopLevelMixin, height: int = DEFAULT_HEIGHT) -> Spec:
     spec["height"] = height
     spec["autosize"] = {"type": "fit-x", "contains": "padding"}
     spec["config"] = CONFIG
+    spec["params"] = [*spec.get("params", []), {"name": CONTAINER_WIDTH, "value": SVG_WIDTH}]
     return spec
 
 
@@ -144,7 +174,7 @@ def _trend_template(unit: Unit, has_series: bool, has_target: bool) -> Spec:
         _tooltip("period", "Period"),
         _tooltip("value", value_title, "quantitative", unit.tooltip_format),
     ]
-    x = alt.X("period:O", title=None, sort=None, axis=alt.Axis(labelAngle=0))
+    x = alt.X("period:O", title=None, sort=None, axis=_period_axis())
     y = alt.Y("value:Q", title=value_title, axis=alt.Axis(format=unit.axis_format))
     # Layers carry no data of their own: rows go into the top-level ``data`` (see _finish).
     line = alt.Chart(name="trend").mark_line(point=True)
@@ -158,7 +188,7 @@ def _trend_template(unit: Unit, has_series: bool, has_target: bool) -> Spec:
                 "series:N",
                 title=_slot("series_title"),
                 sort=None,
-                legend=alt.Legend(orient="bottom"),
+                legend=_bottom_legend(),
             ),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.2)),
             tooltip=tooltips,
@@ -201,7 +231,17 @@ def _bar_template(kind: str, unit: Unit, horizontal: bool) -> Spec:
     if kind == "funnel":
         tooltips.append(_tooltip("share", "Share of first stage", "quantitative", ".1%"))
     base = alt.Chart()
-    label_axis = alt.Axis(labelLimit=220) if horizontal else alt.Axis(labelAngle=0, labelLimit=120)
+    # A vertical bar's label is at most as wide as its band (its bar and the gaps beside it),
+    # so neighbours never overlap; cut names end in "…" (the tooltip has them whole).
+    band_limit = alt.ExprRef(
+        f"max(24, min({BAR_LABEL_LIMIT}, bandwidth('x') / 0.9 - {LABEL_SEPARATION}))"
+    )
+    name_limit = alt.ExprRef(f"min(220, max(60, {CONTAINER_WIDTH} * {NAME_SHARE}))")
+    label_axis = (
+        alt.Axis(labelLimit=name_limit)
+        if horizontal
+        else alt.Axis(labelAngle=0, labelLimit=band_limit)
+    )
     label = (alt.Y if horizontal else alt.X)(
         "label:N", title=label_title, sort=None, axis=label_axis
     )
@@ -234,14 +274,14 @@ def _budget_template(unit: Unit) -> Spec:
         alt.Chart(_placeholder_data())
         .mark_bar()
         .encode(
-            x=alt.X("period:O", title=None, sort=None, axis=alt.Axis(labelAngle=0)),
+            x=alt.X("period:O", title=None, sort=None, axis=_period_axis()),
             xOffset=alt.XOffset("measure:N", sort=list(BUDGET_COLOURS)),
             y=alt.Y("amount:Q", title=money, axis=alt.Axis(format=unit.axis_format)),
             color=alt.Color(
                 "measure:N",
                 title=None,
                 scale=alt.Scale(domain=list(BUDGET_COLOURS), range=list(BUDGET_COLOURS.values())),
-                legend=alt.Legend(orient="bottom"),
+                legend=_bottom_legend(),
             ),
             tooltip=[
                 _tooltip("period", "Period"),

@@ -59,9 +59,14 @@ def kpi_table(
         cells = [text(ctx.label(metric))]
         for period in periods:
             row = ctx.row(scope, member, period)
-            cells += [ctx.figure(row, metric), ctx.change(row, metric)]
+            cells += [ctx.figure(row, metric), _unbroken(ctx.change(row, metric))]
         rows.append([*cells, text(METRICS[metric].level)])
     return Table(headers, rows)
+
+
+def _unbroken(cell: str) -> str:
+    """A short figure such as "▲ 5.9 pp" kept on one line when its column is narrow."""
+    return cell if cell == DASH else f'<span class="ta-nowrap">{cell}</span>'
 
 
 def results_table(
@@ -87,7 +92,8 @@ def results_table(
             ctx.period_link(r.period, depth),
             STATUS_ICON[r.status],
             value,
-            f"{text(r.comparator)} {ctx.fmt.value(r.metric, r.target_value)}",
+            # "&nbsp;": a target such as ">= 70.0" is not broken over two lines.
+            f"{text(r.comparator)}&nbsp;{ctx.fmt.value(r.metric, r.target_value)}",
             ctx.assignment(r.accountable, depth),
             "; ".join(ctx.assignment(a, depth) for a in r.responsible) or DASH,
         ]

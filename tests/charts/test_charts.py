@@ -43,10 +43,14 @@ def test_trend_is_a_line_per_series_with_sorted_rows_and_a_target_rule() -> None
         "type": "ordinal",
         "sort": None,
         "title": None,
-        "axis": {"labelAngle": 0},
+        # Level labels, thinned ("parity") where they would overlap: see test_layout.py.
+        "axis": {"labelAngle": 0, "labelOverlap": "parity", "labelSeparation": 6},
     }
     assert line["encoding"]["y"]["axis"]["format"] == ".2~%"
     assert line["encoding"]["color"]["field"] == "series"
+    # A long legend wraps into columns under the chart instead of widening it.
+    legend = line["encoding"]["color"]["legend"]
+    assert legend["orient"] == "bottom" and "width" in legend["columns"]["expr"]
     assert spec["data"]["values"] == [
         {"period": "2025-Q1", "series": "A", "value": 0.6},
         {"period": "2025-Q2", "series": "A", "value": 0.65},
@@ -67,7 +71,7 @@ def test_single_series_trend_without_target_is_a_plain_line() -> None:
     spec = charts.trend_chart(frame, title="Enrolments", value_title="Enrolments", unit="count")
     assert spec["mark"]["type"] == "line" and "color" not in spec["encoding"]
     assert [r["period"] for r in spec["data"]["values"]] == sorted(PERIODS)
-    assert "params" not in spec
+    assert spec["params"] == [{"name": "container_width", "value": charts.SVG_WIDTH}]  # no pick
 
 
 def test_specs_are_deterministic_and_free_of_generated_names() -> None:

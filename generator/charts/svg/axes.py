@@ -12,12 +12,13 @@ from generator.charts.svg.style import (
     AXIS_TITLE_GAP,
     FONT_SIZE,
     GRID_COLOUR,
+    LABEL_SEPARATION,
     LEGEND_ROW,
     NO_FIGURES,
     PAD,
     TICK,
 )
-from generator.charts.svg.text import fit, text_width
+from generator.charts.svg.text import fit, room_for
 
 # A 12 px label centred on y has its baseline this far below y.
 CENTRE_TO_BASELINE = 4
@@ -27,8 +28,9 @@ BOTTOM_TITLE_BASELINE = BOTTOM_LABEL_BASELINE + AXIS_TITLE_GAP + FONT_SIZE + 3
 
 
 def left_margin(labels: Sequence[str], title: str) -> float:
-    """From the chart's edge to the plot: axis title, widest label, gap and tick."""
-    widest = max((text_width(label) for label in labels), default=0.0)
+    """From the chart's edge to the plot: axis title, widest label (in the widest common
+    font, so that it neither leaves the chart nor runs into the title), gap and tick."""
+    widest = max((room_for(label) for label in labels), default=0.0)
     title_room = FONT_SIZE + AXIS_TITLE_GAP if title else 0
     return PAD + title_room + widest + 2 + TICK
 
@@ -38,12 +40,19 @@ def below_plot(has_title: bool) -> float:
     return (BOTTOM_TITLE_BASELINE if has_title else BOTTOM_LABEL_BASELINE) + 4
 
 
-def left_axis(canvas: Canvas, plot: Plot, ys: Sequence[float], labels: Sequence[str]) -> None:
-    """The axis line, a tick and a label at each of ``ys``."""
+def left_axis(
+    canvas: Canvas,
+    plot: Plot,
+    ys: Sequence[float],
+    labels: Sequence[str],
+    whole: Sequence[str] = (),
+) -> None:
+    """The axis line, a tick and a label at each of ``ys``; ``whole``, the uncut names of
+    labels cut with "…", each kept in the label's ``<title>``."""
     ticks = "".join(f"M{_n(plot.left - TICK)},{_n(y)}h{TICK}" for y in ys)
     canvas.rules(f"M{_n(plot.left)},{_n(plot.top)}V{_n(plot.bottom)}{ticks}", AXIS_COLOUR)
-    for y, label in zip(ys, labels, strict=True):
-        canvas.text(plot.left - TICK - 2, y + CENTRE_TO_BASELINE, label, anchor="end")
+    for y, label, full in zip(ys, labels, whole or labels, strict=True):
+        canvas.text(plot.left - TICK - 2, y + CENTRE_TO_BASELINE, label, anchor="end", full=full)
 
 
 def left_title(canvas: Canvas, plot: Plot, title: str) -> None:
@@ -60,14 +69,23 @@ def left_title(canvas: Canvas, plot: Plot, title: str) -> None:
 
 
 def bottom_axis(
-    canvas: Canvas, plot: Plot, xs: Sequence[float], labels: Sequence[str], title: str
+    canvas: Canvas,
+    plot: Plot,
+    xs: Sequence[float],
+    labels: Sequence[str],
+    title: str,
+    whole: Sequence[str] = (),
 ) -> None:
-    """The axis line, a tick and a label (if not "") at each of ``xs``, the axis title."""
+    """The axis line, a tick and a label (if not "") at each of ``xs``, the axis title;
+    ``whole`` as for :func:`left_axis`."""
     ticks = "".join(f"M{_n(x)},{_n(plot.bottom)}v{TICK}" for x in xs)
     canvas.rules(f"M{_n(plot.left)},{_n(plot.bottom)}H{_n(plot.right)}{ticks}", AXIS_COLOUR)
-    for x, label in zip(xs, labels, strict=True):
+    canvas.parts.append('<g class="x-labels">')  # found by tests/site/test_layout.py
+    for x, label, full in zip(xs, labels, whole or labels, strict=True):
         if label:
-            canvas.text(x, plot.bottom + BOTTOM_LABEL_BASELINE, label, anchor="middle")
+            y = plot.bottom + BOTTOM_LABEL_BASELINE
+            canvas.text(x, y, label, anchor="middle", full=full)
+    canvas.parts.append("</g>")
     if title:
         centre = plot.left + plot.width / 2
         shown = fit(title, plot.width, bold=True)
@@ -83,11 +101,12 @@ def vertical_grid(canvas: Canvas, plot: Plot, xs: Sequence[float]) -> None:
 
 
 def thinned(labels: Sequence[str], step: float) -> list[str]:
-    """Every k-th label, k as small as lets them not overlap (Vega's "parity" overlap rule:
+    """Every k-th label, k as small as lets them not overlap in any common font, with
+    LABEL_SEPARATION px between them (Vega's "parity" overlap rule, as the templates set it:
     period labels on a narrow axis show every other one, then every fourth...)."""
-    widest = max((text_width(label) for label in labels), default=0.0)
+    widest = max((room_for(label) for label in labels), default=0.0)
     every = 1
-    while every < len(labels) and widest + 2 > step * every:
+    while every < len(labels) and widest + LABEL_SEPARATION > step * every:
         every *= 2
     return [label if i % every == 0 else "" for i, label in enumerate(labels)]
 
@@ -114,7 +133,7 @@ def legend(
     x = left
     for entry in entries:
         label = fit(entry.label, width - 16)
-        size = 16 + text_width(label) + 14  # symbol and its gap, label, gap to the next
+        size = 16 + room_for(label) + 14  # symbol and its gap, label, gap to the next
         if x > left and x + size - 14 > left + width:
             x, y = left, y + LEGEND_ROW
         centre = y + FONT_SIZE / 2 + 1

@@ -53,8 +53,11 @@ class Canvas:
         bold: bool = False,
         vertical: bool = False,
         colour: str = "",
+        full: str = "",
     ) -> None:
-        """``y`` is the baseline; ``vertical`` turns the text to read bottom to top."""
+        """``y`` is the baseline; ``vertical`` turns the text to read bottom to top; ``full``,
+        the whole of a label cut with "…", goes in a ``<title>`` (a tooltip where the SVG is
+        opened by itself, and read by screen readers)."""
         attributes = f'x="{_n(x)}" y="{_n(y)}"'
         if vertical:
             attributes = f'transform="translate({_n(x)},{_n(y)}) rotate(-90)"'
@@ -66,7 +69,8 @@ class Canvas:
             attributes += ' font-weight="bold"'
         if colour:
             attributes += f' fill="{colour}"'
-        self.parts.append(f"<text {attributes}>{escape(text)}</text>")
+        whole = f"<title>{escape(full)}</title>" if full and full != text else ""
+        self.parts.append(f"<text {attributes}>{escape(text)}{whole}</text>")
 
     def line(self, x1: float, y1: float, x2: float, y2: float, colour: str, dash: str) -> None:
         self.parts.append(

@@ -28,6 +28,7 @@ from generator.charts.svg.style import (
     BAR_LABEL_LIMIT,
     BAR_PADDING,
     BAR_TICK_COUNT,
+    LABEL_SEPARATION,
     LEGEND_GAP,
     PAD,
     PALETTE,
@@ -36,7 +37,7 @@ from generator.charts.svg.style import (
     TITLE_SIZE,
     VALUE_LABEL_ROOM,
 )
-from generator.charts.svg.text import clean_text, fit, number_formatter, text_width
+from generator.charts.svg.text import clean_text, fit, fit_room, number_formatter, text_width
 from generator.charts.templates import BUDGET_COLOURS, SVG_WIDTH, Spec
 
 # --- reading the spec ---------------------------------------------------------------------
@@ -169,11 +170,10 @@ def _bars(canvas: Canvas, chart: Chart, width: int) -> float:
     horizontal = bool(chart.meta["horizontal"])
     rows = [row for row in chart.rows if row["value"] is not None]
     scale = Linear.over([row["value"] for row in rows], BAR_TICK_COUNT)
-    limit = BAR_LABEL_LIMIT[horizontal]
-    labels = [fit(clean_text(row["label"]), limit) for row in rows]
+    names = [clean_text(row["label"]) for row in rows]
     values = [row["value"] for row in rows]
     draw = _horizontal_bars if horizontal else _vertical_bars
-    return draw(canvas, chart, width, scale, labels, values)
+    return draw(canvas, chart, width, scale, names, values)
 
 
 def _vertical_bars(
@@ -181,7 +181,7 @@ def _vertical_bars(
     chart: Chart,
     width: int,
     scale: Linear,
-    labels: list[str],
+    names: list[str],
     values: list[float],
 ) -> float:
     # The tallest bar's value label stands above the plot: room for it under the title.
@@ -190,11 +190,11 @@ def _vertical_bars(
         no_figures(canvas, plot)
     starts, bar = bands(len(values), plot.left, plot.width, *BAR_PADDING)
     centres = [start + bar / 2 for start in starts]
-    # Each label fits its band (names are cut rather than dropped, unlike periods).
-    step = plot.width / max(1, len(values))
-    bottom_axis(
-        canvas, plot, centres, [fit(label, step - 4) for label in labels], chart.axis_title("x")
-    )
+    # Each label fits its band, in any common font, with room between neighbours: names are
+    # cut rather than dropped (unlike periods), whole in their <title>.
+    limit = min(BAR_LABEL_LIMIT[False], bar / (1 - BAR_PADDING[0]) - LABEL_SEPARATION)
+    labels = [fit_room(name, max(24, limit)) for name in names]
+    bottom_axis(canvas, plot, centres, labels, chart.axis_title("x"), names)
     fmt = number_formatter(chart.meta["label_format"])
     zero = plot.bottom - scale.fraction(0) * plot.height
     for start, centre, value in zip(starts, centres, values, strict=True):
@@ -209,9 +209,10 @@ def _horizontal_bars(
     chart: Chart,
     width: int,
     scale: Linear,
-    labels: list[str],
+    names: list[str],
     values: list[float],
 ) -> float:
+    labels = [fit_room(name, BAR_LABEL_LIMIT[True]) for name in names]
     fmt = number_formatter(chart.meta["label_format"])
     tick_labels = [number_formatter(chart.meta["format"])(tick) for tick in scale.ticks]
     title = chart.axis_title("y")
@@ -222,7 +223,7 @@ def _horizontal_bars(
     xs = [plot.left + scale.fraction(tick) * plot.width for tick in scale.ticks]
     vertical_grid(canvas, plot, xs)
     bottom_axis(canvas, plot, xs, tick_labels, chart.axis_title("x"))
-    left_axis(canvas, plot, [start + bar / 2 for start in starts], labels)
+    left_axis(canvas, plot, [start + bar / 2 for start in starts], labels, names)
     left_title(canvas, plot, title)
     if not values:
         no_figures(canvas, plot)

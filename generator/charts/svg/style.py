@@ -27,10 +27,12 @@ TICK = 5  # tick length; labels sit 2 px beyond the tick
 PLOT_TOP = 38  # the title and its 12 px offset above the plot
 VALUE_LABEL_ROOM = 9  # more for a label above a bar than for the top tick label
 AXIS_TITLE_GAP = 4
+LABEL_SEPARATION = 6  # px at least between two category labels (templates.LABEL_SEPARATION)
 LEGEND_GAP = 14  # between the x axis and a legend below it
 LEGEND_ROW = 18
 BAR_PADDING = (0.1, 0.05)  # Vega-Lite's inner and outer band padding of bar charts
 BAR_TICK_COUNT = 6  # templates._bar_template sets tickCount 6 on the value axis
-BAR_LABEL_LIMIT = {True: 220, False: 120}  # label axis labelLimit: horizontal / vertical
+BAR_LABEL_LIMIT = {True: 220, False: 120}  # label axis labelLimit: horizontal / vertical;
+# a vertical bar's label is also cut to its band (templates._bar_template)
 POINT_RADIUS = 3  # Vega's default point size (30 px²)
 NO_FIGURES = "No figures to show: all suppressed or missing"

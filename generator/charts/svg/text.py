@@ -22,6 +22,9 @@ _GLYPH_WIDTHS = {
     **dict.fromkeys("mwMW%@…", 0.85),
 }
 BOLD_WIDER = 1.1  # bold glyphs are about this much wider
+# The widths above are Arial's; a viewer may draw with a wider sans-serif (DejaVu Sans,
+# Debian's default, is about 14% wider). Room between labels is planned for the wider one.
+WIDER_FONT = 1.15
 
 
 @functools.cache  # a few hundred distinct characters at most
@@ -35,6 +38,17 @@ def _glyph(char: str) -> float:
 def text_width(text: str, size: float = FONT_SIZE) -> float:
     """Estimated width in px of regular text (bold: see :func:`fit`)."""
     return sum(map(_glyph, text)) * size
+
+
+def room_for(text: str, size: float = FONT_SIZE) -> float:
+    """The px a label needs in any common sans-serif: what layout (margins, thinning,
+    wrapping) plans with, so labels never overlap or leave the chart."""
+    return text_width(text, size) * WIDER_FONT
+
+
+def fit_room(text: str, limit: float) -> str:
+    """``text`` cut with "…" so that it fits ``limit`` px in any common sans-serif."""
+    return fit(text, limit / WIDER_FONT)
 
 
 def fit(text: str, limit: float, size: float = FONT_SIZE, bold: bool = False) -> str:

@@ -77,6 +77,10 @@
     if (previous && previous.result) previous.result.finalize();
     // A real pixel width instead of "container": we measure and re-draw on resize ourselves.
     if (spec.width === "container") spec.width = width;
+    // Titles and long names are cut to the width the chart is drawn at (templates.py).
+    (spec.params || []).forEach(function (param) {
+      if (param.name === "container_width") param.value = width;
+    });
     var dark = current === "slate";
     var state = { result: null, width: width, scheme: current };
     views.set(figure, state);

@@ -251,6 +251,13 @@ def demo_data(out_dir: Path, learners: int, courses: int, rows: int | None, seed
 @click.option("--strict", is_flag=True, help="Fail when any LMS row is rejected.")
 @click.option("--no-mkdocs", is_flag=True, help="Write site_src/ only; skip mkdocs build.")
 @engine_option
+@click.option(
+    "--since",
+    default=None,
+    metavar="VERSION",
+    help="A snapshot the person pages compare with: a version or alias on the gh-pages branch "
+    "(2026-Q2, latest) or a snapshot.json file. Default: none.",
+)
 @user_errors
 def build(
     project_dir: Path,
@@ -258,6 +265,7 @@ def build(
     strict: bool,
     no_mkdocs: bool,
     engine: EngineName | None,
+    since: str | None,
 ) -> None:
     """Compute the report, write its Markdown into site_src/ and build the site into site/."""
     from generator.commands.build import build as run_build
@@ -270,6 +278,7 @@ def build(
             run_mkdocs=not no_mkdocs,
             progress=progress,
             engine=engine,
+            since=since,
         )
     report = result.report
     missed = sum(1 for r in report.goals if r.status == "missed")

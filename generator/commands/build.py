@@ -21,12 +21,14 @@ from generator.cache import svgs as svgreuse
 from generator.cache.pages import course_page_keys
 from generator.charts import specs as charts
 from generator.charts import svg as svgdraw
+from generator.commands.since import since_snapshot
 from generator.config import load_project
 from generator.domain.engines import EngineName
 from generator.domain.errors import BuildError, Problem, ProblemsFound
 from generator.domain.periods import ReportDate
 from generator.pages import PageSet, page_workers, render_pages
 from generator.report import Report, build_report
+from generator.versions.deploy import DEFAULT_BRANCH
 
 log = logging.getLogger(__name__)
 
@@ -90,14 +92,18 @@ def build(
     incremental: bool = True,
     progress: Progress = lambda _: None,
     engine: EngineName | None = None,
+    since: str | None = None,
 ) -> BuildResult:
     """``incremental``: read the aggregates of unchanged LMS data from the cache, and re-render
     only the pages whose Markdown changed when site/ was built from the same mkdocs.yml and set
-    of files (else a clean build). One build at a time per project (the build lock)."""
+    of files (else a clean build). ``since``: a snapshot (version, alias or snapshot.json) the
+    person pages compare with. One build at a time per project (the build lock)."""
     with site.build_lock(project_dir):
         site.remove_leftovers(project_dir)  # of builds killed half-way: ours now, under the lock
         try:
-            return _build(project_dir, as_of, strict, run_mkdocs, incremental, progress, engine)
+            return _build(
+                project_dir, as_of, strict, run_mkdocs, incremental, progress, engine, since
+            )
         except OSError as exc:  # a full disk, a read-only file system: what, where and the fix
             raise BuildError(os_error_message(exc)) from None
 
@@ -126,6 +132,7 @@ def _build(
     incremental: bool,
     progress: Progress,
     engine: EngineName | None,
+    since: str | None,
 ) -> BuildResult:
     timings = Timings()
     with timings.stage("report"):
@@ -144,7 +151,10 @@ def _build(
         # Course pages made from unchanged inputs are kept from the last build.
         previous = datacache.load_course_pages(data_cache) if data_cache else None
         keys = course_page_keys(report) if previous is not None else None
-        pages = render_pages(report, previous=previous, keys=keys)
+        compared = (
+            since_snapshot(project_dir, since, report, branch=DEFAULT_BRANCH) if since else None
+        )
+        pages = render_pages(report, previous=previous, keys=keys, since=compared)
         if data_cache and previous is not None:
             datacache.store_course_pages(data_cache, pages.course_cache)
             kept = _kept_pages(previous, pages)

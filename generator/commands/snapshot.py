@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import site
+from generator.commands.since import previous_release, since_snapshot
 from generator.domain.errors import AccountabilityError
 from generator.domain.periods import parse_quarter
+from generator.pages import Since
 from generator.report import Report, build_report
 from generator.versions import git as gitio
 from generator.versions import snapshot as snapshot_file
@@ -76,10 +78,19 @@ def snapshot(
         hidden=hidden,
         force=force,
     )
+    # The person pages compare with the snapshot of the quarter before, when there is one.
+    earlier = previous_release(before, quarter.label)
+    since = (
+        since_snapshot(project_dir, earlier, report, branch=branch, remote=remote)
+        if earlier
+        else None
+    )
     with tempfile.TemporaryDirectory(prefix="accountability-snapshot-") as tmp:
         scratch = Path(tmp)
         progress("Writing the pages into a scratch copy of site_src/")
-        config = write_scratch_site(project_dir, scratch, report, version_name, source_of(tree))
+        config = write_scratch_site(
+            project_dir, scratch, report, version_name, source_of(tree), since
+        )
         progress(f"Building and deploying {version_name} to {branch} with mike")
         deploy(repo, config, plan, before, branch=branch, hidden=hidden)
     if push:
@@ -121,6 +132,7 @@ def write_scratch_site(
     report: Report,
     version: str,
     made_from: dict[str, object] | None = None,
+    since: Since | None = None,
 ) -> Path:
     """The project's MkDocs sources copied into ``scratch`` with the pages of ``report`` and
     its snapshot.json written there (the steps of build.build, aimed elsewhere)."""
@@ -133,7 +145,7 @@ def write_scratch_site(
             shutil.copytree(source, scratch / entry, symlinks=True)
         elif source.is_file():
             shutil.copy2(source, scratch / entry)
-    pages = render_pages(report)
+    pages = render_pages(report, since=since)
     site.write_generated(scratch / "site_src", generated_files(pages) | site.asset_files())
     settings = report.project.settings
     # The same site name as `accountability build`; mike adds the version to site_url.

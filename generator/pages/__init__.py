@@ -23,11 +23,21 @@ from generator.pages.people import people_pages
 from generator.pages.periods import period_pages
 from generator.pages.quality import data_quality, methodology
 from generator.pages.roles import role_pages
+from generator.pages.since import GoalTrend, Since
 from generator.pages.workers import course_pages, page_workers
 from generator.pages.workforce import workforce_pages
 from generator.report import Report
 
-__all__ = ["Context", "Page", "PageSet", "navigation", "page_workers", "render_pages"]
+__all__ = [
+    "Context",
+    "GoalTrend",
+    "Page",
+    "PageSet",
+    "Since",
+    "navigation",
+    "page_workers",
+    "render_pages",
+]
 
 
 def render_pages(
@@ -35,12 +45,14 @@ def render_pages(
     workers: int | None = None,
     previous: Mapping[str, tuple[str, PageSet]] | None = None,
     keys: Mapping[str, str] | None = None,
+    since: Since | None = None,
 ) -> PageSet:
     """Every page of the report; course pages on ``workers`` processes (default: one per core
     from workers.MIN_COURSES_FOR_WORKERS courses up) while this process renders the other
     pages. ``previous``: the ``course_cache`` of an earlier build, whose course pages are kept
-    where nothing they are made from changed."""
-    ctx = Context(report)
+    where nothing they are made from changed. ``since``: an earlier snapshot the person pages
+    compare with."""
+    ctx = Context(report, since)
     first = [overview(ctx), goals_page(ctx)]
     with course_pages(ctx, report.project.courses, workers, previous, keys or {}) as courses:
         rest = [

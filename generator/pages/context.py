@@ -17,6 +17,7 @@ from generator.domain.paths import slugs
 from generator.domain.periods import chronological_key
 from generator.pages.downloads import Records, csv_text
 from generator.pages.formatting import DASH, Formatter, link, text
+from generator.pages.since import Since
 from generator.report import Report
 from generator.report.goals import LINE_MANAGER_ROLE, Assignment
 from generator.report.metrics import Row
@@ -95,8 +96,9 @@ class Context:
     the indexes that keep lookups per page cheap. Pages only read it (forked workers share it);
     what a page makes goes into its own ``Page``."""
 
-    def __init__(self, report: Report):
+    def __init__(self, report: Report, since: Since | None = None):
         self.report = report
+        self.since = since  # an earlier snapshot to compare with, for the person pages
         project = report.project
         self.project: Project = project
         self.fmt = Formatter(

@@ -13,9 +13,9 @@ from generator.pages.formatting import DASH, link, text
 from generator.pages.render import costs_shown, header, render
 from generator.pages.responses import OVERDUE, action_state, no_responses_note, responses_table
 from generator.pages.sections import goal_section
-from generator.pages.tables import findings_table
+from generator.pages.tables import STATUS_ICON, findings_table
 from generator.report.findings import Finding
-from generator.report.goals import MISSED, STATUSES, GoalResult
+from generator.report.goals import MISSED, STATUSES, GoalResult, goal_anchor
 
 KIND_WORDS = {"person": "Person", "team": "Internal team", "vendor": "Vendor"}
 
@@ -105,6 +105,9 @@ def person_page(ctx: Context, person: Person, part: Involvement) -> PageSet:
         responses=responses_table(ctx, part.responses, 1),
         no_responses=no_responses_note(ctx),
         quarter=ctx.report.quarter,
+        since=ctx.since,
+        compared=ctx.since.compared.get(person.id, 0) if ctx.since else 0,
+        trend=trend_table(ctx, person.id) if ctx.since else None,
     )
     return page.done(md)
 
@@ -143,3 +146,36 @@ def index_people(ctx: Context, people: list[Person], parts: dict[str, Involvemen
             listing=table,
         )
     )
+
+
+# --- the trend since an earlier snapshot ------------------------------------------------------
+
+TREND_ORDER = {MISSED: 0, "at risk": 1, "no data": 2, "met": 3}
+
+
+def trend_table(ctx: Context, person: str) -> Table:
+    """Their goal results whose status changed since the snapshot (ctx.since), worst now first."""
+    assert ctx.since is not None
+    rows = sorted(
+        ctx.since.changed.get(person, ()),
+        key=lambda t: (TREND_ORDER.get(t.after_status or "", 4), t.title, t.member),
+    )
+    return Table(
+        ["Goal", "Scope", "Then", "Now"],
+        [
+            [
+                link(t.title, f"{ctx.up(1)}goals.md#{goal_anchor(t.goal)}"),
+                text(t.member) if t.member else DASH,
+                _trend_status(ctx, t.before_period, t.before_status),
+                _trend_status(ctx, t.after_period, t.after_status),
+            ]
+            for t in rows
+        ],
+    )
+
+
+def _trend_status(ctx: Context, period: str | None, status: str | None) -> str:
+    if status is None:
+        return "not evaluated"
+    shown = STATUS_ICON.get(status, text(status))
+    return f"{shown} in {ctx.period_name(period)}" if period else shown

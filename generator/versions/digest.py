@@ -67,7 +67,7 @@ def _involves(person: str, assignments: Iterable[Mapping[str, Any]]) -> bool:
     return any(person == p.get("id") for a in assignments for p in a.get("people", []))
 
 
-def _their_goals(goals: Iterable[Mapping[str, Any]], person: str) -> list[Mapping[str, Any]]:
+def their_goals(goals: Iterable[Mapping[str, Any]], person: str) -> list[Mapping[str, Any]]:
     """Goal results the person is accountable or responsible for."""
     return [
         g
@@ -87,8 +87,8 @@ def _their_findings(snapshot: Snapshot, person: str) -> dict[str, Mapping[str, A
 def person_digest(
     before: Snapshot, after: Snapshot, diff: SnapshotDiff, person: str, name: str
 ) -> Digest:
-    old_goals = _their_goals(before.get("goals", []), person)
-    new_goals = _their_goals(after.get("goals", []), person)
+    old_goals = their_goals(before.get("goals", []), person)
+    new_goals = their_goals(after.get("goals", []), person)
     missed = sorted(
         (g for g in headline_goals(new_goals).values() if g["status"] == MISSED),
         key=lambda g: (str(g["goal"]), str(g["member"]), str(g["period"])),

@@ -97,3 +97,32 @@ def test_hostile_response_text_stays_text(demo_report: Report) -> None:
     md = page_of(Context(report), hostile.person)
     assert "<img" not in md
     assert "| &lt;img src=x onerror=alert(1)&gt; &#124; cell |" in md
+
+
+def test_a_person_page_shows_what_changed_since_a_snapshot(demo_report: Report) -> None:
+    """Compared with the demo as of a year earlier (a snapshot.json of it), a person's goals
+    whose status changed are listed with then and now; without one the page says how."""
+    from generator.commands.since import compare
+    from generator.domain.periods import Quarter
+    from generator.report import build_report
+    from generator.versions.snapshot import snapshot_data
+
+    from paths import REPO
+
+    earlier = snapshot_data(build_report(REPO, as_of=Quarter(2025, 4)), "2025-Q4")
+    now = snapshot_data(demo_report, "current")
+    since = compare(earlier, now, demo_report.project.people)
+    changed = since.changed["piotr-nowak"]
+    assert changed and since.compared["piotr-nowak"] >= len(changed)
+
+    ctx = Context(demo_report, since)
+    md = page_of(ctx, "piotr-nowak")
+    trend = md.split("## Trend since the last snapshot", 1)[1]
+    assert trend.lstrip().startswith(
+        f"Compared with the snapshot 2025-Q4 (as of {earlier['report_date']}): "
+        f"{len(changed)} of their {since.compared['piotr-nowak']} goal results"
+    )
+    assert "| Goal | Scope | Then | Now |" in trend
+    first = changed[0]
+    assert text(first.title) in trend
+    assert "No earlier snapshot" in page_of(Context(demo_report), "piotr-nowak")

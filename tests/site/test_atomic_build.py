@@ -15,13 +15,12 @@ import time
 from pathlib import Path
 
 import pytest
+from paths import TINY
 
 from generator import site
 from generator.commands.build import build
 from generator.domain.errors import BuildError, ProblemsFound
 from generator.site import build_lock, read_manifest, recover
-from paths import TINY
-
 
 
 def snapshot(directory: Path) -> dict[str, str]:

@@ -14,7 +14,6 @@ from generator.cli import cli
 from generator.config import load_project
 
 
-
 def pdf_text(path: Path) -> tuple[int, list[str]]:
     from pypdf import PdfReader
 

@@ -9,6 +9,7 @@ Set ACCOUNTABILITY_SCREENSHOTS to a directory to keep a screenshot of every page
 from __future__ import annotations
 
 import base64
+import itertools
 import os
 import shutil
 from collections.abc import Iterator
@@ -24,9 +25,9 @@ from browser_helpers import (
     toggle_palette,
     wait_for_charts,
 )
+from paths import REPO
 
 from generator.commands.build import build
-from paths import REPO
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -242,7 +243,7 @@ def overlaps(labels: list[dict[str, Any]]) -> list[tuple[str, str]]:
     ordered = sorted(labels, key=lambda label: label["left"])
     return [
         (a["text"], b["text"])
-        for a, b in zip(ordered, ordered[1:], strict=False)
+        for a, b in itertools.pairwise(ordered)
         if a["right"] > b["left"] + 0.5
     ]
 

@@ -5,7 +5,6 @@ and in headless Chromium every chart draws in light and dark mode."""
 from __future__ import annotations
 
 import re
-
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,12 +22,12 @@ from browser_helpers import (
     wait_for_charts,
 )
 from offline_scan import external_loads
+from paths import REPO
 
 from generator import site
 from generator.commands.build import generated_files
 from generator.pages import render_pages
 from generator.report import Report, build_report
-from paths import REPO
 
 PAGES = [
     "index.html",
@@ -191,7 +190,9 @@ def test_illustrative_budgets_are_marked_wherever_costs_appear(tiny_project: Pat
         assert f"| {label} (illustrative) |" in overview, label
     assert "| Completion rate |" in overview  # learning figures are not marked
     # a cost finding's sentence
-    assert re.search(r"% of the budget was spent: EUR [\d,]+ of EUR [\d,]+ \(illustrative budgets\)\.", overview)
+    assert re.search(
+        r"% of the budget was spent: EUR [\d,]+ of EUR [\d,]+ \(illustrative budgets\)\.", overview
+    )
     period = (pages / "periods" / "2025-q1.md").read_text()
     for label in ("Budget", "Spend", "Budget change year on year", "Cost per learner"):
         assert f"| {label} (illustrative) |" in period, label

@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from paths import TINY
 
 from generator.commands.build import build
-from paths import TINY
 
 pytestmark = pytest.mark.slow
 
@@ -51,8 +51,16 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str, subprocess.Popen[bytes],
     log = tmp_path / "serve.log"
     with log.open("wb") as output:
         server = subprocess.Popen(
-            [sys.executable, "-m", "generator", "serve", "--project", str(project)]
-            + ["--dev-addr", f"127.0.0.1:{port}"],
+            [
+                sys.executable,
+                "-m",
+                "generator",
+                "serve",
+                "--project",
+                str(project),
+                "--dev-addr",
+                f"127.0.0.1:{port}",
+            ],
             stdout=output,
             stderr=subprocess.STDOUT,
         )
@@ -67,7 +75,9 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str, subprocess.Popen[bytes],
     assert fetch(url) is None
 
 
-def test_serve_answers_with_the_overview(served: tuple[Path, str, subprocess.Popen[bytes], Path]) -> None:
+def test_serve_answers_with_the_overview(
+    served: tuple[Path, str, subprocess.Popen[bytes], Path],
+) -> None:
     _project, url, _server, _log = served
     assert "Training accountability report" in (fetch(url) or "")
 
@@ -93,7 +103,7 @@ def test_serve_rewrites_the_pages_when_config_changes(
 def test_serve_rewrites_the_pages_when_an_export_changes(
     served: tuple[Path, str, subprocess.Popen[bytes], Path],
 ) -> None:
-    project, url, server, log = served
+    project, _url, server, log = served
     before = log.read_text("utf-8").count("pages regenerated")
     export = project / "data" / "lms.csv"
     lines = export.read_text("utf-8").splitlines(keepends=True)

@@ -66,3 +66,23 @@ def test_wrong_types_name_the_place(good: Path, tmp_path: Path) -> None:
     code, stderr = diff(good, bad)
     assert code == 1
     assert f"{bad}: not a snapshot made by `accountability snapshot`: goals.0.status: " in stderr
+
+
+def test_build_since_a_snapshot_file_compares_the_person_pages(good: Path, tmp_path: Path) -> None:
+    import shutil
+
+    project = tmp_path / "tiny"
+    shutil.copytree(TINY, project)
+    result = CliRunner().invoke(
+        cli, ["build", "--project", str(project), "--no-mkdocs", "--since", str(good)]
+    )
+    assert result.exit_code == 0, result.output
+    page = (project / "site_src" / "people" / "tom.md").read_text("utf-8")
+    assert "Compared with the snapshot 2025-Q2 (as of 2025-06-30):" in page
+
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}", "utf-8")
+    result = CliRunner().invoke(
+        cli, ["build", "--project", str(project), "--no-mkdocs", "--since", str(bad)]
+    )
+    assert result.exit_code == 1 and "not a snapshot made by" in result.stderr

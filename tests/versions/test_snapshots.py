@@ -421,3 +421,15 @@ def test_switching_version_keeps_the_page_and_old_ones_say_so(published: Path) -
         page.wait_for_url("**/2025-Q3/index.html")  # the root opens the default version
         page.close()
         assert offline.blocked == []
+
+
+def test_a_quarters_person_pages_compare_with_the_quarter_before(deployed: Deployed) -> None:
+    slug = next(
+        p.removeprefix("2025-Q3/people/").removesuffix(".html")
+        for p in git(deployed.project, "ls-tree", "-r", "--name-only", "gh-pages").split()
+        if p.startswith("2025-Q3/people/") and not p.endswith("index.html")
+    )
+    later = git(deployed.project, "show", f"gh-pages:2025-Q3/people/{slug}.html")
+    assert "Compared with the snapshot 2025-Q2 (as of 2025-06-30):" in later
+    first = git(deployed.project, "show", f"gh-pages:2025-Q2/people/{slug}.html")
+    assert "No earlier snapshot to compare with." in first

@@ -84,6 +84,16 @@ def hostile_project(root: Path) -> Path:
         f"answers_for: {quoted(hostile('answers-for'))}\n    evidence: {quoted(hostile('evidence'))}",
     )
     replace("roles.yaml", "name: Tom Tran", f"name: {quoted(hostile('person-name'))}")
+    replace(
+        "roles.yaml",
+        "name: Lisa Lund",
+        f"name: Lisa Lund\n    department: {quoted(hostile('person-department'))}",
+    )
+    replace(
+        "courses.yaml",
+        "expected_minutes: 60",
+        f"expected_minutes: 60\n    audience: {quoted(DEPARTMENT)}",
+    )
     responses = project / "responses"
     responses.mkdir()
     (responses / "2025-Q2.yaml").write_text(

@@ -11,6 +11,7 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from browser_helpers import open_browser, require_chromium, serve_directory
@@ -147,6 +148,17 @@ def test_no_script_or_handler_reaches_the_html(built: Path) -> None:
         html = page.read_text()
         assert not [d for d in dangerous if d in html], page
         assert not handler.search(html), page
+
+
+def test_static_svgs_hold_the_text_as_text(built: Path) -> None:
+    """A chart's SVG opened on its own (its own document) would run a script or handler."""
+    svgs = sorted((built / "site").rglob("*.svg"))
+    assert len(svgs) > 10
+    for svg in svgs:
+        for element in ElementTree.parse(svg).iter():
+            tag = element.tag.rsplit("}", 1)[-1]
+            assert tag not in ("script", "foreignObject", "img"), svg
+            assert not [a for a in element.attrib if a.lower().startswith("on")], svg
 
 
 def test_goal_ids_become_slug_anchors(built: Path) -> None:

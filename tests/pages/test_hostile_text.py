@@ -32,6 +32,7 @@ ORGANISATION = "Tiny <script>window.__pwned='org'</script> Co"
 COURSE_ID = "../../etc/C1"
 FORMULA = '=HYPERLINK("http://x")'
 # attr_list made the spaces and quotes of a goal id attributes of its heading (autofocus runs it).
+PERSON_ID = "dev-b { #p onclick=\"window.__pwned='person-id'\" }"
 GOAL_ID = "g9 tabindex=0 autofocus=1 onfocus=\"window.__pwned='goal-id'\""
 # In the exports: e-mail addresses as a learner id and in a course cell, a learner id (that has
 # rows of its own) in a course cell. None may appear on any page, download or search index.
@@ -76,6 +77,9 @@ def hostile_project(root: Path) -> Path:
     replace("goals.yaml", "ids: [C1]", f"ids: [{quoted(COURSE_ID)}]")
     replace("goals.yaml", "id: c1-completion", f"id: {quoted(GOAL_ID)}")
     replace("budgets.yaml", "course: C1", f"course: {quoted(COURSE_ID)}")
+    replace("budgets.yaml", "developer: dev-b", f"developer: {quoted(PERSON_ID)}")
+    replace("courses.yaml", "developer: dev-b", f"developer: {quoted(PERSON_ID)}")
+    replace("roles.yaml", "id: dev-b", f"id: {quoted(PERSON_ID)}")
     replace("budgets.yaml", "amount: 300", f"amount: 300\n        note: {quoted(hostile('note'))}")
     replace("budgets.yaml", "category: platform", f"category: {quoted(hostile('category'))}")
     replace("roles.yaml", "title: L&D manager", f"title: {quoted(hostile('role-title'))}")

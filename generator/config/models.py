@@ -10,6 +10,7 @@ from datetime import date
 from types import UnionType
 from typing import Any, Literal, Union, get_args, get_origin
 
+from babel.numbers import list_currencies
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from generator.domain.engines import EngineName
@@ -173,7 +174,7 @@ class ProjectFile(Model):
     organisation: str
     """Organisation name, shown on every page."""
     currency: str = "EUR"
-    """ISO 4217 code for budgets and spend."""
+    """ISO 4217 code for budgets and spend (three capital letters, such as EUR, USD, GBP)."""
     fiscal_year_start_month: int = Field(1, ge=1, le=12)
     """First month of the fiscal year (1 = January). FY2026 is the fiscal year ending in 2026."""
     report_date: date | None = None
@@ -194,6 +195,18 @@ class ProjectFile(Model):
     """The LMS exports."""
     thresholds: Thresholds = Field(default_factory=Thresholds)
     """Finding thresholds."""
+
+    @field_validator("currency")
+    @classmethod
+    def _iso_4217(cls, value: str) -> str:
+        """The code is printed beside every amount: a known code only (Babel's list of
+        ISO 4217 codes), never free text."""
+        if value not in list_currencies():
+            example = value.upper() if value.upper() in list_currencies() else "EUR, USD or GBP"
+            raise ValueError(
+                f"not an ISO 4217 currency code; write three capital letters such as {example}"
+            )
+        return value
 
 
 # ---------------------------------------------------------------- roles.yaml

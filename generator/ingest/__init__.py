@@ -18,6 +18,7 @@ import pandas as pd
 
 from generator.config import expand_env
 from generator.domain.errors import Problem, ProblemsFound
+from generator.domain.published_text import quoted_values
 from generator.ingest.adapters import canvas, generic, moodle, openedx, oulad, xapi
 from generator.ingest.adapters.canvas import read_canvas_gradebook
 from generator.ingest.adapters.generic import read_generic
@@ -168,7 +169,24 @@ class Ingested:
 
     def summary(self) -> IngestSummary:
         """What the report keeps once the tables are aggregated: no learner rows."""
-        return IngestSummary(self.report, self.status_counts(), self.latest_day())
+        return IngestSummary(
+            self.report, self.status_counts(), self.latest_day(), self.quoted_learner_ids()
+        )
+
+    def quoted_learner_ids(self) -> frozenset[str]:
+        """The values quoted in reasons, warnings and notes that are learner ids of a table
+        (a learner id in a course column, say): the data-quality page masks them."""
+        texts = [
+            *self.report.warnings,
+            *(t for s in self.report.sources for t in (*s.reasons, *s.merges, *s.notes)),
+        ]
+        values = {v for text in texts for v in quoted_values(text)}
+        found: set[str] = set()
+        for table in self.tables.values() if values else ():
+            if isinstance(table, pd.DataFrame) and "learner_id" in table.columns:  # not Spark's
+                ids = table["learner_id"]
+                found.update(str(v) for v in ids[ids.isin(values)].unique())
+        return frozenset(found)
 
 
 @dataclass(frozen=True)
@@ -178,6 +196,7 @@ class IngestSummary:
     report: IngestReport
     statuses: dict[str, int]
     latest: date | None
+    learner_ids: frozenset[str] = frozenset()  # those quoted in the report's texts only
 
     def status_counts(self) -> dict[str, int]:
         return self.statuses

@@ -16,7 +16,7 @@ from generator.pages.sections import GOALS_CSV_COLUMNS, ROW_CAP, STATUS_RANK, go
 from generator.pages.shared_charts import budget_chart, trend
 from generator.pages.tables import STATUS_ICON, findings_table, kpi_table, results_table
 from generator.report.findings import Finding
-from generator.report.goals import MISSED, STATUSES, GoalResult
+from generator.report.goals import MISSED, STATUSES, GoalResult, goal_anchor
 
 HEADLINE = [
     "enrollments",
@@ -144,7 +144,7 @@ def goals_page(ctx: Context) -> PageSet:
         )
         sections.append(
             {
-                "id": goal.id,
+                "anchor": goal_anchor(goal.id),
                 "title": goal.title,
                 "kind": goal.kind,
                 "metric": ctx.label(goal.metric),

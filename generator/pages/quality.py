@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from generator.domain.catalog import METRICS
+from generator.domain.published_text import published
 from generator.ingest.canonical import Reason
 from generator.pages.context import Context, Page, PageSet, Table
 from generator.pages.formatting import text
@@ -27,8 +28,10 @@ def data_quality(ctx: Context) -> PageSet:
             for s in report.sources
         ],
     )
-    reasons = _reasons_table([(s.path, s.reasons) for s in report.sources])
-    merges = _reasons_table([(s.path, s.merges) for s in report.sources])
+    # Reasons, notes and warnings quote export cells: e-mails and learner ids are masked here.
+    learners = ctx.report.ingested.learner_ids
+    reasons = _reasons_table([(s.path, s.reasons) for s in report.sources], learners)
+    merges = _reasons_table([(s.path, s.merges) for s in report.sources], learners)
     statuses = Table(
         ["Status", "Rows"],
         [[text(k), f"{v:,}"] for k, v in ctx.report.ingested.status_counts().items()],
@@ -36,7 +39,11 @@ def data_quality(ctx: Context) -> PageSet:
     # What each adapter says about how it read its source (e.g. OULAD's two withdrawal signals).
     notes = Table(
         ["Source", "Note"],
-        [[text(s.path), text(note)] for s in report.sources for note in s.notes],
+        [
+            [text(s.path), text(published(note, learners))]
+            for s in report.sources
+            for note in s.notes
+        ],
     )
     return page.done(
         render(
@@ -46,7 +53,7 @@ def data_quality(ctx: Context) -> PageSet:
             reasons=reasons,
             merges=merges,
             notes=notes,
-            warnings=[text(w) for w in ctx.report.warnings],
+            warnings=[text(published(w, learners)) for w in ctx.report.warnings],
             statuses=statuses,
             totals=report,
             excluded=ctx.metrics.excluded_after_report_date,
@@ -54,13 +61,20 @@ def data_quality(ctx: Context) -> PageSet:
     )
 
 
-def _reasons_table(sources: list[tuple[str, dict[str, Reason]]]) -> Table:
+def _reasons_table(
+    sources: list[tuple[str, dict[str, Reason]]], learner_ids: frozenset[str]
+) -> Table:
     """Rejected or merged rows per source and reason, with their first lines (file:line for a
     source that is a folder)."""
     return Table(
         ["Source", "Reason", "Rows", "First lines"],
         [
-            [text(path), text(reason), f"{detail.count:,}", text(", ".join(detail.places()))]
+            [
+                text(path),
+                text(published(reason, learner_ids)),
+                f"{detail.count:,}",
+                text(published(", ".join(detail.places()))),
+            ]
             for path, reasons in sources
             for reason, detail in sorted(reasons.items())
         ],

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from generator import site
 from generator.versions import git as gitio
-from generator.versions.model import LATEST, DeployPlan, Versions
+from generator.versions.model import LATEST, DeployPlan, Versions, menu_title
 
 DEFAULT_BRANCH = "gh-pages"
 VERSIONS_FILE = "versions.json"
@@ -61,7 +61,7 @@ def deploy(
         config,
         branch=branch,
         version=version.name,
-        title=version.title,
+        title=menu_title(version.title),
         aliases=version.aliases,
         hidden=hidden,
         message=f"Snapshot {version.title} as {version.name} (accountability)",

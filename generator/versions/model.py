@@ -5,13 +5,15 @@ previews and their order. Every git and mike call is in :mod:`generator.versions
 
 ``versions.json`` keeps mike's format (a list of ``{version, title, aliases, properties}``),
 so ``mike list``, ``mike serve`` and ``mike delete`` keep working on the branch. Material's
-version menu shows the list in file order and skips versions whose ``properties.hidden`` is
+version menu inserts each title as HTML, so the file holds titles HTML-escaped
+(:func:`menu_title`); a ``Version`` holds the plain text. The menu shows the list in file order and skips versions whose ``properties.hidden`` is
 true. Order: releases (versions named for a fiscal quarter) newest first, then previews by
 name, so a preview never sits above a release.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -55,7 +57,7 @@ class Version:
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "version": self.name,
-            "title": self.title,
+            "title": menu_title(self.title),
             "aliases": sorted(self.aliases),
         }
         if self.properties:
@@ -67,10 +69,16 @@ class Version:
         name = str(data["version"])
         return cls(
             name=name,
-            title=str(data.get("title") or name),
+            title=html.unescape(str(data.get("title") or name)),
             aliases=tuple(sorted(str(a) for a in data.get("aliases") or ())),
             properties=dict(data.get("properties") or {}),
         )
+
+
+def menu_title(title: str) -> str:
+    """A title as versions.json holds it: Material's version menu inserts it as HTML, so a
+    title such as '<img onerror=...>' is escaped to show as text on every page."""
+    return html.escape(title)
 
 
 def sort_key(version: Version) -> tuple[int, int, int, str]:

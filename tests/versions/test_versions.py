@@ -154,3 +154,12 @@ def test_snapshots_build_with_the_packaged_override_unless_the_project_has_one(
 
     (tmp_path / "mkdocs.yml").write_text("theme:\n  name: material\n  custom_dir: mine\n")
     assert "custom_dir" not in versioned_config(tmp_path).read_text()
+
+
+def test_titles_are_html_escaped_in_versions_json() -> None:
+    """Material's version menu inserts each title as HTML on every page of every version."""
+    title = 'Q1 <img src=x onerror="window.__pwn=1"> & co'
+    versions = Versions((Version("2025-Q1", title),))
+    written = json.loads(versions.dumps())[0]["title"]
+    assert written == "Q1 &lt;img src=x onerror=&quot;window.__pwn=1&quot;&gt; &amp; co"
+    assert Versions.loads(versions.dumps()).items[0].title == title

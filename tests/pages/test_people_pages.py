@@ -7,14 +7,18 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from paths import REPO
 
+from generator.commands.since import compare
+from generator.domain.periods import Quarter
 from generator.pages import Context, navigation
 from generator.pages.finding_text import finding_sentence
 from generator.pages.formatting import text
 from generator.pages.overview import goals_page
 from generator.pages.people import involvement, people_pages, person_page
 from generator.pages.roles import role_page
-from generator.report import Report
+from generator.report import Report, build_report
+from generator.versions.snapshot import snapshot_data
 
 
 @pytest.fixture(scope="module")
@@ -102,13 +106,6 @@ def test_hostile_response_text_stays_text(demo_report: Report) -> None:
 def test_a_person_page_shows_what_changed_since_a_snapshot(demo_report: Report) -> None:
     """Compared with the demo as of a year earlier (a snapshot.json of it), a person's goals
     whose status changed are listed with then and now; without one the page says how."""
-    from generator.commands.since import compare
-    from generator.domain.periods import Quarter
-    from generator.report import build_report
-    from generator.versions.snapshot import snapshot_data
-
-    from paths import REPO
-
     earlier = snapshot_data(build_report(REPO, as_of=Quarter(2025, 4)), "2025-Q4")
     now = snapshot_data(demo_report, "current")
     since = compare(earlier, now, demo_report.project.people)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -69,8 +70,6 @@ def test_wrong_types_name_the_place(good: Path, tmp_path: Path) -> None:
 
 
 def test_build_since_a_snapshot_file_compares_the_person_pages(good: Path, tmp_path: Path) -> None:
-    import shutil
-
     project = tmp_path / "tiny"
     shutil.copytree(TINY, project)
     result = CliRunner().invoke(

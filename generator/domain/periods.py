@@ -125,3 +125,20 @@ def counted_on(calendar: FiscalCalendar, report_date: date) -> Callable[[str], d
         return min(calendar.last_day(last), report_date)
 
     return day
+
+
+# Rows dated outside this window are rejected at ingest: a single 0000-01-01 or 9999-12-31
+# would otherwise stretch the report over thousands of periods. The default window; a project
+# may set its own (config), from these same defaults.
+PLAUSIBLE_FROM = date(1990, 1, 1)
+PLAUSIBLE_YEARS_AHEAD = 1
+
+
+def plausible_window(
+    today: date, earliest: date = PLAUSIBLE_FROM, years_ahead: int = PLAUSIBLE_YEARS_AHEAD
+) -> tuple[date, date]:
+    """The first and last day a date in an export may plausibly fall on: from ``earliest`` to
+    ``years_ahead`` years after ``today`` (29 February: the 28th)."""
+    year = today.year + years_ahead
+    latest = today.replace(year=year, day=28) if (today.month, today.day) == (2, 29) else None
+    return earliest, latest or today.replace(year=year)

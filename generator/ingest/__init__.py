@@ -18,6 +18,7 @@ import pandas as pd
 
 from generator.config import expand_env
 from generator.domain.errors import Problem, ProblemsFound
+from generator.domain.periods import plausible_window
 from generator.ingest.adapters import canvas, generic, moodle, openedx, oulad, xapi
 from generator.ingest.adapters.canvas import read_canvas_gradebook
 from generator.ingest.adapters.generic import read_generic
@@ -217,7 +218,12 @@ def files_to_read(
             )
             continue
         checks = Checks(
-            course_ids, source.status_values, source.date_format, pseudonymiser(source), modules
+            course_ids,
+            source.status_values,
+            source.date_format,
+            pseudonymiser(source),
+            modules,
+            plausible_window(date.today()),
         )
         for path in files:
             yield source, checks, path, _shown(project, path, Path(expand_env(source.path)))

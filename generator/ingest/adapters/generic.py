@@ -11,12 +11,12 @@ import pyarrow as pa
 
 from generator.config import Source
 from generator.domain.errors import Problem, ProblemsFound, did_you_mean
+from generator.domain.values import clean_cells
 from generator.ingest.canonical import (
     LINE,
     REQUIRED,
     SPREADSHEET_DATES,
     TABLE_COLUMNS,
-    clean_text,
     parse_dates,
     parse_numbers,
 )
@@ -163,11 +163,12 @@ def with_values(frame: pd.DataFrame, source: Source) -> pd.DataFrame:
                 np.zeros(len(frame), dtype=np.int8), categories=[value]
             )
         else:
-            frame[column] = _fill_blanks(frame[column], value, source.date_format)
+            kind = TABLE_COLUMNS[source.table][column]
+            frame[column] = _fill_blanks(frame[column], value, source.date_format, kind)
     return frame
 
 
-def _fill_blanks(column: pd.Series, value: str, date_format: str | None) -> pd.Series:
+def _fill_blanks(column: pd.Series, value: str, date_format: str | None, kind: str) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(column):
         day = parse_dates(pd.Series([value], dtype="string"), date_format).iloc[0]
         if getattr(column.dt, "tz", None) is not None:
@@ -178,10 +179,10 @@ def _fill_blanks(column: pd.Series, value: str, date_format: str | None) -> pd.S
     if isinstance(column.dtype, pd.CategoricalDtype):
         # One test per distinct value (the csv fast path reads every column as categorical).
         categories = pd.Series(column.cat.categories, dtype="string")
-        blank_category = clean_text(categories).isna().to_numpy()
+        blank_category = clean_cells(categories, kind).isna().to_numpy()
         codes = column.cat.codes.to_numpy()
         blank = np.where(codes < 0, True, blank_category[np.maximum(codes, 0)])
         if value not in column.cat.categories:
             column = column.cat.add_categories([value])
         return column.where(~blank, value)
-    return column.where(clean_text(column).notna(), value)
+    return column.where(clean_cells(column, kind).notna(), value)

@@ -7,11 +7,12 @@ import re
 
 import pandas as pd
 
-# Cells that mean "no value" where a date, number or status is expected (Moodle "-", OULAD "?",
-# Canvas "N/A"). Names and ids are different: a department may be called "NA" or "None", so
-# there only an empty cell is missing (``clean_names``).
+# Cells that mean "no value" where an id, date, number or status is expected (Moodle "-",
+# OULAD "?", Canvas "N/A", R's "NA"). Names are different: a department may be called "NA"
+# (North America) or "None", so there only an empty cell is missing (``clean_names``). An id
+# "NA" stays missing: read as an id, every such row would be one learner.
 MISSING_MARKERS = ("", "-", "?", "NA", "N/A", "null", "NULL", "None", "nan")
-NAME_KINDS = ("id", "text")  # the canonical kinds (domain.tables) that hold names and ids
+NAME_KINDS = ("text",)  # the canonical kinds (domain.tables) that hold names
 
 # An ISO 8601 time with a UTC offset ("T10:00:00+02:00", " 10:00Z"): the offset is dropped, so
 # the day is the local calendar date the export shows (and a column may mix zones and none).
@@ -25,13 +26,13 @@ def clean_text(values: pd.Series) -> pd.Series:
 
 
 def clean_names(values: pd.Series) -> pd.Series:
-    """Names and ids stripped; only an empty cell is missing ("NA" is a department's name)."""
+    """Names stripped; only an empty cell is missing ("NA" is a department's name)."""
     text = values.astype("string").str.strip()
     return text.mask(text == "")
 
 
 def clean_cells(values: pd.Series, kind: str) -> pd.Series:
-    """``clean_names`` for a canonical name or id column, ``clean_text`` for any other."""
+    """``clean_names`` for a canonical name column, ``clean_text`` for any other."""
     return clean_names(values) if kind in NAME_KINDS else clean_text(values)
 
 

@@ -20,7 +20,7 @@ from generator.ingest.canonical import (
     parse_dates,
     parse_numbers,
 )
-from generator.ingest.textfile import read_delimited
+from generator.ingest.textfile import check_header, read_delimited
 
 # How the export becomes the canonical tables, as the methodology page states it (ingest
 # carries it in its report).
@@ -53,7 +53,10 @@ def read_generic(source: Source, path: Path, shown: str) -> dict[str, pd.DataFra
 def read_spreadsheet(path: Path, shown: str) -> pd.DataFrame:
     """First sheet as text. calamine reads files openpyxl rejects (broken drawing parts)."""
     try:
-        frame = pd.read_excel(path, dtype=str, engine="calamine", keep_default_na=False)
+        # Read without a header row, so that a name given twice is seen (pandas renames it).
+        sheet = pd.read_excel(
+            path, dtype=str, engine="calamine", keep_default_na=False, header=None
+        )
     except Exception as exc:  # calamine raises its own types for damaged files
         raise ProblemsFound(
             [
@@ -64,7 +67,13 @@ def read_spreadsheet(path: Path, shown: str) -> pd.DataFrame:
                 )
             ]
         ) from None
-    frame.columns = [str(c).strip() for c in frame.columns]
+    names = (
+        [str(c).strip() or f"Unnamed: {i}" for i, c in enumerate(sheet.iloc[0])]
+        if len(sheet)
+        else []
+    )
+    check_header(names, shown)
+    frame = sheet.iloc[1:].reset_index(drop=True).set_axis(names, axis="columns")
     frame[LINE] = range(2, len(frame) + 2)
     return frame
 
@@ -85,6 +94,7 @@ def read_parquet(path: Path, shown: str, source: Source) -> pd.DataFrame:
         raise ProblemsFound(
             [Problem(shown, 0, f"cannot read the parquet file ({exc}); export it again")]
         ) from None
+    check_header([str(n).lstrip("\ufeff").strip() for n in table.column_names], shown, 0)
     kinds = TABLE_COLUMNS[source.table]
     columns: dict[str, pd.Series] = {}
     for name, column in zip(table.column_names, table.columns, strict=True):

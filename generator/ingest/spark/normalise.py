@@ -179,8 +179,8 @@ def _line_numbers(
 
 
 def _clean(column: Column, kind: str) -> Column:
-    """values.clean_cells: whitespace stripped; missing-value markers null, or for a name or
-    id only an empty cell ("NA" is a department's name)."""
+    """values.clean_cells: whitespace stripped; missing-value markers null, or for a name
+    only an empty cell ("NA" is a department's name)."""
     from pyspark.sql import functions as F
 
     text = F.regexp_replace(column, r"(?U)^\s+|\s+$", "")

@@ -6,6 +6,7 @@ import csv
 import io
 import mmap
 import os
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -157,14 +158,11 @@ def header_of(text: str, sep: str, skip_rows: int = 0) -> list[str]:
 def check_header(names: list[str], shown: str, line: int = 1) -> None:
     """Fail when a column name appears twice: the readers would keep one of them (pandas
     renames the second 'x.1', which no mapping names) and lose the other's values."""
-    seen: set[str] = set()
-    twice = [name for name in names if name and (name in seen or seen.add(name))]
+    counts = Counter(name for name in names if name)
+    twice = [name for name, count in counts.items() if count > 1]
     if twice:
         raise ProblemsFound(
-            [
-                Problem(shown, line, f"column '{name}' appears twice; rename one")
-                for name in dict.fromkeys(twice)
-            ]
+            [Problem(shown, line, f"column '{name}' appears twice; rename one") for name in twice]
         )
 
 

@@ -205,5 +205,6 @@ def _with_values(
                 blank = cell.isNull() | F.isnan(cell.cast("double"))
                 columns[name] = F.when(blank, F.lit(float(number)).cast(spark_type)).otherwise(cell)
         else:
-            columns[name] = F.when(_clean(cell).isNull(), F.lit(value)).otherwise(cell)
+            kind = TABLE_COLUMNS[source.table][name]
+            columns[name] = F.when(_clean(cell, kind).isNull(), F.lit(value)).otherwise(cell)
     return frame.select(*(column.alias(name) for name, column in columns.items())), list(columns)

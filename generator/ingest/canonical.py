@@ -9,6 +9,7 @@ for every source ``rows_read == rows_loaded + rows_merged + rows_rejected``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -168,6 +169,15 @@ class Checks:
     window: tuple[date, date] = field(default_factory=lambda: plausible_window(date.today()))
 
 
+# Text that held bytes that are not UTF-8 (a parquet string column, read with surrogateescape).
+NOT_UTF8 = re.compile("[\udc80-\udcff]")
+
+
+def not_utf8(column: str) -> str:
+    """Why a row whose text is not UTF-8 is rejected (both engines give it)."""
+    return f"{column} is not valid UTF-8 text (the file holds broken text: export it again)"
+
+
 DATES_NAMED = 20  # out-of-window dates named each in a reason of their own; the rest share one
 
 
@@ -235,6 +245,12 @@ def normalise(table: str, raw: pd.DataFrame, checks: Checks, report: SourceRepor
             report.reject(reason, lines[at[:FIRST_LINES]], len(at))
             keep[at] = False
 
+    for column in present:
+        if columns[column].values.dtype == object:  # only text read from bytes can be broken
+            values = columns[column].values
+            broken = values.map(lambda v: isinstance(v, str) and bool(NOT_UTF8.search(v)))
+            reject(columns[column].where(broken), not_utf8(column))
+            columns[column] = columns[column].with_values(values.mask(broken.astype(bool)))
     if raw.attrs.get(SPREADSHEET_DATES):
         for column in present:
             if kinds[column] != "date" or not pd.api.types.is_string_dtype(raw[column]):

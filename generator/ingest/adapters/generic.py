@@ -130,7 +130,16 @@ def _parquet_column(column: pa.ChunkedArray, kind: str) -> pd.Series:
         return text
     if not (pa.types.is_string(kind_of) or pa.types.is_large_string(kind_of)):
         column = column.cast(pa.string())
+    try:
+        column.validate(full=True)  # pyarrow does not check a file's UTF-8 when reading it
+    except pa.ArrowInvalid:  # bytes that are not UTF-8: kept, so that normalise rejects the rows
+        return pd.Series([_text_of(v) for v in column.cast(pa.binary()).to_pylist()], dtype=object)
     return column.to_pandas().astype("string")
+
+
+def _text_of(value: bytes | None) -> str | None:
+    """Text with each byte that is not UTF-8 kept as a lone surrogate (canonical.NOT_UTF8)."""
+    return None if value is None else value.decode("utf-8", errors="surrogateescape")
 
 
 def map_columns(frame: pd.DataFrame, source: Source, shown: str) -> pd.DataFrame:

@@ -33,6 +33,7 @@ from generator.ingest.canonical import (
     Checks,
     SourceReport,
     duplicate_reason,
+    not_utf8,
     outside_window,
 )
 from generator.ingest.pseudonym import UNKEYED, pseudonym_key
@@ -227,7 +228,9 @@ def _classify(
         c: _text(raw, c) if typed_in.get(c) == "text" else F.lit(None).cast("string") for c in kinds
     }
     clean = {c: _clean(cells[c], kinds[c]) for c in kinds}
-    reasons: list[tuple[Column, Column | str]] = []
+    reasons: list[tuple[Column, Column | str]] = [
+        (~F.is_valid_utf8(cells[c]), not_utf8(c)) for c in present if typed_in[c] == "text"
+    ]
     if spreadsheet_dates:
         for column in present:
             if kinds[column] == "date" and typed_in[column] == "text":

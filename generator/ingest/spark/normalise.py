@@ -259,14 +259,17 @@ def _classify(
             )
         )
     typed: dict[str, Column] = {}
+    staged: dict[str, Column] = {}  # the parsed dates, computed before the checks
     for column, kind in kinds.items():
         given = clean[column].isNotNull()
         as_is = typed_in.get(column, "text") != "text"
         if kind == "date":
             if as_is:
-                typed[column] = F.to_date(raw[column])
+                staged[f"_day_{column}"] = F.to_date(raw[column])
+                typed[column] = F.col(f"_day_{column}")
             else:
-                typed[column] = _parse_date(clean[column], checks.date_format, shown)
+                staged[f"_day_{column}"] = _parse_date(clean[column], checks.date_format, shown)
+                typed[column] = F.col(f"_day_{column}")
                 expected = checks.date_format or "YYYY-MM-DD"
                 reasons.append(
                     (given & typed[column].isNull(), f"unparseable {column} (expected {expected})")
@@ -323,7 +326,9 @@ def _classify(
     if "learner_id" in kinds:
         typed["learner_id"] = _pseudonymised(typed["learner_id"], source)
     line = raw[LINE] if LINE in raw.columns else F.monotonically_increasing_id()
-    return raw.select(
+    # Each date parsed once, in a projection of its own: inlined into every reason that tests
+    # it, the parsing made the generated code too large for Java to compile.
+    return raw.withColumns(staged).select(
         *(typed[c].alias(c) for c in kinds),
         line.alias(LINE),
         _first_reason(reasons).alias(REASON),

@@ -64,7 +64,7 @@ def test_offset_times_with_a_date_format_that_reads_the_offset(tmp_path: Path) -
 
 
 def test_the_plausible_window_runs_from_1990_to_a_year_ahead() -> None:
-    assert PLAUSIBLE_FROM == date(1990, 1, 1)
+    assert date(1990, 1, 1) == PLAUSIBLE_FROM
     assert PLAUSIBLE_YEARS_AHEAD == 1
     assert plausible_window(date(2026, 12, 4)) == (date(1990, 1, 1), date(2027, 12, 4))
     assert plausible_window(date(2028, 2, 29)) == (date(1990, 1, 1), date(2029, 2, 28))

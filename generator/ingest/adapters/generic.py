@@ -25,7 +25,18 @@ from generator.ingest.textfile import check_header, read_delimited
 # How the export becomes the canonical tables, as the methodology page states it (ingest
 # carries it in its report).
 RULES = """The ``csv`` adapter: any CSV, spreadsheet or parquet export, with a column mapping in
-project.yaml."""
+project.yaml.
+
+- Dates: ISO 8601, or the source's ``date_format``. A time with a UTC offset counts on its
+  local calendar date, as the export shows it (2025-03-01T00:30:00+02:00 is 1 March), so a
+  column may mix offsets and plain dates; a typed parquet timestamp with a zone is its UTC day.
+  A date before 1990-01-01 or more than a year after the day of the build is rejected as not
+  plausible (one 0000-01-01 would stretch the report over thousands of quarters).
+- Missing values: an empty cell, or ``-``, ``?``, ``NA``, ``N/A``, ``null``, ``None`` where an
+  id, date, number or status goes; in a name (department, offering, module) only an empty cell,
+  so a department called NA keeps its name.
+- A column name given twice in the header is an error (one of the two would be lost); parquet
+  text that is not UTF-8 rejects its row."""
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 PARQUET_SUFFIXES = (".parquet",)

@@ -25,8 +25,10 @@ RULES = """xAPI statements (cmi5 included): a JSON array, JSON lines, one statem
 One enrollment per actor × course × registration (``context.registration``, the attempt;
 it becomes ``offering``). Every statement is read; the statements of one attempt after the
 first are counted as merged into it (``FOLDED``); a statement that cannot be used (invalid
-JSON, no actor or verb, not a statement at all) is counted as rejected with its reason and the
-rest go on. A statement's line is its line in a JSON-lines file, its index in an array (or an
+JSON, JSON nested too deeply to read, no actor or verb, not a statement at all) is counted as
+rejected with its reason and the rest go on: in a JSON array, a broken statement is rejected at
+its index and the others are read; an array broken so that its statements cannot be told apart
+(an unclosed string or bracket) is an error naming its line and column, none of it read. A statement's line is its line in a JSON-lines file, its index in an array (or an
 LRS response), 1 for a file of one statement, the line of the error in a file that is not JSON;
 in a folder, every reason names the file beside the line (canonical.Files).
 

@@ -190,8 +190,7 @@ def unreadable(
     at = line if line is not None else at
     if isinstance(error, RecursionError):
         return f"JSON nested too deeply to read ({name} line {at}): not an xAPI statement"
-    message = error.msg if isinstance(error, json.JSONDecodeError) else str(error)
-    return f"invalid JSON ({name} line {at} column {column}: {message})"
+    return f"invalid JSON ({name} line {at} column {column}: {_message(error)})"
 
 
 def _position(text: str, error: ValueError | RecursionError, start: int) -> tuple[int, int]:
@@ -245,9 +244,11 @@ def _array_items(text: str, name: str) -> Iterator[tuple[int, Any, str | None]]:
 
 
 def _message(error: ValueError | RecursionError) -> str:
+    """What json says is wrong ("Invalid control character at" without its dangling "at")."""
     if isinstance(error, RecursionError):
         return "nested too deeply to read"
-    return error.msg if isinstance(error, json.JSONDecodeError) else str(error)
+    message = error.msg if isinstance(error, json.JSONDecodeError) else str(error)
+    return message.removesuffix(" at")
 
 
 def _skip_space(text: str, at: int) -> int:

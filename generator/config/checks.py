@@ -19,7 +19,14 @@ from generator.domain.catalog import METRICS, WORKFORCE
 from generator.domain.errors import Problem, did_you_mean, known
 from generator.domain.paths import slug
 from generator.domain.periods import parse_fiscal_year, parse_quarter
-from generator.domain.sources import ADAPTER_OPTIONS, FORMATS, ONE_COURSE_FORMATS, option_problem
+from generator.domain.sources import (
+    ADAPTER_OPTIONS,
+    FILE_FORMATS,
+    FOLDER_FORMATS,
+    FORMATS,
+    ONE_COURSE_FORMATS,
+    option_problem,
+)
 from generator.domain.tables import STATUSES, TABLE_COLUMNS
 from generator.domain.values import clean_text, parse_dates, parse_numbers
 
@@ -361,6 +368,30 @@ def _scope_members(project: Project) -> dict[str, set[str]]:
 # ---------------------------------------------------------------- project.yaml's sources
 
 
+def _check_path_kind(project: Project, source: Source, line: int) -> Iterator[Problem]:
+    """A folder named where the format reads one file, or a file where it reads a folder (a
+    path that names nothing is ingest's to report: it may be created before the build)."""
+    if any(ch in source.path for ch in "*?["):
+        return
+    path = project.source_path(source)
+    folder = source.path.rstrip("/\\")
+    if path.is_dir() and source.format not in FOLDER_FORMATS:
+        yield Problem(
+            "config/project.yaml",
+            line,
+            f"source '{source.path}' is a folder, but format '{source.format}' reads one file; "
+            f"name a file in it ('{folder}/export.csv'), or all of them with a glob "
+            f"('{folder}/*.csv')",
+        )
+    elif path.is_file() and source.format not in FILE_FORMATS:
+        yield Problem(
+            "config/project.yaml",
+            line,
+            f"source '{source.path}' is a file, but format '{source.format}' reads a folder; "
+            "name the folder that holds it",
+        )
+
+
 def _check_sources(project: Project, doc: Any) -> Iterator[Problem]:
     shown = "config/project.yaml"
     for index, source in enumerate(project.settings.sources):
@@ -389,6 +420,7 @@ def _check_sources(project: Project, doc: Any) -> Iterator[Problem]:
                     f"{did_you_mean(status, STATUSES)}{known('statuses', STATUSES)}",
                 )
         if source.format in FORMATS:
+            yield from _check_path_kind(project, source, line_of(doc, ("sources", index, "path")))
             yield from _check_values(source, doc, ("sources", index), shown)
             yield from _check_options(source, doc, ("sources", index), shown)
 

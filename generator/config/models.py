@@ -144,8 +144,9 @@ class SparkSettings(Model):
 
 
 class PlausibleDates(Model):
-    """The days the report can be as of (report_date, --as-of, a snapshot's quarter): a date
-    outside, such as 9999-12-31, is taken for a typo."""
+    """The days the report can be as of (report_date, --as-of, a snapshot's quarter) and the
+    dates in the LMS exports can fall on: a date outside, such as 9999-12-31, is taken for a
+    typo (an export's row is rejected with the reason)."""
 
     earliest: date = Field(default=PLAUSIBLE_FROM, ge=date(1900, 1, 1))
     """The first plausible day (1900-01-01 or later)."""
@@ -180,8 +181,8 @@ class ProjectFile(Model):
     report_date: date | None = None
     """The 'as of' date; default: the last day of the latest complete quarter in the data."""
     plausible_dates: PlausibleDates = Field(default_factory=PlausibleDates)
-    """The window report dates must lie in, such as {earliest: 2010-01-01, years_ahead: 1};
-    default: from 1990-01-01 to a year after today."""
+    """The window report dates and the exports' dates must lie in, such as {earliest:
+    2010-01-01, years_ahead: 1}; default: from 1990-01-01 to a year after today."""
     min_group_size: int = Field(5, ge=2)
     """Figures about fewer learners than this (2 or more) are suppressed everywhere."""
     site_url: str | None = None

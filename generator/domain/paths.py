@@ -1,7 +1,8 @@
 """Safe, stable file names for ids that come from YAML or exports.
 
 An id such as ``../etc``, ``Sales/EMEA``, ``CON`` or ``Grundlagen Ü1`` becomes a lowercase
-ASCII slug; two ids that map to the same name are an error naming both.
+ASCII slug; two ids of the config that map to the same name are an error naming both, two
+names from the exports (departments) are told apart by a short hash (``distinct_slugs``).
 """
 
 from __future__ import annotations
@@ -35,9 +36,12 @@ def slug(identifier: str) -> str:
     text = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:MAX_LENGTH].strip("-")
     if not text or (text != ascii_text.lower() and not _mostly_kept(identifier, text)):
         # Nothing (or too little) survives: add a short hash so distinct ids stay distinct.
-        digest = hashlib.sha256(identifier.encode()).hexdigest()[:8]
-        text = f"{text}-{digest}" if text else f"id-{digest}"
+        text = f"{text}-{_digest(identifier)}" if text else f"id-{_digest(identifier)}"
     return f"{text}-1" if text in RESERVED else text
+
+
+def _digest(identifier: str) -> str:
+    return hashlib.sha256(identifier.encode()).hexdigest()[:8]
 
 
 def _mostly_kept(original: str, text: str) -> bool:
@@ -58,4 +62,20 @@ def slugs(kind: str, identifiers: Iterable[str]) -> dict[str, str]:
             )
         owner[name] = identifier
         result[identifier] = name
+    return result
+
+
+def distinct_slugs(identifiers: Iterable[str]) -> dict[str, str]:
+    """id -> slug for names that come from the exports (departments), which no one can rename
+    in the config: where several map to one name ("R&D", "R-D"), each that is not exactly
+    that name gets a short hash of itself appended ("r-d-0b1c2d3e"), so its file name stays the
+    same whichever other names come and go."""
+    owners: dict[str, list[str]] = {}
+    for identifier in sorted(set(identifiers)):
+        owners.setdefault(slug(identifier), []).append(identifier)
+    result: dict[str, str] = {}
+    for name, ids in owners.items():
+        for identifier in ids:
+            alone = len(ids) == 1 or identifier == name
+            result[identifier] = name if alone else f"{name}-{_digest(identifier)}"
     return result

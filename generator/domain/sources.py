@@ -163,6 +163,10 @@ ADAPTER_OPTIONS: dict[str, dict[str, Option]] = {
 # Every source format, named in project.yaml's sources[].format (ingest.ADAPTERS reads each).
 FORMATS = tuple(ADAPTER_OPTIONS)
 ONE_COURSE_FORMATS = frozenset(ADAPTER_OPTIONS) - {"oulad"}
+# Formats whose path names a folder: OULAD's always, xAPI's a folder of statement files or one
+# file. Every other format reads one file (a glob for several).
+FOLDER_FORMATS = frozenset({"oulad", "xapi"})
+FILE_FORMATS = frozenset(ADAPTER_OPTIONS) - {"oulad"}
 
 
 def option_problem(fmt: str, name: str, value: Any) -> str | None:

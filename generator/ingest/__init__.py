@@ -19,6 +19,7 @@ import pandas as pd
 from generator.config import expand_env
 from generator.domain.errors import Problem, ProblemsFound
 from generator.domain.published_text import quoted_values
+from generator.domain.sources import FOLDER_FORMATS
 from generator.ingest.adapters import canvas, generic, moodle, openedx, oulad, xapi
 from generator.ingest.adapters.canvas import read_canvas_gradebook
 from generator.ingest.adapters.generic import read_generic
@@ -206,10 +207,12 @@ class IngestSummary:
 
 
 def source_files(project: Project, source: Source) -> list[Path]:
-    """The files a source's path or glob names (a folder counts as one source)."""
+    """The files a source's path or glob names (a folder counts as one source where its
+    format reads folders; a glob's folders are not files of a format that reads files)."""
     path = project.source_path(source)
     if any(ch in source.path for ch in "*?["):
-        return sorted(Path(p) for p in glob.glob(str(path), recursive=True))
+        found = sorted(Path(p) for p in glob.glob(str(path), recursive=True))
+        return [p for p in found if source.format in FOLDER_FORMATS or not p.is_dir()]
     return [path] if path.exists() else []
 
 
@@ -236,7 +239,13 @@ def files_to_read(
             )
             continue
         checks = Checks(
-            course_ids, source.status_values, source.date_format, pseudonymiser(source), modules
+            course_ids,
+            source.status_values,
+            source.date_format,
+            pseudonymiser(source),
+            modules,
+            # project.yaml's plausible_dates, the window report dates are checked against too
+            project.settings.plausible_dates.window(date.today()),
         )
         for path in files:
             yield source, checks, path, _shown(project, path, Path(expand_env(source.path)))

@@ -9,15 +9,18 @@ for every source ``rows_read == rows_loaded + rows_merged + rows_rejected``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from generator.domain.periods import plausible_window
 from generator.domain.tables import KEYS, REQUIRED, STATUS_ORDER, TABLE_COLUMNS, WORDS
-from generator.domain.values import clean_text, parse_dates, parse_numbers
+from generator.domain.values import clean_cells, clean_text, parse_dates, parse_numbers
 from generator.ingest.coded import Coded, categorical, encode, missing, parallel
 from generator.ingest.workforce_checks import check_kpis, check_roster
 
@@ -161,6 +164,31 @@ class Checks:
     pseudonymise: Callable[[pd.Series], pd.Series] | None = None
     # course id -> the modules courses.yaml lists for it, for activity (ingest.modules)
     modules: Mapping[str, Sequence[Module]] = field(default_factory=dict)
+    # the first and last plausible day (domain.periods.plausible_window): rows dated outside
+    # it are rejected, so one 0000-01-01 cannot stretch the report over thousands of periods
+    window: tuple[date, date] = field(default_factory=lambda: plausible_window(date.today()))
+
+
+# Text that held bytes that are not UTF-8 (a parquet string column, read with surrogateescape).
+NOT_UTF8 = re.compile("[\udc80-\udcff]")
+
+
+def not_utf8(column: str) -> str:
+    """Why a row whose text is not UTF-8 is rejected (both engines give it)."""
+    return f"{column} is not valid UTF-8 text (the file holds broken text: export it again)"
+
+
+DATES_NAMED = 20  # out-of-window dates named each in a reason of their own; the rest share one
+
+
+def outside_window(column: str, window: tuple[date, date], day: str | None = None) -> str:
+    """Why a row dated outside the plausible window is rejected (both engines give it)."""
+    first, last = window
+    given = f" {day}" if day else ""
+    return (
+        f"{column}{given} outside {first.isoformat()}..{last.isoformat()} (not a plausible "
+        "date: fix it in the export)"
+    )
 
 
 def empty_table(table: str) -> pd.DataFrame:
@@ -217,6 +245,12 @@ def normalise(table: str, raw: pd.DataFrame, checks: Checks, report: SourceRepor
             report.reject(reason, lines[at[:FIRST_LINES]], len(at))
             keep[at] = False
 
+    for column in present:
+        if columns[column].values.dtype == object:  # only text read from bytes can be broken
+            values = columns[column].values
+            broken = values.map(lambda v: isinstance(v, str) and bool(NOT_UTF8.search(v)))
+            reject(columns[column].where(broken), not_utf8(column))
+            columns[column] = columns[column].with_values(values.mask(broken.astype(bool)))
     if raw.attrs.get(SPREADSHEET_DATES):
         for column in present:
             if kinds[column] != "date" or not pd.api.types.is_string_dtype(raw[column]):
@@ -230,7 +264,7 @@ def normalise(table: str, raw: pd.DataFrame, checks: Checks, report: SourceRepor
                 )
     for column, kind in kinds.items():
         if kind in ("id", "text"):
-            columns[column] = columns[column].with_values(clean_text(columns[column].values))
+            columns[column] = columns[column].with_values(clean_cells(columns[column].values, kind))
     for column in REQUIRED[table]:
         if kinds[column] in ("id", "text"):
             reject(
@@ -251,6 +285,7 @@ def normalise(table: str, raw: pd.DataFrame, checks: Checks, report: SourceRepor
             )
             if column in REQUIRED[table]:
                 reject(col.where(parsed.isna()), f"missing {column}")
+            _reject_outside(column, col, parsed, checks.window, reject, reject_at, keep)
             typed[column] = parsed.to_numpy(dtype="datetime64[s]")
         elif kind in ("score", "minutes", "number"):
             parsed = parse_numbers(col.values)
@@ -328,6 +363,30 @@ def _reject_unknown_courses(
     for name in sorted(set(names))[:20]:
         reject_at(at[names == name], f"unknown course '{name}' (not in config/courses.yaml)")
     reject(unknown, "unknown course (not in config/courses.yaml)")
+
+
+def _reject_outside(
+    column: str,
+    col: Coded,
+    parsed: pd.Series,
+    window: tuple[date, date],
+    reject: Callable[[np.ndarray | None, str], None],
+    reject_at: Callable[[np.ndarray, str], None],
+    keep: np.ndarray,
+) -> None:
+    """Rows dated outside ``window``: the first ``DATES_NAMED`` dates (sorted) each named in a
+    reason of their own, the rest sharing one."""
+    days = parsed.to_numpy(dtype="datetime64[D]")
+    first, last = (np.datetime64(day, "D") for day in window)
+    outside = pd.Series(~np.isnat(days) & ((days < first) | (days > last)))
+    rows = col.where(outside)
+    if rows is None:
+        return
+    at = np.flatnonzero(rows & keep)
+    shown = np.datetime_as_string(days, unit="D")[col.codes[at]]
+    for day in sorted(set(shown))[:DATES_NAMED]:
+        reject_at(at[shown == day], outside_window(column, window, day))
+    reject(rows, outside_window(column, window))
 
 
 def _present(values: pd.Series) -> pd.Series:

@@ -6,6 +6,7 @@ import csv
 import io
 import mmap
 import os
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -85,7 +86,9 @@ def read_delimited(
     if not head.strip():
         raise ProblemsFound([Problem(shown, 0, "the file is empty; export it again from the LMS")])
     enc = detect_encoding(head, encoding)
-    sep = detect_delimiter(head.decode(enc, errors="replace").lstrip("\ufeff"), delimiter)
+    text = head.decode(enc, errors="replace").lstrip("\ufeff")
+    sep = detect_delimiter(text, delimiter)
+    check_header(header_of(text, sep, skip_rows), shown, skip_rows + 1)
     if arrow and enc.replace("_", "-").lower() in ("utf-8", "utf8", "utf-8-sig") and skip_rows == 0:
         fast = read_arrow(source, head.decode("utf-8", errors="replace"), sep)
         if fast is not None:
@@ -138,6 +141,29 @@ def read_delimited(
     first = skip_rows + 2
     frame["_line"] = np.arange(first, first + len(frame)) if lines is None else lines
     return frame
+
+
+def header_of(text: str, sep: str, skip_rows: int = 0) -> list[str]:
+    """The column names of a delimited file's header (after ``skip_rows`` records), from the
+    start of its text, as the readers name them: stripped, without a byte-order mark."""
+    try:
+        records = csv.reader(io.StringIO(text), delimiter=sep)
+        for _ in range(skip_rows):
+            next(records)
+        return [name.lstrip("\ufeff").strip() for name in next(records)]
+    except (StopIteration, csv.Error):
+        return []
+
+
+def check_header(names: list[str], shown: str, line: int = 1) -> None:
+    """Fail when a column name appears twice: the readers would keep one of them (pandas
+    renames the second 'x.1', which no mapping names) and lose the other's values."""
+    counts = Counter(name for name in names if name)
+    twice = [name for name, count in counts.items() if count > 1]
+    if twice:
+        raise ProblemsFound(
+            [Problem(shown, line, f"column '{name}' appears twice; rename one") for name in twice]
+        )
 
 
 def read_arrow(source: Path | IO[bytes], head: str, sep: str) -> pd.DataFrame | None:

@@ -13,7 +13,7 @@ import pandas as pd
 from generator.charts import specs as charts
 from generator.config import Project
 from generator.domain.catalog import METRICS, OUTCOMES
-from generator.domain.paths import slugs
+from generator.domain.paths import distinct_slugs, slugs
 from generator.domain.periods import chronological_key
 from generator.pages.downloads import Records, csv_text
 from generator.pages.formatting import DASH, Formatter, link, text
@@ -114,7 +114,7 @@ class Context:
             (self.table["scope"] == "department") & (self.table["enrollments"] > 0), "member"
         ].unique()
         self.departments = sorted(str(d) for d in departments)
-        self.department_slug = slugs("department", self.departments)
+        self.department_slug = distinct_slugs(self.departments)
         self.period_slug = {p: p.lower() for p in self.metrics.quarters + self.metrics.years}
         # Indexes built once: looking things up per course by filtering whole frames or lists
         # would make the report quadratic in the number of courses.

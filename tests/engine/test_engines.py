@@ -347,6 +347,69 @@ def test_values_read_by_spark_as_by_pandas(tmp_path: Path) -> None:
             assert {row[1:3] for row in rows} == {("C1", "2025-spring")}, rows
 
 
+@pytest.mark.usefixtures("spark_available")
+def test_hostile_exports_read_alike_by_both_engines(tmp_path: Path) -> None:
+    """Issue 21: offset times beside plain dates (the local day), dates outside the plausible
+    window (rejected with the date), a department called NA (kept), parquet text that is not
+    UTF-8 (rejected), a column given twice (the same located error)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from generator.domain.errors import ProblemsFound
+
+    csv = tmp_path / "lms.csv"
+    csv.write_text(
+        "User,Course,Dept,Enrolled,Completed\n"
+        "L1,C1,NA,2025-03-01T00:30:00+02:00,2025-03-01\n"
+        "L2,C1,None,2025-03-01,2025-03-02T23:30:00-05:00\n"
+        "L3,C1,Ops,0000-01-01,\n"
+        "L4,C1,Ops,2025-01-01,9999-12-31\n"
+        "L5,C1,,2025-03-01 10:00:00.250+0530,\n",
+        encoding="utf-8",
+    )
+    columns = {"User": "learner_id", "Course": "course_id", "Dept": "department"}
+    columns |= {"Enrolled": "enrolled_on", "Completed": "completed_on"}
+    both = _both_ingests(csv, {"C1"}, format="csv", columns=columns)
+    assert both is not None
+    by_pandas, by_spark = both
+    assert by_spark == by_pandas
+    assert by_pandas["report"]["rows_rejected"] == 2
+    rows = {row[0]: row for row in by_pandas["rows"]["enrollments"]}
+    assert rows["L1"][3] == "NA" and rows["L2"][3] == "None" and rows["L5"][3] is None
+    assert {rows[k][4] for k in ("L1", "L2", "L5")} == {"2025-03-01"}
+
+    parquet = tmp_path / "lms.parquet"
+    broken = pa.array([b"Sales", b"Op\xffs"], type=pa.binary()).view(pa.string())
+    pq.write_table(
+        pa.table(
+            {
+                "learner_id": ["L1", "L2"],
+                "course_id": ["C1", "C1"],
+                "department": broken,
+                "enrolled_on": ["2025-01-10", "2025-01-11"],
+            }
+        ),
+        parquet,
+    )
+    both = _both_ingests(parquet, {"C1"}, format="csv")
+    assert both is not None
+    assert both[1] == both[0]
+    assert both[0]["report"]["rows_rejected"] == 1
+
+    csv.write_text("User,Course,Dept,Enrolled,Dept\nL1,C1,Ops,2025-01-10,Sales\n")
+    for engine in ("pandas", "spark"):
+        with pytest.raises(ProblemsFound, match=r"lms\.csv:1: column 'Dept' appears twice"):
+            if engine == "pandas":
+                _both_ingests(csv, {"C1"}, format="csv", columns=columns)
+            else:
+                from generator.engine.spark import SparkEngine, session
+                from generator.ingest.spark import read_with_spark
+
+                source = Source(path=str(csv), format="csv", columns=columns)
+                checks = Checks({"C1"}, {}, None)
+                read_with_spark(SparkEngine(session()).spark, source, csv, csv.name, checks)
+
+
 def _both_ingests(
     path: Path, courses: set[str], **config: Any
 ) -> tuple[dict[str, Any], dict[str, Any]] | None:

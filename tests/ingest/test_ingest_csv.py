@@ -166,7 +166,8 @@ def test_values_fill_blank_cells_and_are_checked_like_the_file(tmp_path: Path) -
         "2019-09-01",
         "2019-09-05",
     ]
-    assert loaded["offering"].tolist() == ["2019-spring", "2019-autumn", "2019-autumn"]
+    # 'NA' is a name (only an empty cell is a missing name); '-' is a missing score
+    assert loaded["offering"].tolist() == ["2019-spring", "2019-autumn", "NA"]
     assert report.rows_rejected == 0
     # A default goes through normalise's checks as a cell of the file would.
     path.write_text("User,Course,Enrolled,Score\nL1,C1,2019-09-03,80\nL2,,2019-09-03,\n")

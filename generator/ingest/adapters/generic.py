@@ -11,21 +11,32 @@ import pyarrow as pa
 
 from generator.config import Source
 from generator.domain.errors import Problem, ProblemsFound, did_you_mean
+from generator.domain.values import clean_cells
 from generator.ingest.canonical import (
     LINE,
     REQUIRED,
     SPREADSHEET_DATES,
     TABLE_COLUMNS,
-    clean_text,
     parse_dates,
     parse_numbers,
 )
-from generator.ingest.textfile import read_delimited
+from generator.ingest.textfile import check_header, read_delimited
 
 # How the export becomes the canonical tables, as the methodology page states it (ingest
 # carries it in its report).
 RULES = """The ``csv`` adapter: any CSV, spreadsheet or parquet export, with a column mapping in
-project.yaml."""
+project.yaml.
+
+- Dates: ISO 8601, or the source's ``date_format``. A time with a UTC offset counts on its
+  local calendar date, as the export shows it (2025-03-01T00:30:00+02:00 is 1 March), so a
+  column may mix offsets and plain dates; a typed parquet timestamp with a zone is its UTC day.
+  A date before 1990-01-01 or more than a year after the day of the build is rejected as not
+  plausible (one 0000-01-01 would stretch the report over thousands of quarters).
+- Missing values: an empty cell, or ``-``, ``?``, ``NA``, ``N/A``, ``null``, ``None`` where an
+  id, date, number or status goes; in a name (department, offering, module) only an empty cell,
+  so a department called NA keeps its name.
+- A column name given twice in the header is an error (one of the two would be lost); parquet
+  text that is not UTF-8 rejects its row."""
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 PARQUET_SUFFIXES = (".parquet",)
@@ -53,7 +64,10 @@ def read_generic(source: Source, path: Path, shown: str) -> dict[str, pd.DataFra
 def read_spreadsheet(path: Path, shown: str) -> pd.DataFrame:
     """First sheet as text. calamine reads files openpyxl rejects (broken drawing parts)."""
     try:
-        frame = pd.read_excel(path, dtype=str, engine="calamine", keep_default_na=False)
+        # Read without a header row, so that a name given twice is seen (pandas renames it).
+        sheet = pd.read_excel(
+            path, dtype=str, engine="calamine", keep_default_na=False, header=None
+        )
     except Exception as exc:  # calamine raises its own types for damaged files
         raise ProblemsFound(
             [
@@ -64,7 +78,13 @@ def read_spreadsheet(path: Path, shown: str) -> pd.DataFrame:
                 )
             ]
         ) from None
-    frame.columns = [str(c).strip() for c in frame.columns]
+    names = (
+        [str(c).strip() or f"Unnamed: {i}" for i, c in enumerate(sheet.iloc[0])]
+        if len(sheet)
+        else []
+    )
+    check_header(names, shown)
+    frame = sheet.iloc[1:].reset_index(drop=True).set_axis(names, axis="columns")
     frame[LINE] = range(2, len(frame) + 2)
     return frame
 
@@ -85,6 +105,7 @@ def read_parquet(path: Path, shown: str, source: Source) -> pd.DataFrame:
         raise ProblemsFound(
             [Problem(shown, 0, f"cannot read the parquet file ({exc}); export it again")]
         ) from None
+    check_header([str(n).lstrip("\ufeff").strip() for n in table.column_names], shown, 0)
     kinds = TABLE_COLUMNS[source.table]
     columns: dict[str, pd.Series] = {}
     for name, column in zip(table.column_names, table.columns, strict=True):
@@ -120,7 +141,16 @@ def _parquet_column(column: pa.ChunkedArray, kind: str) -> pd.Series:
         return text
     if not (pa.types.is_string(kind_of) or pa.types.is_large_string(kind_of)):
         column = column.cast(pa.string())
+    try:
+        column.validate(full=True)  # pyarrow does not check a file's UTF-8 when reading it
+    except pa.ArrowInvalid:  # bytes that are not UTF-8: kept, so that normalise rejects the rows
+        return pd.Series([_text_of(v) for v in column.cast(pa.binary()).to_pylist()], dtype=object)
     return column.to_pandas().astype("string")
+
+
+def _text_of(value: bytes | None) -> str | None:
+    """Text with each byte that is not UTF-8 kept as a lone surrogate (canonical.NOT_UTF8)."""
+    return None if value is None else value.decode("utf-8", errors="surrogateescape")
 
 
 def map_columns(frame: pd.DataFrame, source: Source, shown: str) -> pd.DataFrame:
@@ -163,11 +193,12 @@ def with_values(frame: pd.DataFrame, source: Source) -> pd.DataFrame:
                 np.zeros(len(frame), dtype=np.int8), categories=[value]
             )
         else:
-            frame[column] = _fill_blanks(frame[column], value, source.date_format)
+            kind = TABLE_COLUMNS[source.table][column]
+            frame[column] = _fill_blanks(frame[column], value, source.date_format, kind)
     return frame
 
 
-def _fill_blanks(column: pd.Series, value: str, date_format: str | None) -> pd.Series:
+def _fill_blanks(column: pd.Series, value: str, date_format: str | None, kind: str) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(column):
         day = parse_dates(pd.Series([value], dtype="string"), date_format).iloc[0]
         if getattr(column.dt, "tz", None) is not None:
@@ -178,10 +209,10 @@ def _fill_blanks(column: pd.Series, value: str, date_format: str | None) -> pd.S
     if isinstance(column.dtype, pd.CategoricalDtype):
         # One test per distinct value (the csv fast path reads every column as categorical).
         categories = pd.Series(column.cat.categories, dtype="string")
-        blank_category = clean_text(categories).isna().to_numpy()
+        blank_category = clean_cells(categories, kind).isna().to_numpy()
         codes = column.cat.codes.to_numpy()
         blank = np.where(codes < 0, True, blank_category[np.maximum(codes, 0)])
         if value not in column.cat.categories:
             column = column.cat.add_categories([value])
         return column.where(~blank, value)
-    return column.where(clean_text(column).notna(), value)
+    return column.where(clean_cells(column, kind).notna(), value)

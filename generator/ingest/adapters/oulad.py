@@ -12,6 +12,7 @@ import pandas as pd
 from generator.config import Source
 from generator.ingest.canonical import LINE
 from generator.ingest.exports import Accounting, fail
+from generator.ingest.textfile import check_header, header_of, read_bytes_head
 
 # How the export becomes the canonical tables, as the methodology page states it (ingest
 # carries it in its report).
@@ -89,6 +90,8 @@ def _read_csv(folder: Path, name: str, shown: str) -> pd.DataFrame:
             f"{', '.join(f + '.csv' for f in TABLE_FILES)} (download anonymisedData.zip "
             "from https://analyse.kmi.open.ac.uk/open_dataset) — check the source path",
         )
+    head = read_bytes_head(file).decode("utf-8", errors="replace")
+    check_header(header_of(head.lstrip("\ufeff"), ","), f"{shown}/csv/{name}.csv")
     frame = pd.read_csv(file, dtype=str, keep_default_na=False)
     frame[LINE] = np.arange(2, len(frame) + 2)
     return frame

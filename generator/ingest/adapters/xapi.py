@@ -25,8 +25,10 @@ RULES = """xAPI statements (cmi5 included): a JSON array, JSON lines, one statem
 One enrollment per actor × course × registration (``context.registration``, the attempt;
 it becomes ``offering``). Every statement is read; the statements of one attempt after the
 first are counted as merged into it (``FOLDED``); a statement that cannot be used (invalid
-JSON, no actor or verb, not a statement at all) is counted as rejected with its reason and the
-rest go on. A statement's line is its line in a JSON-lines file, its index in an array (or an
+JSON, JSON nested too deeply to read, no actor or verb, not a statement at all) is counted as
+rejected with its reason and the rest go on: in a JSON array, a broken statement is rejected at
+its index and the others are read; an array broken so that its statements cannot be told apart
+(an unclosed string or bracket) is an error naming its line and column, none of it read. A statement's line is its line in a JSON-lines file, its index in an array (or an
 LRS response), 1 for a file of one statement, the line of the error in a file that is not JSON;
 in a folder, every reason names the file beside the line (canonical.Files).
 
@@ -126,7 +128,15 @@ def _documents(path: Path, shown: str) -> tuple[list[Document], Files | None]:
     start = 0
     for file in files:
         name = str(file.relative_to(path)) if file != path else file.name
-        numbered = list(_values(file, name))
+        try:
+            numbered = list(_values(file, name))
+        except UnreadableArray as broken:
+            raise fail(
+                f"{shown}/{name}" if file != path else shown,
+                broken.line,
+                f"not valid JSON at column {broken.column} ({broken.message}): its "
+                "statements cannot be told apart, so none is read; fix the file there",
+            ) from None
         names.append(name)
         starts.append(start)
         documents += [Document(start + number, value, error) for number, value, error in numbered]
@@ -142,20 +152,15 @@ def _values(file: Path, name: str) -> Iterator[tuple[int, Any, str | None]]:
         return
     try:
         value = json.loads(text)
-    except json.JSONDecodeError as whole_error:
+    except (json.JSONDecodeError, RecursionError) as whole_error:
         lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
         first = lines[0][1] if lines else ""
         if len(lines) > 1 and first.lstrip().startswith("{") and first.rstrip().endswith("}"):
             yield from _json_lines(lines, name)  # JSON lines: one statement per line
+        elif text.lstrip().startswith("["):
+            yield from _array_items(text, name)  # the valid statements kept, the broken rejected
         else:
-            yield (
-                whole_error.lineno,
-                None,
-                (
-                    f"invalid JSON ({name} line {whole_error.lineno} column "
-                    f"{whole_error.colno}: {whole_error.msg})"
-                ),
-            )
+            yield _position(text, whole_error, 0)[0], None, unreadable(name, text, whole_error, 0)
         return
     if isinstance(value, list):
         for number, item in enumerate(value, 1):
@@ -172,9 +177,115 @@ def _json_lines(lines: list[tuple[int, str]], name: str) -> Iterator[tuple[int, 
     for number, line in lines:
         try:
             yield number, json.loads(line), None
-        except json.JSONDecodeError as error:
-            message = f"invalid JSON ({name} line {number} column {error.colno}: {error.msg})"
-            yield number, None, message
+        except (json.JSONDecodeError, RecursionError) as error:
+            yield number, None, unreadable(name, line, error, 0, number)
+
+
+def unreadable(
+    name: str, text: str, error: ValueError | RecursionError, start: int, line: int | None = None
+) -> str:
+    """Why a JSON value cannot be read, with its place (both engines give it): ``text`` holds
+    the value from ``start``; ``line`` the line ``text`` begins on when it is one line."""
+    at, column = _position(text, error, start)
+    at = line if line is not None else at
+    if isinstance(error, RecursionError):
+        return f"JSON nested too deeply to read ({name} line {at}): not an xAPI statement"
+    return f"invalid JSON ({name} line {at} column {column}: {_message(error)})"
+
+
+def _position(text: str, error: ValueError | RecursionError, start: int) -> tuple[int, int]:
+    """The line and column of ``error`` in ``text`` (of the value at ``start`` when the error
+    says none, as a RecursionError)."""
+    if isinstance(error, json.JSONDecodeError):
+        return error.lineno, error.colno
+    line = text.count("\n", 0, start) + 1
+    return line, start - (text.rfind("\n", 0, start) + 1) + 1
+
+
+class UnreadableArray(Exception):
+    """A JSON array whose broken statement cannot be told apart from the next (an unclosed
+    string or bracket): its statements cannot be counted."""
+
+    def __init__(self, line: int, column: int, message: str) -> None:
+        super().__init__(message)
+        self.line, self.column, self.message = line, column, message
+
+
+def _array_items(text: str, name: str) -> Iterator[tuple[int, Any, str | None]]:
+    """The statements of a JSON array one by one, so that a broken one is rejected at its index
+    and the rest are kept; UnreadableArray when the array's structure itself is broken."""
+    decoder = json.JSONDecoder()
+    at = _skip_space(text, text.index("[") + 1)
+    number = 0
+    while at < len(text) and text[at] != "]":
+        number += 1
+        try:
+            value, end = decoder.raw_decode(text, at)
+            yield number, value, None
+        except (json.JSONDecodeError, RecursionError) as error:
+            broken_end = _value_end(text, at)
+            if broken_end is None:
+                line, column = _position(text, error, at)
+                raise UnreadableArray(line, column, _message(error)) from None
+            yield number, None, unreadable(name, text, error, at)
+            end = broken_end
+        at = _skip_space(text, end)
+        if at < len(text) and text[at] == ",":
+            at = _skip_space(text, at + 1)
+        elif at < len(text) and text[at] != "]":
+            line, column = _position(text, ValueError(), at)
+            raise UnreadableArray(line, column, "expected ',' or ']' after a statement")
+    if at >= len(text):
+        line, column = _position(text, ValueError(), len(text))
+        raise UnreadableArray(line, column, "the array is not closed with ']'")
+    if text[at + 1 :].strip():
+        line, column = _position(text, ValueError(), _skip_space(text, at + 1))
+        raise UnreadableArray(line, column, "text after the array's closing ']'")
+
+
+def _message(error: ValueError | RecursionError) -> str:
+    """What json says is wrong ("Invalid control character at" without its dangling "at")."""
+    if isinstance(error, RecursionError):
+        return "nested too deeply to read"
+    message = error.msg if isinstance(error, json.JSONDecodeError) else str(error)
+    return message.removesuffix(" at")
+
+
+def _skip_space(text: str, at: int) -> int:
+    while at < len(text) and text[at] in " \t\r\n":
+        at += 1
+    return at
+
+
+def _value_end(text: str, start: int) -> int | None:
+    """Where the JSON value at ``start`` ends, by its brackets and strings alone (it may be
+    broken inside): after its closing bracket, or at the ',' or ']' that ends a bare value;
+    None when its brackets never close."""
+    depth, in_string, escaped = 0, False, False
+    for at in range(start, len(text)):
+        char = text[at]
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+            elif char == "\n":
+                return None  # a line break inside a string: an unclosed string
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth == 0:
+                return at + 1
+            if depth < 0:
+                return at  # a bare value ended by the array's ']'
+        elif char == "," and depth == 0:
+            return at
+    return None
 
 
 # ---------------------------------------------------------------- one statement

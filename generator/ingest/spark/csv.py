@@ -27,8 +27,10 @@ from generator.ingest.canonical import (
 )
 from generator.ingest.spark.normalise import _clean, normalise
 from generator.ingest.textfile import (
+    check_header,
     detect_delimiter,
     detect_encoding,
+    header_of,
     may_quote_line_breaks,
     read_bytes_head,
     record_lines,
@@ -83,6 +85,7 @@ def _read_csv(
     encoding = detect_encoding(head, source.encoding)
     text = head.decode(encoding, errors="replace").lstrip("\ufeff")
     sep = detect_delimiter(text, source.delimiter)
+    check_header(header_of(text, sep), shown)
     multiline = may_quote_line_breaks(path)
     frame = (
         spark.read.option("header", True)
@@ -109,10 +112,16 @@ def _read_parquet(
 ) -> tuple[DataFrame, list[str], None]:
     """The file's columns as generic.read_parquet gives them to normalise: dates and numbers
     typed where the canonical column is one, everything else as text."""
+    import pyarrow.parquet as pq
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
     from pyspark.sql.utils import AnalysisException
 
+    try:
+        names = pq.read_schema(path).names
+    except (OSError, ValueError):
+        names = []  # Spark's own read says what is wrong with the file
+    check_header([n.lstrip("\ufeff").strip() for n in names], shown, 0)
     try:
         frame = spark.read.parquet(str(path))
     except AnalysisException as exc:
@@ -196,5 +205,6 @@ def _with_values(
                 blank = cell.isNull() | F.isnan(cell.cast("double"))
                 columns[name] = F.when(blank, F.lit(float(number)).cast(spark_type)).otherwise(cell)
         else:
-            columns[name] = F.when(_clean(cell).isNull(), F.lit(value)).otherwise(cell)
+            kind = TABLE_COLUMNS[source.table][name]
+            columns[name] = F.when(_clean(cell, kind).isNull(), F.lit(value)).otherwise(cell)
     return frame.select(*(column.alias(name) for name, column in columns.items())), list(columns)

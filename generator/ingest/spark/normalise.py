@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import date
 from typing import TYPE_CHECKING
 
 from generator.domain.errors import Problem, ProblemsFound
 from generator.domain.tables import PERIOD_PATTERN, WORDS
+from generator.domain.values import MISSING_MARKERS as VALUE_MISSING_MARKERS
+from generator.domain.values import NAME_KINDS
 from generator.ingest.canonical import (
     FIRST_LINES,
     KEYS,
@@ -30,6 +33,8 @@ from generator.ingest.canonical import (
     Checks,
     SourceReport,
     duplicate_reason,
+    not_utf8,
+    outside_window,
 )
 from generator.ingest.pseudonym import UNKEYED, pseudonym_key
 from generator.ingest.workforce_checks import (
@@ -48,7 +53,9 @@ if TYPE_CHECKING:
 
     from generator.config import Source
 
-MISSING_MARKERS = ["", "-", "?", "NA", "N/A", "null", "NULL", "None", "nan"]
+MISSING_MARKERS = list(VALUE_MISSING_MARKERS)
+# values.py's _UTC_OFFSET in Java's regex syntax (the same pattern): the offset of a time
+UTC_OFFSET = r"([T ]\d{2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$"
 REASON = "_reason"
 MERGED = "_merged"  # the row id of a row merged into another of its key, null for the one kept
 ROW_BITS = 33  # monotonically_increasing_id: partition index above bit 33, row below
@@ -128,7 +135,8 @@ def normalise(
     line_of = _line_numbers(partitions, first_line, rows, record_lines)
     lines = _first_lines(classified, line_of) if reasons else {}
     rejected = 0
-    for reason, count in _name_unknown_courses(reasons):
+    dates = [c for c, kind in TABLE_COLUMNS[table].items() if kind == "date"]
+    for reason, count in _name_unknown_courses(reasons, dates, checks.window):
         report.reject(reason, lines.get(reason, []), count)
         rejected += count
     valid = classified.filter(classified[REASON].isNull()).drop(REASON)
@@ -171,12 +179,14 @@ def _line_numbers(
     return line_of
 
 
-def _clean(column: Column) -> Column:
-    """normalise's _clean_text: whitespace stripped, missing-value markers null."""
+def _clean(column: Column, kind: str) -> Column:
+    """values.clean_cells: whitespace stripped; missing-value markers null, or for a name
+    only an empty cell ("NA" is a department's name)."""
     from pyspark.sql import functions as F
 
     text = F.regexp_replace(column, r"(?U)^\s+|\s+$", "")
-    return F.when(text.isin(MISSING_MARKERS), F.lit(None)).otherwise(text)
+    markers = [""] if kind in NAME_KINDS else MISSING_MARKERS
+    return F.when(text.isin(markers), F.lit(None)).otherwise(text)
 
 
 def _typed_kind(raw: DataFrame, column: str, kind: str) -> str:
@@ -217,8 +227,10 @@ def _classify(
     cells = {
         c: _text(raw, c) if typed_in.get(c) == "text" else F.lit(None).cast("string") for c in kinds
     }
-    clean = {c: _clean(cells[c]) for c in kinds}
-    reasons: list[tuple[Column, Column | str]] = []
+    clean = {c: _clean(cells[c], kinds[c]) for c in kinds}
+    reasons: list[tuple[Column, Column | str]] = [
+        (~F.is_valid_utf8(cells[c]), not_utf8(c)) for c in present if typed_in[c] == "text"
+    ]
     if spreadsheet_dates:
         for column in present:
             if kinds[column] == "date" and typed_in[column] == "text":
@@ -247,20 +259,24 @@ def _classify(
             )
         )
     typed: dict[str, Column] = {}
+    staged: dict[str, Column] = {}  # the parsed dates, computed before the checks
     for column, kind in kinds.items():
         given = clean[column].isNotNull()
         as_is = typed_in.get(column, "text") != "text"
         if kind == "date":
             if as_is:
-                typed[column] = F.to_date(raw[column])
+                staged[f"_day_{column}"] = F.to_date(raw[column])
+                typed[column] = F.col(f"_day_{column}")
             else:
-                typed[column] = _parse_date(clean[column], checks.date_format, shown)
+                staged[f"_day_{column}"] = _parse_date(clean[column], checks.date_format, shown)
+                typed[column] = F.col(f"_day_{column}")
                 expected = checks.date_format or "YYYY-MM-DD"
                 reasons.append(
                     (given & typed[column].isNull(), f"unparseable {column} (expected {expected})")
                 )
             if column in REQUIRED[table]:
                 reasons.append((typed[column].isNull(), f"missing {column}"))
+            reasons.append(_outside_window(column, typed[column], checks.window))
         elif kind in ("score", "minutes", "number"):
             if as_is:
                 number = raw[column].cast("double")
@@ -310,7 +326,9 @@ def _classify(
     if "learner_id" in kinds:
         typed["learner_id"] = _pseudonymised(typed["learner_id"], source)
     line = raw[LINE] if LINE in raw.columns else F.monotonically_increasing_id()
-    return raw.select(
+    # Each date parsed once, in a projection of its own: inlined into every reason that tests
+    # it, the parsing made the generated code too large for Java to compile.
+    return raw.withColumns(staged).select(
         *(typed[c].alias(c) for c in kinds),
         line.alias(LINE),
         _first_reason(reasons).alias(REASON),
@@ -336,6 +354,20 @@ def _kpi_reasons(typed: dict[str, Column]) -> list[tuple[Column, Column | str]]:
     ]
 
 
+def _outside_window(
+    column: str, day: Column, window: tuple[date, date]
+) -> tuple[Column, Column | str]:
+    """canonical.outside_window's reason for a day outside the plausible window."""
+    from pyspark.sql import functions as F
+
+    first, last = window
+    before, after = outside_window(column, window, "\0").split("\0")
+    return (
+        (day < F.lit(first)) | (day > F.lit(last)),
+        F.concat(F.lit(before), F.date_format(day, "yyyy-MM-dd"), F.lit(after)),
+    )
+
+
 def _first_reason(reasons: list[tuple[Column, Column | str]]) -> Column:
     from pyspark.sql import functions as F
 
@@ -348,13 +380,15 @@ def _first_reason(reasons: list[tuple[Column, Column | str]]) -> Column:
 
 
 def _parse_date(text: Column, date_format: str | None, shown: str) -> Column:
-    """ISO 8601 (with a time and zone, converted to UTC) or the source's date_format; the day."""
+    """ISO 8601 (a time with a UTC offset on its local day) or the source's date_format; the
+    day."""
     from pyspark.sql import functions as F
 
     if date_format:
         parsed = F.try_to_timestamp(text, F.lit(spark_date_format(date_format, shown)))
     else:
-        parsed = text.try_cast("timestamp")
+        # The offset dropped, as values.local_times: a time counts on its local calendar date.
+        parsed = F.regexp_replace(text, UTC_OFFSET, "$1").try_cast("timestamp")
     return F.to_date(parsed)
 
 
@@ -449,16 +483,22 @@ def _first_lines(classified: DataFrame, line_of: Callable[[int], int]) -> dict[s
     return lines
 
 
-def _name_unknown_courses(reasons: dict[str, int]) -> list[tuple[str, int]]:
-    """As normalise: the first 20 unknown course ids (sorted) named, the rest counted together."""
-    unknown = sorted(r for r in reasons if r.startswith("unknown course '"))
-    rest = unknown[UNKNOWN_COURSES_NAMED:]
-    counted = [(r, n) for r, n in reasons.items() if r not in rest]
-    if rest:
-        counted.append(
-            ("unknown course (not in config/courses.yaml)", sum(reasons[r] for r in rest))
-        )
-    return sorted(counted)
+def _name_unknown_courses(
+    reasons: dict[str, int], dates: list[str], window: tuple[date, date]
+) -> list[tuple[str, int]]:
+    """As normalise: the first 20 unknown course ids (sorted) named, the rest counted together;
+    and so the first 20 days outside the plausible window of each date column in ``dates``."""
+    groups = [(re.compile(r"^unknown course '"), "unknown course (not in config/courses.yaml)")]
+    for column in dates:
+        before, after = outside_window(column, window, "\0").split("\0")
+        named = re.compile(f"^{re.escape(before)}\\S+{re.escape(after)}$")
+        groups.append((named, outside_window(column, window)))
+    counted = dict(reasons)
+    for named, shared in groups:
+        rest = sorted(r for r in counted if named.match(r))[UNKNOWN_COURSES_NAMED:]
+        if rest:
+            counted[shared] = counted.get(shared, 0) + sum(counted.pop(r) for r in rest)
+    return sorted(counted.items())
 
 
 def _merge_duplicates(table: str, valid: DataFrame) -> DataFrame:

@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlparse
 
-from generator.ingest.adapters.xapi import COMPLETING, FOLDED, SUFFIXES, VERB_STATUS
+from generator.ingest.adapters.xapi import COMPLETING, FOLDED, SUFFIXES, VERB_STATUS, unreadable
 from generator.ingest.canonical import (
     FIRST_LINES,
     LINE,
@@ -194,10 +194,10 @@ def _read(
         for file_uri, number, line in found:
             try:
                 json.loads(line)
-            except json.JSONDecodeError as error:
+            except (json.JSONDecodeError, RecursionError) as error:
                 file = index[file_uri]
-                where = f"{names[file]} line {number - starts[file]}"
-                report.reject(f"invalid JSON ({where} column {error.colno}: {error.msg})", [number])
+                at = number - starts[file]
+                report.reject(unreadable(names[file], line, error, 0, at), [number])
             else:
                 log.info("%s: a line only Python's JSON parser reads; reading with pandas", shown)
                 return None

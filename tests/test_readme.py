@@ -14,7 +14,7 @@ def test_config_reference_in_readme_is_current() -> None:
     start, end = text.index(BEGIN), text.index(END) + len(END) + 1
     assert text[start:end] == reference(), (
         "README.md's config reference is stale; regenerate it with "
-        "`python -m generator.config.reference` and paste it between the markers"
+        "`python -m generator.config.reference --write`"
     )
 
 

@@ -24,7 +24,7 @@ from generator.charts import svg as svgdraw
 from generator.commands.since import since_snapshot
 from generator.config import load_project
 from generator.domain.engines import EngineName
-from generator.domain.errors import BuildError, Problem, ProblemsFound
+from generator.domain.errors import AccountabilityError, Problem, ProblemsFound
 from generator.domain.periods import ReportDate
 from generator.pages import PageSet, page_workers, render_pages
 from generator.report import Report, build_report
@@ -105,7 +105,7 @@ def build(
                 project_dir, as_of, strict, run_mkdocs, incremental, progress, engine, since
             )
         except OSError as exc:  # a full disk, a read-only file system: what, where and the fix
-            raise BuildError(os_error_message(exc)) from None
+            raise AccountabilityError(os_error_message(exc)) from None
 
 
 # What to do about an OS error while writing, by errno; the build left everything as it was.

@@ -7,8 +7,10 @@ fails when the two differ, so the reference cannot drift from the code.
 from __future__ import annotations
 
 import enum
+import sys
 import types
 import typing
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -95,5 +97,21 @@ def reference() -> str:
     return "\n".join(parts) + "\n"
 
 
+def write_into(readme: Path) -> bool:
+    """Replace the reference between the markers of ``readme``; False when it was current."""
+    text = readme.read_text(encoding="utf-8")
+    start, end = text.index(BEGIN), text.index(END) + len(END) + 1
+    updated = text[:start] + reference() + text[end:]
+    if updated == text:
+        return False
+    readme.write_text(updated, encoding="utf-8")
+    return True
+
+
 if __name__ == "__main__":
-    print(reference(), end="")
+    # `python -m generator.config.reference` prints it; with --write it updates README.md.
+    if sys.argv[1:] == ["--write"]:
+        readme = Path(__file__).resolve().parents[2] / "README.md"
+        print(f"{readme}: {'updated' if write_into(readme) else 'already current'}")
+    else:
+        print(reference(), end="")

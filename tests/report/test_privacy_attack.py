@@ -287,3 +287,39 @@ def test_a_run_within_a_hidden_quarter_is_hidden_too(demo_report: Report) -> Non
                 assert run.hidden and run.enrollments is None, run
                 checked += 1
     assert checked >= 10
+
+
+def test_spend_over_cost_per_completion_never_gives_a_small_group_away(
+    tmp_path: Path, project: Path
+) -> None:
+    """The '700/700 → 1' attack: where a course's spend and its cost per completion are both
+    published, spend / cost is its completions. C1 completes once in 2025-Q2; with 700 spent
+    on it then, a published cost per completion would say so."""
+    attacked = tmp_path / "attack-cost"
+    shutil.copytree(project / "config", attacked / "config")
+    shutil.copytree(project / "data", attacked / "data")
+    (attacked / "config" / "budgets.yaml").write_text(
+        "periods:\n"
+        + "".join(
+            f"  - period: 2025-Q{q}\n    budget: 1000\n    spend:\n"
+            f"      - course: C1\n        amount: 700\n"
+            for q in (1, 2, 3)
+        )
+    )
+    computed = computed_metrics(attacked).table
+    row = computed[(computed["scope"] == "course") & (computed["member"] == "C1")]
+    q2 = row[row["period"] == "2025-Q2"].iloc[0]
+    assert (q2["spend"], q2["completions"]) == (700, 1)  # the fixture has the small group
+
+    snapshot = snapshot_data(build_report(attacked), "attack")
+    columns = snapshot["metrics"]["columns"]
+    rows = [dict(zip(columns, r, strict=True)) for r in snapshot["metrics"]["rows"]]
+    pairs = [r for r in rows if r.get("spend") and r.get("cost_per_completion")]
+    assert pairs, "no spend and cost per completion published together: nothing was tested"
+    for r in pairs:
+        worked_out = r["spend"] / r["cost_per_completion"]
+        assert worked_out >= MIN or round(worked_out) == r.get("completions"), r
+    hidden = [
+        r for r in rows if (r["scope"], r["member"], r["period"]) == ("course", "C1", "2025-Q2")
+    ]
+    assert hidden and hidden[0]["cost_per_completion"] is None and hidden[0]["completions"] is None

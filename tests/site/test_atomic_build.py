@@ -19,7 +19,7 @@ from paths import TINY
 
 from generator import site
 from generator.commands.build import build
-from generator.domain.errors import BuildError, ProblemsFound
+from generator.domain.errors import AccountabilityError, BuildError, ProblemsFound
 from generator.site import build_lock, read_manifest, recover
 
 
@@ -181,7 +181,8 @@ def test_a_full_disk_while_staging_is_a_message_and_changes_nothing(
         raise OSError(errno.ENOSPC, "No space left on device", str(target))
 
     monkeypatch.setattr(files, "_write_temp", disk_full)
-    with pytest.raises(BuildError, match=r": No space left on device; nothing was changed; free"):
+    with pytest.raises(AccountabilityError, match=r": No space left on device; nothing was") as exc:
         build(project)
+    assert exc.value.exit_code == 1
     assert (snapshot(project / "site_src"), snapshot(project / "site")) == before
     assert not list(project.glob(".site_src.*")) and not list(project.glob(".site.*"))

@@ -16,8 +16,8 @@ import click
 from rich.console import Console
 
 from generator.domain.engines import EngineName
-from generator.domain.errors import AccountabilityError, ProblemsFound
-from generator.domain.periods import ReportDate, parse_report_date
+from generator.domain.errors import AccountabilityError, ProblemsFound, os_error_message
+from generator.domain.periods import DUE_WITHIN_DAYS, ReportDate, parse_report_date
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -71,6 +71,34 @@ project_option = click.option(
 )
 
 
+branch_option = click.option(
+    "--branch",
+    default="gh-pages",
+    show_default=True,
+    help="Branch of the project's git repository that holds the versioned site.",
+)
+
+
+def remote_option(pushes: bool = False) -> Any:
+    """--remote; only snapshot has --push, so only its help mentions it."""
+    return click.option(
+        "--remote",
+        default="origin",
+        show_default=True,
+        help="Remote whose copy of the branch is read when it is ahead"
+        + (" (and pushed to with --push)." if pushes else "."),
+    )
+
+
+due_within_option = click.option(
+    "--due-within",
+    type=click.IntRange(min=0),
+    default=DUE_WITHIN_DAYS,
+    show_default=True,
+    help="List open actions due within this many days of B's report date.",
+)
+
+
 def user_errors(func: F) -> F:
     """Turn the project's errors into a clean message and exit code, never a traceback."""
 
@@ -86,6 +114,9 @@ def user_errors(func: F) -> F:
         except AccountabilityError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(exc.exit_code)
+        except OSError as exc:  # a path the user gave that cannot be read or written
+            click.echo(f"error: {os_error_message(exc)}", err=True)
+            sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
 
@@ -255,9 +286,11 @@ def demo_data(out_dir: Path, learners: int, courses: int, rows: int | None, seed
     "--since",
     default=None,
     metavar="VERSION",
-    help="A snapshot the person pages compare with: a version or alias on the gh-pages branch "
+    help="A snapshot the person pages compare with: a version or alias on --branch "
     "(2026-Q2, latest) or a snapshot.json file. Default: none.",
 )
+@branch_option
+@remote_option()
 @user_errors
 def build(
     project_dir: Path,
@@ -266,6 +299,8 @@ def build(
     no_mkdocs: bool,
     engine: EngineName | None,
     since: str | None,
+    branch: str,
+    remote: str,
 ) -> None:
     """Compute the report, write its Markdown into site_src/ and build the site into site/."""
     from generator.commands.build import build as run_build
@@ -279,6 +314,8 @@ def build(
             progress=progress,
             engine=engine,
             since=since,
+            branch=branch,
+            remote=remote,
         )
     report = result.report
     missed = sum(1 for r in report.goals if r.status == "missed")
@@ -305,25 +342,6 @@ def serve(project_dir: Path, dev_addr: str) -> None:
     from generator.commands.serve import serve as run_serve
 
     sys.exit(run_serve(project_dir, dev_addr, echo=lambda line: click.echo(line, err=True)))
-
-
-branch_option = click.option(
-    "--branch",
-    default="gh-pages",
-    show_default=True,
-    help="Branch of the project's git repository that holds the versioned site.",
-)
-
-
-def remote_option(pushes: bool = False) -> Any:
-    """--remote; only snapshot has --push, so only its help mentions it."""
-    return click.option(
-        "--remote",
-        default="origin",
-        show_default=True,
-        help="Remote whose copy of the branch is read when it is ahead"
-        + (" (and pushed to with --push)." if pushes else "."),
-    )
 
 
 @cli.command(
@@ -468,13 +486,7 @@ def publish(project_dir: Path, target: Path, branch: str, remote: str) -> None:
     metavar="DATE|PERIOD",
     help="Report date of 'current' (default: as `accountability build`).",
 )
-@click.option(
-    "--due-within",
-    type=click.IntRange(min=0),
-    default=14,
-    show_default=True,
-    help="List open actions due within this many days of B's report date.",
-)
+@due_within_option
 @branch_option
 @remote_option()
 @user_errors
@@ -523,13 +535,7 @@ def diff(
     required=True,
     help="Folder to write <person>.md and <person>.html into (created if missing).",
 )
-@click.option(
-    "--due-within",
-    type=click.IntRange(min=0),
-    default=14,
-    show_default=True,
-    help="List open actions due within this many days of B's report date.",
-)
+@due_within_option
 @click.option(
     "--as-of",
     "as_of",

@@ -7,7 +7,6 @@ reports progress.
 from __future__ import annotations
 
 import contextlib
-import errno
 import logging
 import resource
 import time
@@ -24,7 +23,12 @@ from generator.charts import svg as svgdraw
 from generator.commands.since import since_snapshot
 from generator.config import load_project
 from generator.domain.engines import EngineName
-from generator.domain.errors import AccountabilityError, Problem, ProblemsFound
+from generator.domain.errors import (
+    AccountabilityError,
+    Problem,
+    ProblemsFound,
+    os_error_message,
+)
 from generator.domain.periods import ReportDate
 from generator.pages import PageSet, page_workers, render_pages
 from generator.report import Report, build_report
@@ -57,6 +61,15 @@ class Timings(dict[str, float]):
 def _cpu_seconds() -> float:
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return time.process_time() + children.ru_utime + children.ru_stime
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """build --since: the snapshot the person pages compare with, and where it is."""
+
+    identifier: str
+    branch: str
+    remote: str
 
 
 @dataclass(frozen=True)
@@ -93,6 +106,8 @@ def build(
     progress: Progress = lambda _: None,
     engine: EngineName | None = None,
     since: str | None = None,
+    branch: str = DEFAULT_BRANCH,
+    remote: str = "origin",
 ) -> BuildResult:
     """``incremental``: read the aggregates of unchanged LMS data from the cache, and re-render
     only the pages whose Markdown changed when site/ was built from the same mkdocs.yml and set
@@ -101,27 +116,12 @@ def build(
     with site.build_lock(project_dir):
         site.remove_leftovers(project_dir)  # of builds killed half-way: ours now, under the lock
         try:
+            compare = Comparison(since, branch, remote) if since else None
             return _build(
-                project_dir, as_of, strict, run_mkdocs, incremental, progress, engine, since
+                project_dir, as_of, strict, run_mkdocs, incremental, progress, engine, compare
             )
         except OSError as exc:  # a full disk, a read-only file system: what, where and the fix
-            raise AccountabilityError(os_error_message(exc)) from None
-
-
-# What to do about an OS error while writing, by errno; the build left everything as it was.
-OS_ERROR_FIXES = {
-    errno.ENOSPC: "free some disk space and build again",
-    errno.EDQUOT: "free some of your disk quota and build again",
-    errno.EROFS: "the file system is read-only: build in a writable copy of the project",
-    errno.EACCES: "make it writable for you and build again",
-    errno.EPERM: "make it writable for you and build again",
-}
-
-
-def os_error_message(exc: OSError) -> str:
-    where = exc.filename or "the project folder"
-    fix = OS_ERROR_FIXES.get(exc.errno or 0, "check the path and build again")
-    return f"{where}: {exc.strerror or exc}; nothing was changed; {fix}"
+            raise AccountabilityError(os_error_message(exc, "nothing was changed")) from None
 
 
 def _build(
@@ -132,7 +132,7 @@ def _build(
     incremental: bool,
     progress: Progress,
     engine: EngineName | None,
-    since: str | None,
+    since: Comparison | None,
 ) -> BuildResult:
     timings = Timings()
     with timings.stage("report"):
@@ -152,7 +152,11 @@ def _build(
         previous = datacache.load_course_pages(data_cache) if data_cache else None
         keys = course_page_keys(report) if previous is not None else None
         compared = (
-            since_snapshot(project_dir, since, report, branch=DEFAULT_BRANCH) if since else None
+            since_snapshot(
+                project_dir, since.identifier, report, branch=since.branch, remote=since.remote
+            )
+            if since
+            else None
         )
         pages = render_pages(report, previous=previous, keys=keys, since=compared)
         if data_cache and previous is not None:

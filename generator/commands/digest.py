@@ -11,7 +11,7 @@ from generator.config import load_project
 from generator.domain.periods import ReportDate
 from generator.site import write_text_atomically
 from generator.versions.deploy import DEFAULT_BRANCH
-from generator.versions.diff import diff_snapshots
+from generator.versions.diff import DUE_WITHIN_DAYS, diff_snapshots
 from generator.versions.digest import digest_files, snapshot_people
 
 
@@ -27,7 +27,7 @@ def write_digests(
     after: str,
     out_dir: Path,
     *,
-    due_within_days: int = 14,
+    due_within_days: int = DUE_WITHIN_DAYS,
     branch: str = DEFAULT_BRANCH,
     remote: str = "origin",
     as_of: ReportDate | None = None,
@@ -47,6 +47,25 @@ def write_digests(
     diff = diff_snapshots(data[0], data[1], due_within_days=due_within_days)
     files = digest_files(data[0], data[1], diff, people)
     out_dir.mkdir(parents=True, exist_ok=True)
+    remove_earlier_digests(out_dir, keep=set(files))
     for name, content in files.items():
         write_text_atomically(out_dir / name, content)
+    write_text_atomically(out_dir / DIGEST_LIST, "".join(f"{name}\n" for name in sorted(files)))
     return DigestResult(out_dir, sorted(files))
+
+
+# The digests a run wrote, so that the next run into the same folder removes those of people
+# who no longer hold a role (and only files it wrote: nothing else in the folder is touched).
+DIGEST_LIST = ".accountability-digests"
+
+
+def remove_earlier_digests(out_dir: Path, keep: set[str]) -> None:
+    listed = out_dir / DIGEST_LIST
+    if not listed.is_file():
+        return
+    for name in listed.read_text("utf-8").splitlines():
+        path = out_dir / name
+        # Only plain names of this folder: the list is ours, but a hand-edited one must not
+        # reach outside it.
+        if name and name not in keep and path.parent == out_dir and path.suffix in (".md", ".html"):
+            path.unlink(missing_ok=True)

@@ -26,6 +26,7 @@ from generator.ingest import source_files
 
 # Inputs by convention; folders of exports named in project.yaml's sources are added to these.
 INPUT_DIRS = ("config", "data", "responses")
+OUTPUTS = ("site", "site_src", "mkdocs.yml")  # and every dot-entry of the project folder
 QUIET_SECONDS = 1.0
 
 Echo = Callable[[str], None]
@@ -80,12 +81,21 @@ class InputWatcher(FileSystemEventHandler):
 
     def is_input(self, path: Path) -> bool:
         if path.name.startswith(".") or path.name.endswith("~"):
-            return False  # editors' swap and backup files, our own staging copies
+            return False  # editors' swap and backup files
         if path in self.files:
             return True
+        if self._is_output(path):
+            return False  # what a rebuild writes (an export beside the project watches both)
         if path.parent == self.project_dir:  # the project folder's own entries
             return path.name in INPUT_DIRS
         return any(path.is_relative_to(folder) for folder in self.watched - {self.project_dir})
+
+    def _is_output(self, path: Path) -> bool:
+        """site/, site_src/, mkdocs.yml, the build's dot-folders and cache: written by builds."""
+        if not path.is_relative_to(self.project_dir) or path == self.project_dir:
+            return False
+        top = path.relative_to(self.project_dir).parts[0]
+        return top.startswith(".") or top in OUTPUTS
 
     def due(self) -> bool:
         """True once, when inputs changed and then stayed quiet for QUIET_SECONDS."""

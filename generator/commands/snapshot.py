@@ -7,6 +7,7 @@ by :mod:`generator.versions.deploy` as the plan of :mod:`generator.versions.mode
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
@@ -80,11 +81,13 @@ def snapshot(
     )
     # The person pages compare with the snapshot of the quarter before, when there is one.
     earlier = previous_release(before, quarter.label)
-    since = (
-        since_snapshot(project_dir, earlier, report, branch=branch, remote=remote)
-        if earlier
-        else None
-    )
+    since: Since | None = None
+    unread: tuple[str, ...] = ()
+    if earlier:
+        try:
+            since = since_snapshot(project_dir, earlier, report, branch=branch, remote=remote)
+        except AccountabilityError as exc:  # one unreadable old snapshot blocks no new one
+            unread = (f"the person pages have no trend: {exc}",)
     with tempfile.TemporaryDirectory(prefix="accountability-snapshot-") as tmp:
         scratch = Path(tmp)
         progress("Writing the pages into a scratch copy of site_src/")
@@ -103,7 +106,7 @@ def snapshot(
         branch=branch,
         replaced=plan.replaces,
         pushed=push,
-        warnings=dirty_warning(tree),
+        warnings=dirty_warning(tree) + unread,
     )
 
 
@@ -139,12 +142,17 @@ def write_scratch_site(
     from generator.commands.build import generated_files
     from generator.pages import render_pages
 
-    for entry in SCRATCH_ENTRIES:
-        source = project_dir / entry
-        if source.is_dir():
-            shutil.copytree(source, scratch / entry, symlinks=True)
-        elif source.is_file():
-            shutil.copy2(source, scratch / entry)
+    # Under the build lock: a build swaps site_src/ in with two renames, and a copy made in
+    # between would miss the hand-written pages. Only where builds ran (and left the lock file):
+    # a snapshot itself leaves the working tree as it was.
+    ran = (project_dir / site.LOCK).exists()
+    with site.build_lock(project_dir) if ran else contextlib.nullcontext():
+        for entry in SCRATCH_ENTRIES:
+            source = project_dir / entry
+            if source.is_dir():
+                shutil.copytree(source, scratch / entry, symlinks=True)
+            elif source.is_file():
+                shutil.copy2(source, scratch / entry)
     pages = render_pages(report, since=since)
     site.write_generated(scratch / "site_src", generated_files(pages) | site.asset_files())
     settings = report.project.settings

@@ -110,10 +110,15 @@ def load_responses(
         if path.suffix not in (".yaml", ".yml"):
             continue
         shown = f"{RESPONSES_DIR}/{path.name}"
-        quarter = parse_quarter(path.stem)
+        quarter = parse_quarter(path.stem.upper())
         if quarter is None or quarter.label != path.stem:
+            fix = f"name it {quarter.label}.yaml" if quarter else "name it like 2026-Q3.yaml"
+            problems.append(Problem(shown, 0, f"not named for a fiscal quarter; {fix}"))
+            continue
+        if quarter.label in found:
+            other = found[quarter.label].file
             problems.append(
-                Problem(shown, 0, "not named for a fiscal quarter; name it like 2026-Q3.yaml")
+                Problem(shown, 0, f"a second file for {quarter.label} beside {other}; keep one")
             )
             continue
         read = _read(path, shown, problems)

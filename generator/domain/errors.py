@@ -7,6 +7,7 @@ mistake never shows a traceback.
 from __future__ import annotations
 
 import difflib
+import errno
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -60,3 +61,23 @@ def known(label: str, options: Iterable[str]) -> str:
         return f"; no {label} are defined"
     shown = ", ".join(values[:30]) + (f", … ({len(values)} in all)" if len(values) > 30 else "")
     return f"; known {label}: {shown}"
+
+
+# What to do about an OS error while reading or writing, by errno.
+OS_ERROR_FIXES = {
+    errno.ENOSPC: "free some disk space and try again",
+    errno.EDQUOT: "free some of your disk quota and try again",
+    errno.EROFS: "the file system is read-only: work in a writable copy",
+    errno.EACCES: "make it writable (or readable) for you and try again",
+    errno.EPERM: "make it writable (or readable) for you and try again",
+    errno.ENOTDIR: "a part of the path is a file, not a folder: give another path",
+    errno.EISDIR: "it is a folder: give a file",
+    errno.ENOENT: "check the path",
+}
+
+
+def os_error_message(exc: OSError, outcome: str = "") -> str:
+    """An OS error as a user reads it: where, what, (what it left,) and the fix."""
+    where = exc.filename or "the project folder"
+    fix = OS_ERROR_FIXES.get(exc.errno or 0, "check the path and try again")
+    return "; ".join(part for part in (f"{where}: {exc.strerror or exc}", outcome, fix) if part)

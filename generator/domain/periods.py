@@ -91,6 +91,8 @@ def parse_quarter(text: str) -> Quarter | None:
 # plausible_dates sets other bounds (ProjectFile.plausible_dates).
 PLAUSIBLE_FROM = date(1990, 1, 1)
 PLAUSIBLE_YEARS_AHEAD = 1
+# An open action due within this many days of a report date is "due" (diff, digest).
+DUE_WITHIN_DAYS = 14
 
 
 def plausible_window(

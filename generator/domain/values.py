@@ -16,7 +16,12 @@ NAME_KINDS = ("text",)  # the canonical kinds (domain.tables) that hold names
 
 # An ISO 8601 time with a UTC offset ("T10:00:00+02:00", " 10:00Z"): the offset is dropped, so
 # the day is the local calendar date the export shows (and a column may mix zones and none).
-_UTC_OFFSET = re.compile(r"([T ]\d{2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$")
+# The UTC offset ending a time (kept: the time before it); the same pattern in Java's regex
+# syntax for the Spark engine (ingest/spark/normalise.py).
+UTC_OFFSET_PATTERN = r"([T ]\d{2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$"
+# The offset a date_format's %z reads, at the end of the text.
+TRAILING_OFFSET_PATTERN = r"\s*(?:Z|[+-]\d{2}:?\d{2})$"
+_UTC_OFFSET = re.compile(UTC_OFFSET_PATTERN)
 
 
 def clean_text(values: pd.Series) -> pd.Series:
@@ -76,3 +81,10 @@ def parse_numbers(values: pd.Series) -> pd.Series:
         return values.astype("float64")
     text = clean_text(values)
     return pd.to_numeric(text, errors="coerce").astype("float64")
+
+
+def plain_number(value: float) -> str:
+    """A figure without a unit as a sentence reads it: 45,000 (not 4.5e+04), 12.5, 0.375."""
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:,.4g}"

@@ -182,7 +182,8 @@ class Ingested:
             *(t for s in self.report.sources for t in (*s.reasons, *s.merges, *s.notes)),
         ]
         values = {v for text in texts for v in quoted_values(text)}
-        found: set[str] = set()
+        # Seen before pseudonymising (with a pseudonym key the tables hold only p-... ids).
+        found: set[str] = {v for s in self.report.sources for v in s.quoted_learners}
         for table in self.tables.values() if values else ():
             if isinstance(table, pd.DataFrame) and "learner_id" in table.columns:  # not Spark's
                 ids = table["learner_id"]
@@ -274,6 +275,10 @@ def read_sources(
             tables, source_report = read(source, path, shown, checks)
         except ProblemsFound as exc:
             problems.extend(exc.problems)
+            continue
+        except OSError as exc:  # no permission to read it, an I/O error
+            reason = exc.strerror or str(exc)
+            problems.append(Problem(shown, 0, f"cannot be read ({reason}); check you may read it"))
             continue
         for table, frame in tables.items():
             collected[table].append(frame)

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from generator.domain.periods import plausible_window
+from generator.domain.published_text import quoted_values
 from generator.domain.tables import KEYS, REQUIRED, STATUS_ORDER, TABLE_COLUMNS, WORDS
 from generator.domain.values import clean_cells, clean_text, parse_dates, parse_numbers
 from generator.ingest.coded import Coded, categorical, encode, missing, parallel
@@ -102,6 +103,9 @@ class SourceReport:
     notes: list[str] = field(default_factory=list)
     merges: dict[str, Reason] = field(default_factory=dict)
     files: Files | None = None  # a folder: line numbers run on across its files
+    # Raw learner ids that this source's reasons quote (seen before pseudonymising them): the
+    # data-quality page masks them. Only these few values, never the learner rows.
+    quoted_learners: set[str] = field(default_factory=set)
 
     def reject(self, reason: str, lines: list[int] | np.ndarray, count: int | None = None) -> None:
         """``count`` rows rejected (default: one per line), ``lines`` the first of them."""
@@ -290,6 +294,8 @@ def normalise(table: str, raw: pd.DataFrame, checks: Checks, report: SourceRepor
         elif kind in ("score", "minutes", "number"):
             parsed = parse_numbers(col.values)
             reject(col.where(given & parsed.isna()), f"{column} is not a number")
+            # inf, Infinity, 1e400: numbers to float(), not to a report ("inf min")
+            reject(col.where(parsed.isin([np.inf, -np.inf])), f"{column} is not finite")
             if kind == "score":
                 reject(col.where((parsed < 0) | (parsed > 100)), "score out of range 0-100")
             if kind == "minutes":
@@ -322,6 +328,8 @@ def normalise(table: str, raw: pd.DataFrame, checks: Checks, report: SourceRepor
         check_roster(columns, dates, reject)
     if table == "kpis":
         check_kpis(columns, typed, reject)
+    if "learner_id" in kinds:
+        _note_quoted_learners(columns["learner_id"].values, report)
     if checks.pseudonymise is not None and "learner_id" in kinds:
         learner = columns["learner_id"]
         columns["learner_id"] = learner.with_values(checks.pseudonymise(learner.values))
@@ -425,6 +433,15 @@ def smallest(lines: np.ndarray, count: int = FIRST_LINES) -> np.ndarray:
     if len(lines) > count:
         lines = np.partition(lines, count - 1)[:count]
     return np.sort(lines)
+
+
+def _note_quoted_learners(learners: pd.Series, report: SourceReport) -> None:
+    """Keep the raw learner ids that a reason of this source quotes (a learner id in a course
+    column, say), while the raw ids are still there to compare with."""
+    quoted = {v for reason in report.reasons for v in quoted_values(reason)}
+    if quoted:
+        hits = learners[pd.Series(learners).isin(quoted).to_numpy()]
+        report.quoted_learners.update(str(v) for v in pd.unique(hits) if v == v)
 
 
 def _merge_duplicates(

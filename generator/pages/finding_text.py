@@ -3,6 +3,7 @@ and money in the project's currency, periods with their calendar months, courses
 
 from __future__ import annotations
 
+from generator.domain.values import plain_number
 from generator.pages.context import Context
 from generator.pages.formatting import DASH, is_missing
 from generator.report.findings import EVIDENCE_UNITS, Finding
@@ -31,5 +32,5 @@ def evidence_figure(ctx: Context, key: str, value: float | str) -> str:
     if is_missing(value):
         return DASH
     if unit == "number" or not unit:
-        return f"{value:,.4g}"
+        return plain_number(float(value))
     return ctx.fmt.number(float(value), unit)

@@ -150,26 +150,24 @@ def index_people(ctx: Context, people: list[Person], parts: dict[str, Involvemen
 
 # --- the trend since an earlier snapshot ------------------------------------------------------
 
-TREND_ORDER = {MISSED: 0, "at risk": 1, "no data": 2, "met": 3}
-
 
 def trend_table(ctx: Context, person: str) -> Table:
-    """Their goal results whose status changed since the snapshot (ctx.since), worst now first."""
+    """Their goal results whose status changed since the snapshot (ctx.since), worst now first
+    (the order diff gives them). A goal the project no longer has is named, not linked."""
     assert ctx.since is not None
-    rows = sorted(
-        ctx.since.changed.get(person, ()),
-        key=lambda t: (TREND_ORDER.get(t.after_status or "", 4), t.title, t.member),
-    )
+    goals = {g.id for g in ctx.project.goals}
     return Table(
         ["Goal", "Scope", "Then", "Now"],
         [
             [
-                link(t.title, f"{ctx.up(1)}goals.md#{goal_anchor(t.goal)}"),
+                link(t.title, f"{ctx.up(1)}goals.md#{goal_anchor(t.goal)}")
+                if t.goal in goals
+                else text(t.title) + " (no longer a goal)",
                 text(t.member) if t.member else DASH,
                 _trend_status(ctx, t.before_period, t.before_status),
                 _trend_status(ctx, t.after_period, t.after_status),
             ]
-            for t in rows
+            for t in ctx.since.changed.get(person, ())
         ],
     )
 
@@ -178,4 +176,5 @@ def _trend_status(ctx: Context, period: str | None, status: str | None) -> str:
     if status is None:
         return "not evaluated"
     shown = STATUS_ICON.get(status, text(status))
-    return f"{shown} in {ctx.period_name(period)}" if period else shown
+    # The period may come from any snapshot.json: text, like every label from outside.
+    return f"{shown} in {text(ctx.period_name(period))}" if period else shown

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from generator.config import Project
+from generator.domain.values import plain_number
 from generator.report.findings import Finding, finding_id
 from generator.report.goals import Assignment, RoleResolver
 from generator.report.kpi_effects import NO_MOVE, WORSENED
@@ -188,8 +189,9 @@ def kpis_not_moved(project: Project, workforce: Workforce) -> Iterator[Finding]:
             id=finding_id("kpi", kpi.id, department, str(row["job_role"])),
             kind=KPI_KIND,
             title=f"{kpi.label} in {unit} {row['verdict']} after training: "
-            f"{float(row['before']):,.4g} {kpi.unit} on average until {row['trained_from']}, "
-            f"when {share:.0%} of the staff had been trained, {float(row['after']):,.4g} after "
+            f"{plain_number(float(row['before']))} {kpi.unit} on average until "
+            f"{row['trained_from']}, when {share:.0%} of the staff had been trained, "
+            f"{plain_number(float(row['after']))} after "
             f"({float(row['change']):+.1%}{compared})",
             scope="department",
             member=department,

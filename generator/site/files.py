@@ -130,17 +130,22 @@ def _write_manifest(site_src: Path, entries: Mapping[str, str]) -> bool:
 # --- atomic writing -------------------------------------------------------------------------
 
 
-def current_umask() -> int:
-    mask = os.umask(0)
+def _read_umask() -> int:
+    mask = os.umask(0)  # the only way to read it: set it, then set it back
     os.umask(mask)
     return mask
+
+
+# Read once, at import: os.umask is process-wide, and setting it even briefly while serve's
+# threads create files would give those files mode 0666.
+UMASK = _read_umask()
 
 
 def honour_umask(path: Path) -> None:
     """The mode open() or mkdir() would have given ``path``: mkstemp and mkdtemp make 0600 files
     and 0700 folders whatever the umask, and a site made of them gives a web server running as
     another user 403."""
-    path.chmod((0o777 if path.is_dir() else 0o666) & ~current_umask())
+    path.chmod((0o777 if path.is_dir() else 0o666) & ~UMASK)
 
 
 def _write_temp(target: Path, data: bytes) -> Path:

@@ -86,7 +86,7 @@ def check_writable(*directories: Path) -> None:
                 )
 
 
-LEFTOVER_KINDS = ("build", "shards", "old", "publish")
+LEFTOVER_KINDS = ("build", "shards", "old")
 
 
 def remove_leftovers(project_dir: Path, names: tuple[str, ...] = ("site", "site_src")) -> None:

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from generator.domain.catalog import METRICS
+from generator.domain.periods import DUE_WITHIN_DAYS
 from generator.pages.formatting import Formatter, text
 from generator.report.goals import AT_RISK, MET, MISSED, NO_DATA
 
@@ -91,9 +92,6 @@ class ResponseItem:
     due: str
     status: str
     changed: tuple[str, ...] = ()  # the fields that differ from the earlier snapshot's
-
-
-DUE_WITHIN_DAYS = 14
 
 
 @dataclass(frozen=True)

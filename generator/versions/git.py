@@ -135,9 +135,19 @@ def work_tree(repo: Path, project_dir: Path) -> WorkTree:
         if skip:
             skip = False
             continue
-        changed.append(entry[3:])
         skip = entry[0] in "RC"
+        if not _is_ours(entry[3:]):
+            changed.append(entry[3:])
     return WorkTree(commit or None, tuple(changed))
+
+
+# What builds and snapshots themselves leave in a project (the build lock, the data cache): not
+# a change of the project's inputs, even where no .gitignore lists them.
+OWN_NAMES = {".accountability.lock", ".accountability-cache"}
+
+
+def _is_ours(path: str) -> bool:
+    return any(part in OWN_NAMES for part in path.split("/"))
 
 
 def ref_exists(repo: Path, ref: str) -> bool:

@@ -87,9 +87,15 @@ def write_tree(target: Path, files: Mapping[str, bytes]) -> None:
         if not target.is_dir():
             raise AccountabilityError(f"{target}: exists and is not a directory")
         if any(target.iterdir()) and not (target / PUBLISH_MARKER).is_file():
+            earlier = (
+                f" (if an earlier `accountability publish` wrote it, before it left the marker, "
+                f"create an empty {PUBLISH_MARKER} in it)"
+                if (target / VERSIONS_FILE).is_file()
+                else ""
+            )
             raise AccountabilityError(
                 f"{target}: not empty and not written by `accountability publish` (it has no "
-                f"{PUBLISH_MARKER}); choose an empty or new directory"
+                f"{PUBLISH_MARKER}); choose an empty or new directory{earlier}"
             )
     target.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}.publish-", dir=target.parent))

@@ -41,7 +41,7 @@ class GoalRecord(_Part):
     scope: str
     member: str | None
     period: str
-    status: str | None
+    status: Literal["met", "at risk", "missed", "no data"] | None
     value: Number = None
     accountable: Assignment
     responsible: list[Assignment] = []
@@ -80,6 +80,8 @@ class SnapshotShape(_Part):
     report_date: date
     period: str
     kpis: dict[str, Number]
+    currency: str | None = None
+    min_group_size: int | None = None
     goals: list[GoalRecord]
     findings: list[FindingRecord]
     courses: list[CourseRecord]

@@ -109,6 +109,19 @@ def test_a_file_not_named_for_a_quarter(tiny_project: Path) -> None:
     ]
 
 
+def test_a_quarter_in_lower_case_or_in_two_files(tiny_project: Path) -> None:
+    write(tiny_project, GOOD, "2025-q2.yaml")
+    assert problems(tiny_project) == [
+        "responses/2025-q2.yaml: not named for a fiscal quarter; name it 2025-Q2.yaml"
+    ]
+    (tiny_project / "responses" / "2025-q2.yaml").unlink()
+    write(tiny_project, GOOD, "2025-Q2.yaml")
+    write(tiny_project, GOOD, "2025-Q2.yml")
+    assert problems(tiny_project) == [
+        "responses/2025-Q2.yml: a second file for 2025-Q2 beside responses/2025-Q2.yaml; keep one"
+    ]
+
+
 def test_validate_and_build_exit_1_on_an_unknown_finding(tiny_project: Path) -> None:
     write(tiny_project, GOOD.replace("dropoff-c1-fy2025", "dropoff-c1-fy2024"))
     expected = (

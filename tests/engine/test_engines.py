@@ -359,21 +359,22 @@ def test_hostile_exports_read_alike_by_both_engines(tmp_path: Path) -> None:
 
     csv = tmp_path / "lms.csv"
     csv.write_text(
-        "User,Course,Dept,Enrolled,Completed\n"
-        "L1,C1,NA,2025-03-01T00:30:00+02:00,2025-03-01\n"
-        "L2,C1,None,2025-03-01,2025-03-02T23:30:00-05:00\n"
-        "L3,C1,Ops,0000-01-01,\n"
-        "L4,C1,Ops,2025-01-01,9999-12-31\n"
-        "L5,C1,,2025-03-01 10:00:00.250+0530,\n",
+        "User,Course,Dept,Enrolled,Completed,Minutes\n"
+        "L1,C1,NA,2025-03-01T00:30:00+02:00,2025-03-01,10\n"
+        "L2,C1,None,2025-03-01,2025-03-02T23:30:00-05:00,\n"
+        "L3,C1,Ops,0000-01-01,,\n"
+        "L4,C1,Ops,2025-01-01,9999-12-31,\n"
+        "L5,C1,,2025-03-01 10:00:00.250+0530,,\n"
+        "L6,C1,Ops,2025-03-01,,inf\n",
         encoding="utf-8",
     )
     columns = {"User": "learner_id", "Course": "course_id", "Dept": "department"}
-    columns |= {"Enrolled": "enrolled_on", "Completed": "completed_on"}
+    columns |= {"Enrolled": "enrolled_on", "Completed": "completed_on", "Minutes": "minutes"}
     both = _both_ingests(csv, {"C1"}, format="csv", columns=columns)
     assert both is not None
     by_pandas, by_spark = both
     assert by_spark == by_pandas
-    assert by_pandas["report"]["rows_rejected"] == 2
+    assert by_pandas["report"]["rows_rejected"] == 3  # 0000-01-01, 9999-12-31, inf minutes
     rows = {row[0]: row for row in by_pandas["rows"]["enrollments"]}
     assert rows["L1"][3] == "NA" and rows["L2"][3] == "None" and rows["L5"][3] is None
     assert {rows[k][4] for k in ("L1", "L2", "L5")} == {"2025-03-01"}
@@ -408,6 +409,24 @@ def test_hostile_exports_read_alike_by_both_engines(tmp_path: Path) -> None:
                 source = Source(path=str(csv), format="csv", columns=columns)
                 checks = Checks({"C1"}, {}, None)
                 read_with_spark(SparkEngine(session()).spark, source, csv, csv.name, checks)
+
+
+def test_a_date_format_with_an_offset_reads_the_local_day_in_both_engines(tmp_path: Path) -> None:
+    """%z in date_format: the time counts on its local calendar date (00:30 at +02:00 is the
+    day it says, not the UTC day before), in Spark as in pandas."""
+    csv = tmp_path / "lms.csv"
+    csv.write_text(
+        "User,Course,Enrolled\nL1,C1,2025-03-01 00:30:00+0200\nL2,C1,2025-03-01 23:30:00-0500\n",
+        encoding="utf-8",
+    )
+    columns = {"User": "learner_id", "Course": "course_id", "Enrolled": "enrolled_on"}
+    both = _both_ingests(
+        csv, {"C1"}, format="csv", columns=columns, date_format="%Y-%m-%d %H:%M:%S%z"
+    )
+    assert both is not None
+    by_pandas, by_spark = both
+    assert by_spark == by_pandas
+    assert {row[4] for row in by_pandas["rows"]["enrollments"]} == {"2025-03-01"}
 
 
 def _both_ingests(

@@ -8,6 +8,7 @@ import json
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -286,3 +287,43 @@ def test_project_yaml_plausible_dates_sets_the_window_for_the_exports(tmp_path: 
     settings = project / "config" / "project.yaml"
     settings.write_text(settings.read_text() + "plausible_dates: {earliest: 1980-01-01}\n", "utf-8")
     assert rejected_1985() == 0
+
+
+def test_infinite_numbers_in_an_export_are_rejected(tmp_path: Path) -> None:
+    """inf, Infinity and 1e400 parse as floats; a report must not say 'inf min'."""
+    header = "User,Course,Dept,Enrolled,Completed,State,Minutes\n"
+    rows = (
+        "L1,C1,Ops,2025-01-10,,in_progress,inf\n"
+        "L2,C1,Ops,2025-01-10,,in_progress,1e400\n"
+        "L3,C1,Ops,2025-01-10,,in_progress,-Infinity\n"
+        "L4,C1,Ops,2025-01-10,,in_progress,30\n"
+    )
+    tables, report = load(
+        "csv", _csv(tmp_path, rows, header), columns=MAPPING | {"Minutes": "minutes"}
+    )
+    assert report.reasons["minutes is not finite"].count == 3
+    assert tables["enrollments"]["learner_id"].tolist() == ["L4"]
+
+
+def test_an_export_that_cannot_be_read_is_a_located_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An OS error while reading (no permission, an I/O error) names the file, no traceback.
+    Simulated: CI runs as root, whom chmod does not stop."""
+    from generator import ingest as ingest_module
+
+    project = tmp_path / "tiny"
+    shutil.copytree(TINY, project)
+    real = ingest_module.read_source
+
+    def unreadable(source: Any, path: Path, *args: Any, **kwargs: Any) -> Any:
+        if path.name == "lms.csv":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(source, path, *args, **kwargs)
+
+    monkeypatch.setattr(ingest_module, "read_source", unreadable)
+    result = CliRunner().invoke(cli, ["validate", "--project", str(project)])
+    assert result.exit_code == 1
+    assert (
+        "data/lms.csv: cannot be read (Permission denied); check you may read it" in result.output
+    )

@@ -55,3 +55,15 @@ def test_csv_cells_are_safe_and_blank_where_missing() -> None:
         "Nancy,",
         ",'-nan",
     ]
+
+
+def test_a_plain_figure_never_reads_in_scientific_notation() -> None:
+    from generator.domain.values import plain_number
+
+    assert [plain_number(v) for v in (45000.0, 1234.56, 12.5, 0.375, -2500.0)] == [
+        "45,000",
+        "1,235",
+        "12.5",
+        "0.375",
+        "-2,500",
+    ]

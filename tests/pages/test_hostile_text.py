@@ -342,3 +342,20 @@ def test_no_planted_e_mail_or_learner_id_in_snapshots(published: tuple[Path, Pat
         if path.is_file():
             data = path.read_bytes()
             assert not [p for p in PLANTED if p.encode() in data], path
+
+
+def test_a_quoted_learner_id_is_masked_with_a_pseudonym_key_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With ACCOUNTABILITY_PSEUDONYM_KEY set the tables hold p-... ids only, so the raw id a
+    reason quotes ("unknown course 'L1'": a learner id in the course column) is recognised
+    while the raw ids are still there."""
+    project = tmp_path / "tiny"
+    shutil.copytree(TINY, project)
+    with (project / "data" / "lms.csv").open("a", encoding="utf-8") as export:
+        export.write("L2,L1,Sales,2025-01-10,,,in_progress,,10\n")
+    monkeypatch.setenv("ACCOUNTABILITY_PSEUDONYM_KEY", "a secret key")
+    build(project, run_mkdocs=False)
+    quality = (project / "site_src" / "data-quality.md").read_text("utf-8")
+    assert "unknown course '(a learner id)'" in quality
+    assert "'L1'" not in quality

@@ -114,3 +114,28 @@ def test_serve_rewrites_the_pages_when_an_export_changes(
     # The figures changed, so pages were written (not all found unchanged).
     last = log.read_text("utf-8").split("pages regenerated")[-1].splitlines()[0]
     assert "(0 written" not in last, last
+
+
+def test_what_a_rebuild_writes_is_no_input_even_beside_an_outside_export(tmp_path: Path) -> None:
+    """An export in the folder above the project makes serve watch that folder, which holds the
+    project: site_src/, site/ and the staging copies a rebuild writes must not count as changes,
+    or serve would rebuild forever."""
+    from generator.commands.serve import InputWatcher
+
+    project = tmp_path / "tiny"
+    shutil.copytree(TINY, project)
+    shutil.move(project / "data" / "lms.csv", tmp_path / "lms.csv")
+    settings = project / "config" / "project.yaml"
+    settings.write_text(settings.read_text().replace("path: data/lms.csv", "path: ../lms.csv"))
+    watcher = InputWatcher(project)
+    watcher.watch()
+    try:
+        assert tmp_path.resolve() in watcher.watched
+        root = project.resolve()
+        for written in ("site_src/goals.md", "site/index.html", ".site_src.staging/x.md",
+                        "mkdocs.yml", ".accountability.lock"):  # fmt: skip
+            assert not watcher.is_input(root / written), written
+        assert watcher.is_input(tmp_path.resolve() / "lms.csv")
+        assert watcher.is_input(root / "config" / "goals.yaml")
+    finally:
+        watcher.observer.unschedule_all()

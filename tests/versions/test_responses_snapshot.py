@@ -167,7 +167,7 @@ def test_digests_per_person_are_self_contained(project: Path, tmp_path: Path) ->
     out = tmp_path / "digests"
     result = invoke("digest", "2025-Q1", "2025-Q2", "--out", str(out), "--project", str(project))
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == [
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
         f"{who}.{ext}" for who in ("dev-a", "dev-b", "lisa", "tom") for ext in ("html", "md")
     ]
     tom = (out / "tom.html").read_text()
@@ -188,3 +188,32 @@ def test_digests_per_person_are_self_contained(project: Path, tmp_path: Path) ->
     assert "Book the Q3 courses in May." in lisa
     dev_b = (out / "dev-b.md").read_text()
     assert "Nothing changed for you" in dev_b
+
+
+def test_a_second_digest_run_removes_the_digests_of_people_gone(
+    project: Path, tmp_path: Path
+) -> None:
+    """Mailing everything in the folder must not send last quarter's digest to someone who no
+    longer holds a role; files the run did not write are left alone."""
+    out = tmp_path / "digests"
+    out.mkdir()
+    (out / "notes.md").write_text("mine")
+    assert (
+        invoke(
+            "digest", "2025-Q1", "2025-Q2", "--out", str(out), "--project", str(project)
+        ).exit_code
+        == 0
+    )
+    listed = (out / ".accountability-digests").read_text().split()
+    assert "tom.md" in listed and "notes.md" not in listed
+    (out / ".accountability-digests").write_text("\n".join([*listed, "gone.md", "../x.md"]))
+    (out / "gone.md").write_text("last quarter's")
+    (tmp_path / "x.md").write_text("outside")
+    assert (
+        invoke(
+            "digest", "2025-Q1", "2025-Q2", "--out", str(out), "--project", str(project)
+        ).exit_code
+        == 0
+    )
+    assert not (out / "gone.md").exists()
+    assert (out / "notes.md").read_text() == "mine" and (tmp_path / "x.md").exists()

@@ -333,7 +333,9 @@ def test_publish_refuses_a_directory_it_did_not_write(deployed: Deployed, tmp_pa
     assert result.exit_code == 1
     assert result.stderr == (
         f"error: {tmp_path}: not empty and not written by `accountability publish` (it has no "
-        ".accountability-publish); choose an empty or new directory\n"
+        ".accountability-publish); choose an empty or new directory (if an earlier "
+        "`accountability publish` wrote it, before it left the marker, create an empty "
+        ".accountability-publish in it)\n"
     )
     assert (tmp_path / "notes.txt").read_text() == "mine"
 

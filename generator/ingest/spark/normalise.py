@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from generator.domain.errors import Problem, ProblemsFound
 from generator.domain.tables import PERIOD_PATTERN, WORDS
 from generator.domain.values import MISSING_MARKERS as VALUE_MISSING_MARKERS
-from generator.domain.values import NAME_KINDS
+from generator.domain.values import NAME_KINDS, TRAILING_OFFSET_PATTERN, UTC_OFFSET_PATTERN
 from generator.ingest.canonical import (
     FIRST_LINES,
     KEYS,
@@ -54,8 +54,6 @@ if TYPE_CHECKING:
     from generator.config import Source
 
 MISSING_MARKERS = list(VALUE_MISSING_MARKERS)
-# values.py's _UTC_OFFSET in Java's regex syntax (the same pattern): the offset of a time
-UTC_OFFSET = r"([T ]\d{2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$"
 REASON = "_reason"
 MERGED = "_merged"  # the row id of a row merged into another of its key, null for the one kept
 ROW_BITS = 33  # monotonically_increasing_id: partition index above bit 33, row below
@@ -287,6 +285,8 @@ def _classify(
                 number = clean[column].try_cast("double")
                 typed[column] = F.when(~F.isnan(number), number)
                 reasons.append((given & typed[column].isNull(), f"{column} is not a number"))
+            infinite = typed[column].isin(float("inf"), float("-inf"))
+            reasons.append((infinite, f"{column} is not finite"))  # as canonical.py
             if kind == "score":
                 reasons.append(
                     ((typed[column] < 0) | (typed[column] > 100), "score out of range 0-100")
@@ -384,11 +384,14 @@ def _parse_date(text: Column, date_format: str | None, shown: str) -> Column:
     day."""
     from pyspark.sql import functions as F
 
+    # The offset dropped, as values.local_times: a time counts on its local calendar date.
+    if date_format and "%z" in date_format:
+        date_format = re.sub(r"\s*%z", "", date_format)
+        text = F.regexp_replace(text, TRAILING_OFFSET_PATTERN, "")
     if date_format:
         parsed = F.try_to_timestamp(text, F.lit(spark_date_format(date_format, shown)))
     else:
-        # The offset dropped, as values.local_times: a time counts on its local calendar date.
-        parsed = F.regexp_replace(text, UTC_OFFSET, "$1").try_cast("timestamp")
+        parsed = F.regexp_replace(text, UTC_OFFSET_PATTERN, "$1").try_cast("timestamp")
     return F.to_date(parsed)
 
 

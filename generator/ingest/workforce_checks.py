@@ -20,7 +20,6 @@ LEFT_BEFORE_HIRED = "left before hired"
 LEAVING_WITHOUT_LEFT_ON = "leaving reason without left_on"
 EFFECTIVE_BEFORE_HIRED = "effective before hired"
 PERIOD_NOT_FISCAL = "period is not a fiscal quarter (2026-Q1) or year (FY2026)"
-VALUE_NOT_FINITE = "value is not a finite number"
 
 # normalise's reject: the rows of a mask over all rows (None: none), with the reason.
 Reject = Callable[[np.ndarray | None, str], None]
@@ -41,13 +40,11 @@ def check_roster(columns: dict[str, Coded], dates: dict[str, np.ndarray], reject
     columns["effective_on"] = encode(pd.Series(filled, copy=False))
 
 
-def check_kpis(columns: dict[str, Coded], typed: dict[str, np.ndarray], reject: Reject) -> None:
-    """A period that is no fiscal quarter or year label, and a value of ±infinity (which
-    parses as a number: 'inf', '1e400'), are rejected."""
+def check_kpis(columns: dict[str, Coded], reject: Reject) -> None:
+    """A period that is no fiscal quarter or year label is rejected (an infinite value is
+    rejected for every number column, in normalise)."""
     period = columns["period"]
     text = period.values.astype("string")
     reject(
         period.where(text.notna() & ~text.str.match(PERIOD_PATTERN, na=False)), PERIOD_NOT_FISCAL
     )
-    value = columns["value"]
-    reject(value.where(pd.Series(np.isinf(typed["value"]), copy=False)), VALUE_NOT_FINITE)

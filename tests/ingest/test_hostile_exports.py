@@ -301,7 +301,7 @@ def test_infinite_numbers_in_an_export_are_rejected(tmp_path: Path) -> None:
     tables, report = load(
         "csv", _csv(tmp_path, rows, header), columns=MAPPING | {"Minutes": "minutes"}
     )
-    assert report.reasons["minutes is not finite"].count == 3
+    assert report.reasons["minutes is not a finite number"].count == 3
     assert tables["enrollments"]["learner_id"].tolist() == ["L4"]
 
 

@@ -33,6 +33,7 @@ from generator.ingest.canonical import (
     Checks,
     SourceReport,
     duplicate_reason,
+    not_finite,
     not_utf8,
     outside_window,
 )
@@ -42,7 +43,6 @@ from generator.ingest.workforce_checks import (
     LEAVING_WITHOUT_LEFT_ON,
     LEFT_BEFORE_HIRED,
     PERIOD_NOT_FISCAL,
-    VALUE_NOT_FINITE,
 )
 
 if TYPE_CHECKING:
@@ -286,7 +286,7 @@ def _classify(
                 typed[column] = F.when(~F.isnan(number), number)
                 reasons.append((given & typed[column].isNull(), f"{column} is not a number"))
             infinite = typed[column].isin(float("inf"), float("-inf"))
-            reasons.append((infinite, f"{column} is not finite"))  # as canonical.py
+            reasons.append((infinite, not_finite(column)))
             if kind == "score":
                 reasons.append(
                     ((typed[column] < 0) | (typed[column] > 100), "score out of range 0-100")
@@ -347,10 +347,9 @@ def _roster_reasons(typed: dict[str, Column]) -> list[tuple[Column, Column | str
 
 def _kpi_reasons(typed: dict[str, Column]) -> list[tuple[Column, Column | str]]:
     """workforce_checks.check_kpis's reasons, in its order."""
-    period, value = typed["period"], typed["value"]
+    period = typed["period"]
     return [
         (period.isNotNull() & ~period.rlike(PERIOD_PATTERN), PERIOD_NOT_FISCAL),
-        ((value == float("inf")) | (value == float("-inf")), VALUE_NOT_FINITE),
     ]
 
 

@@ -10,7 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-QUOTED = re.compile(r"'([^'\n]*)'")
+# A quoted value opens with a ' after a space or "(" and closes with the first ' followed by a
+# space, punctuation or the end, so an apostrophe inside it (O'Brien) stays part of it.
+_END = r"(?:[\s),;:.]|$)"
+QUOTED = re.compile(rf"(?<![^\s(])'((?:[^'\n]|'(?!{_END}))*)'(?={_END})")
 _LOCAL, _DOMAIN = r"[^\s'\"<>()\[\]@,;:/]+", r"[^\s'\"<>()\[\]@,;:/]+\.[^\s'\"<>()\[\]@,;:/]+"
 EMAIL = re.compile(rf"{_LOCAL}@{_DOMAIN}")
 PSEUDONYM = re.compile(r"p-[0-9a-f]{16}")  # ingest.pseudonym's form of a learner id

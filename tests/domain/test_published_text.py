@@ -27,3 +27,12 @@ def test_learner_ids_and_pseudonyms_are_masked() -> None:
 
 def test_long_values_are_cut_short() -> None:
     assert published(f"unknown course '{'x' * 100}'") == f"unknown course '{'x' * 39}…'"
+
+
+def test_an_apostrophe_inside_a_quoted_value_stays_part_of_it() -> None:
+    """ "unknown course 'O'Brien'": the value is O'Brien, compared and cut as a whole."""
+    from generator.domain.published_text import published, quoted_values
+
+    reason = "unknown course 'O'Brien' (not in config/courses.yaml); the file's rows 'x'"
+    assert quoted_values(reason) == ["O'Brien", "x"]
+    assert published(reason, {"O'Brien"}).startswith("unknown course '(a learner id)' (not in")

@@ -1,16 +1,14 @@
 """Reusable pieces for tests that open the built report in headless Chromium.
 
-``serve_directory`` serves a built site on 127.0.0.1 (random port) from a thread;
+``serve_directory`` (the board pack's, generator/site/local_server.py) serves a built site on
+127.0.0.1 (random port) from a thread;
 ``open_browser`` launches Debian's chromium through Playwright with every request that is not
 to 127.0.0.1 aborted and recorded; ``chart_states`` reads what each chart container drew.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,6 +17,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+
+from generator.site.local_server import serve_directory as serve_directory  # for the tests
 
 CHROMIUM = Path(os.environ.get("ACCOUNTABILITY_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -47,34 +47,6 @@ def require_chromium() -> Path:
     if os.environ.get("REQUIRE_BROWSER") == "1":
         pytest.fail(f"{CHROMIUM} is missing but REQUIRE_BROWSER=1")
     pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class _QuietServer(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # A browser that aborts a request it no longer needs is not a test failure.
-        pass
-
-
-@contextmanager
-def serve_directory(root: Path) -> Iterator[str]:
-    """Serve ``root`` at http://127.0.0.1:<random port>/ until the block ends."""
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    server = _QuietServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @dataclass

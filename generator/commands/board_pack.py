@@ -6,13 +6,12 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path, PurePosixPath
 
-from generator.domain.errors import AccountabilityError
 from generator.site.pdf import PackResult
 from generator.site.pdf import board_pack as print_pack
 from generator.versions import git as gitio
 from generator.versions.deploy import DEFAULT_BRANCH, read_versions
 from generator.versions.model import CURRENT
-from generator.versions.publish import plain_files
+from generator.versions.publish import branch_files
 
 CURRENT_TITLE = "Current build (not a snapshot)"
 
@@ -30,12 +29,12 @@ def board_pack(
     if version in (None, CURRENT):
         return print_pack(project_dir / "site", out, CURRENT_TITLE)
     repo = gitio.repo_root(project_dir)
-    ref = gitio.branch_ref(repo, branch, remote)
-    if ref is None:
-        raise AccountabilityError(
-            f"{repo}: no branch '{branch}' (nor {remote}/{branch}); deploy a snapshot first "
-            "(accountability snapshot 2026-Q3), or leave VERSION out for the current build"
-        )
+    ref = gitio.site_branch_ref(
+        repo,
+        branch,
+        remote,
+        " (accountability snapshot 2026-Q3), or leave VERSION out for the current build",
+    )
     found = read_versions(repo, branch, remote).resolve(str(version))
     with tempfile.TemporaryDirectory(prefix="accountability-pack-") as scratch:
         _write_version(repo, ref, found.name, Path(scratch))
@@ -46,10 +45,7 @@ def _write_version(repo: Path, ref: str, name: str, target: Path) -> None:
     """The files of version ``name`` on ``ref`` (symlinks in it as copies) written below
     ``target``."""
     prefix = f"{name}/"
-    entries = [e for e in gitio.tree(repo, ref) if e.path.startswith(prefix)]
-    blobs = gitio.read_blobs(repo, (e.sha for e in entries))
-    files = plain_files([(e.path, e.is_symlink, blobs[e.sha]) for e in entries])
-    for path, data in files.items():
+    for path, data in branch_files(repo, ref, prefix).items():
         inner = PurePosixPath(path[len(prefix) :])
         if inner.is_absolute() or ".." in inner.parts:
             continue  # never outside the scratch directory

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.domain.errors import AccountabilityError
 from generator.versions import git as gitio
 from generator.versions.deploy import DEFAULT_BRANCH
 from generator.versions.publish import PublishResult, publish_branch
@@ -14,10 +13,5 @@ def publish(
     project_dir: Path, target: Path, *, branch: str = DEFAULT_BRANCH, remote: str = "origin"
 ) -> PublishResult:
     repo = gitio.repo_root(project_dir)
-    ref = gitio.branch_ref(repo, branch, remote)
-    if ref is None:
-        raise AccountabilityError(
-            f"{repo}: no branch '{branch}' (nor {remote}/{branch}); deploy a snapshot first: "
-            "accountability snapshot 2026-Q3"
-        )
+    ref = gitio.site_branch_ref(repo, branch, remote, ": accountability snapshot 2026-Q3")
     return publish_branch(repo, ref, target)

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from generator.commands.diff import load_snapshot
 from generator.config import Person
 from generator.pages import GoalTrend, Since
+from generator.pages.formatting import Formatter
 from generator.report import Report
 from generator.versions.diff import Snapshot, goal_changes, headline_goals
 from generator.versions.digest import their_goals
-from generator.versions.model import CURRENT, Versions
-from generator.versions.snapshot import snapshot_data
+from generator.versions.model import Versions
+from generator.versions.snapshot import goal_data
 
 
 def since_snapshot(
@@ -21,7 +23,15 @@ def since_snapshot(
 ) -> Since:
     """``identifier`` (a version, an alias or a snapshot.json) compared with ``report``."""
     before = load_snapshot(project_dir, identifier, branch=branch, remote=remote)
-    return compare(before, snapshot_data(report, CURRENT), report.project.people)
+    return compare(before, {"goals": current_goals(report)}, report.project.people)
+
+
+def current_goals(report: Report) -> list[dict[str, Any]]:
+    """The report's goal results as snapshot.json records them: all the comparison reads (the
+    whole snapshot data would format every metric table for nothing)."""
+    settings = report.project.settings
+    fmt = Formatter(settings.currency, settings.min_group_size)
+    return [goal_data(r, report.project, fmt) for r in report.goals]
 
 
 def previous_release(versions: Versions, quarter_label: str) -> str | None:

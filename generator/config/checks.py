@@ -25,6 +25,7 @@ from generator.domain.sources import (
     FOLDER_FORMATS,
     FORMATS,
     ONE_COURSE_FORMATS,
+    is_glob,
     option_problem,
 )
 from generator.domain.tables import STATUSES, TABLE_COLUMNS
@@ -371,7 +372,7 @@ def _scope_members(project: Project) -> dict[str, set[str]]:
 def _check_path_kind(project: Project, source: Source, line: int) -> Iterator[Problem]:
     """A folder named where the format reads one file, or a file where it reads a folder (a
     path that names nothing is ingest's to report: it may be created before the build)."""
-    if any(ch in source.path for ch in "*?["):
+    if is_glob(source.path):
         return
     path = project.source_path(source)
     folder = source.path.rstrip("/\\")

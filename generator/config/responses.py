@@ -84,6 +84,17 @@ class ResponsesFile(Model):
     """The responses, each to a goal or a finding."""
 
 
+OPEN, DONE, OVERDUE = "open", "done", "overdue"
+
+
+def action_state(status: str | None, due: datetime.date, day: datetime.date) -> str:
+    """An action's state on ``day``: done, or open, or overdue (open and due before the day).
+    The pages (as of the report date) and diff (as of a snapshot's) read the same rule."""
+    if status == DONE:
+        return DONE
+    return OVERDUE if due < day else OPEN
+
+
 @dataclass(frozen=True)
 class QuarterResponses:
     """The responses of one quarter's file, each with the line it starts on."""

@@ -162,6 +162,13 @@ ADAPTER_OPTIONS: dict[str, dict[str, Option]] = {
 # Formats whose exports may leave the course unnamed: the source's ``course_id:`` names it.
 # Every source format, named in project.yaml's sources[].format (ingest.ADAPTERS reads each).
 FORMATS = tuple(ADAPTER_OPTIONS)
+
+
+def is_glob(path: str) -> bool:
+    """Whether a source's path is a glob (data/*.csv) rather than one file or folder."""
+    return any(ch in path for ch in "*?[")
+
+
 ONE_COURSE_FORMATS = frozenset(ADAPTER_OPTIONS) - {"oulad"}
 # Formats whose path names a folder: OULAD's always, xAPI's a folder of statement files or one
 # file. Every other format reads one file (a glob for several).

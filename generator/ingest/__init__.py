@@ -19,7 +19,7 @@ import pandas as pd
 from generator.config import expand_env
 from generator.domain.errors import Problem, ProblemsFound
 from generator.domain.published_text import quoted_values
-from generator.domain.sources import FOLDER_FORMATS
+from generator.domain.sources import FOLDER_FORMATS, is_glob
 from generator.ingest.adapters import canvas, generic, moodle, openedx, oulad, xapi
 from generator.ingest.adapters.canvas import read_canvas_gradebook
 from generator.ingest.adapters.generic import read_generic
@@ -211,7 +211,7 @@ def source_files(project: Project, source: Source) -> list[Path]:
     """The files a source's path or glob names (a folder counts as one source where its
     format reads folders; a glob's folders are not files of a format that reads files)."""
     path = project.source_path(source)
-    if any(ch in source.path for ch in "*?["):
+    if is_glob(source.path):
         found = sorted(Path(p) for p in glob.glob(str(path), recursive=True))
         return [p for p in found if source.format in FOLDER_FORMATS or not p.is_dir()]
     return [path] if path.exists() else []

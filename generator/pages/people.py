@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from generator.config import Person
-from generator.config.responses import Response
+from generator.config.responses import OVERDUE, Response
 from generator.pages.context import Context, Page, PageSet, Table
 from generator.pages.formatting import DASH, link, text
 from generator.pages.render import costs_shown, header, render
-from generator.pages.responses import OVERDUE, action_state, no_responses_note, responses_table
+from generator.pages.responses import no_responses_note, responses_table, state_on_report_date
 from generator.pages.sections import goal_section
 from generator.pages.tables import STATUS_ICON, findings_table
 from generator.report.findings import Finding
@@ -124,12 +124,7 @@ def index_people(ctx: Context, people: list[Person], parts: dict[str, Involvemen
                 ", ".join(ctx.role_link(r, 1) for r in person.roles),
                 f"{sum(1 for _, r in goals if r.status == MISSED):,} of {len(goals):,}",
                 f"{len(parts[person.id].findings):,}",
-                f"{len(actions):,}"
-                + (
-                    f" ({sum(1 for a in actions if action_state(a, ctx) == OVERDUE)} overdue)"
-                    if any(action_state(a, ctx) == OVERDUE for a in actions)
-                    else ""
-                ),
+                _responses_count(ctx, actions),
             ]
         )
     table = Table(["Person", "Kind", "Roles", "Goal results missed", "Findings", "Responses"], rows)
@@ -146,6 +141,12 @@ def index_people(ctx: Context, people: list[Person], parts: dict[str, Involvemen
             listing=table,
         )
     )
+
+
+def _responses_count(ctx: Context, actions: list[Response]) -> str:
+    """How many responses, and how many of their actions are overdue (when any are)."""
+    overdue = sum(1 for a in actions if state_on_report_date(a, ctx) == OVERDUE)
+    return f"{len(actions):,}" + (f" ({overdue} overdue)" if overdue else "")
 
 
 # --- the trend since an earlier snapshot ------------------------------------------------------

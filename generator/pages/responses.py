@@ -5,19 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from generator.config.responses import Response
+from generator.config.responses import Response, action_state
 from generator.pages.context import Context, Table
 from generator.pages.formatting import link, text
 from generator.report.goals import goal_anchor
 
-OPEN, DONE, OVERDUE = "open", "done", "overdue"
 
-
-def action_state(response: Response, ctx: Context) -> str:
+def state_on_report_date(response: Response, ctx: Context) -> str:
     """done, open, or overdue (open and due before the report date)."""
-    if response.status == DONE:
-        return DONE
-    return OVERDUE if response.due < ctx.metrics.report_date else OPEN
+    return action_state(response.status, response.due, ctx.metrics.report_date)
 
 
 def responses_table(
@@ -37,7 +33,7 @@ def responses_table(
                 text(r.action),
                 ctx.person_page_link(r.owner, depth),
                 r.due.isoformat(),
-                action_state(r, ctx),
+                state_on_report_date(r, ctx),
             ]
         )
     headers = ["Cause", "Action", "Owner", "Due", "State"]

@@ -58,6 +58,11 @@ def _email(row: Enrolment) -> str:
     return f"{first}.{last}@example.org".lower()
 
 
+def _sources(comment: str, blocks: list[str]) -> str:
+    """project.yaml's sources: the comment that says what to export, then a block per file."""
+    return comment + "sources:\n" + "\n".join(blocks) + "\n"
+
+
 # ---------------------------------------------------------------- csv: any LMS's report
 
 
@@ -199,7 +204,7 @@ def moodle_export(calendar: FiscalCalendar) -> SampleExport:
       enrolled_on: {course_start(calendar, course).isoformat()}   # the course start
       # offering: 2025-spring   # the course run, when a course runs more than once"""
         )
-    sources = (
+    sources = _sources(
         """\
 # The LMS exports to read: Moodle's course completion report (Reports > Course completion >
 # Download in CSV), one file per course. Replace the samples with your own downloads, one
@@ -208,10 +213,8 @@ def moodle_export(calendar: FiscalCalendar) -> SampleExport:
 # Other Moodle exports: format moodle-grades (a grade export: needs options.enrolled_on,
 # gives scores) and moodle-logs (the logs report: enrolments, completions and activity by
 # module); README.md, "LMS sources", lists their options.
-sources:
-"""
-        + "\n".join(blocks)
-        + "\n"
+""",
+        blocks,
     )
     return SampleExport(files, sources, True, False)
 
@@ -274,17 +277,15 @@ def canvas_export(calendar: FiscalCalendar) -> SampleExport:
       enrolled_on: {course_start(calendar, course).isoformat()}   # the course start: a gradebook has no dates
       # id_column: SIS User ID   # the learner id (default: Canvas's ID)"""
         )
-    sources = (
+    sources = _sources(
         """\
 # The LMS exports to read: Canvas's gradebook (Grades > Export > Export entire gradebook),
 # one file per course. Replace the samples with your own exports, one entry per course;
 # course_id is the id of the course in config/courses.yaml. The Student and login columns are
 # never read. A gradebook says nothing about completion, so the goals of this scaffold are on
 # scores; offering (the course run) is the Section column.
-sources:
-"""
-        + "\n".join(blocks)
-        + "\n"
+""",
+        blocks,
     )
     return SampleExport(files, sources, False, True)
 
@@ -346,17 +347,15 @@ def openedx_export(calendar: FiscalCalendar) -> SampleExport:
       enrolled_on: {course_start(calendar, course).isoformat()}   # the course start: the report has no dates
       # completed_on: 2025-06-30   # default: the report's date in its file name"""
         )
-    sources = (
+    sources = _sources(
         """\
 # The LMS exports to read: Open edX's grade report (Instructor > Data Download > Generate
 # Grade Report), one file per course; keep the file name Open edX gives it, whose date dates
 # the completions. Replace the samples with your own reports, one entry per course; course_id
 # is the id of the course in config/courses.yaml. Email and Username are never read: a learner
 # is the Student ID. Certificate Eligible Y counts as completed.
-sources:
-"""
-        + "\n".join(blocks)
-        + "\n"
+""",
+        blocks,
     )
     return SampleExport(files, sources, True, True)
 

@@ -13,18 +13,15 @@ from __future__ import annotations
 
 import functools
 import html
-import http.server
 import os
 import re
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from generator.domain.errors import AccountabilityError
+from generator.site.local_server import serve_directory
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ENV = "ACCOUNTABILITY_CHROMIUM"  # another chromium binary, as the browser tests read
@@ -83,7 +80,7 @@ def board_pack(site_dir: Path, out: Path, version_title: str) -> PackResult:
     from playwright.sync_api import sync_playwright
 
     try:
-        with _served(site_dir) as root, sync_playwright() as playwright:
+        with serve_directory(site_dir) as root, sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True
             )
@@ -257,30 +254,3 @@ def _local_only(root: str, document: dict[str, str], route: Any) -> None:
         route.continue_()
     else:
         route.abort()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class _QuietServer(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # a request the browser gave up on is not an error of the pack
-
-
-@contextmanager
-def _served(root: Path) -> Iterator[str]:
-    """``root`` served at http://127.0.0.1:<free port>/ while the block runs."""
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    server = _QuietServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)

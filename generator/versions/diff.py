@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from generator.config.responses import OPEN, OVERDUE, action_state
 from generator.domain.catalog import METRICS
 from generator.domain.periods import DUE_WITHIN_DAYS
 from generator.pages.formatting import Formatter, text
@@ -224,12 +225,11 @@ def actions_due(
         return (), ()
     due, overdue = [], []
     for record in snapshot.get("responses", []):
-        if record.get("status") == "done":
-            continue
         when = date.fromisoformat(str(record["due"]))
-        if when < day:
+        state = action_state(record.get("status"), when, day)
+        if state == OVERDUE:
             overdue.append(response_item(record))
-        elif when <= day + timedelta(days=within_days):
+        elif state == OPEN and when <= day + timedelta(days=within_days):
             due.append(response_item(record))
     return tuple(sorted(due, key=_by_due)), tuple(sorted(overdue, key=_by_due))
 

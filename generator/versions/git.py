@@ -162,6 +162,16 @@ def branch_ref(repo: Path, branch: str, remote: str = "origin") -> str | None:
     return None
 
 
+def site_branch_ref(repo: Path, branch: str, remote: str, fix: str) -> str:
+    """:func:`branch_ref`, or an error saying the branch is missing, ending with ``fix``."""
+    ref = branch_ref(repo, branch, remote)
+    if ref is None:
+        raise AccountabilityError(
+            f"{repo}: no branch '{branch}' (nor {remote}/{branch}); deploy a snapshot first{fix}"
+        )
+    return ref
+
+
 def sync_from_remote(repo: Path, branch: str, remote: str = "origin") -> None:
     """Fast-forward the local branch to ``remote/branch`` when that is ahead (what mike does),
     so an immutability check sees snapshots deployed elsewhere."""

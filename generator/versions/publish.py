@@ -42,9 +42,7 @@ class PublishResult:
 def publish_branch(repo: Path, ref: str, target: Path) -> PublishResult:
     """Every file of ``ref`` (the site branch) written into ``target``, with a root page that
     redirects to the default version when the branch has none."""
-    entries = gitio.tree(repo, ref)
-    blobs = gitio.read_blobs(repo, (e.sha for e in entries))
-    files = plain_files([(e.path, e.is_symlink, blobs[e.sha]) for e in entries])
+    files = branch_files(repo, ref)
     versions = Versions.loads(files.get(VERSIONS_FILE))
     files[VERSIONS_FILE] = versions.dumps().encode("utf-8")
     default = versions.default()
@@ -52,6 +50,14 @@ def publish_branch(repo: Path, ref: str, target: Path) -> PublishResult:
         files["index.html"] = redirect_page(f"{default.name}/index.html").encode("utf-8")
     write_tree(target, files)
     return PublishResult(target, len(files), versions, default)
+
+
+def branch_files(repo: Path, ref: str, prefix: str = "") -> dict[str, bytes]:
+    """Path -> bytes of the files of ``ref`` whose path starts with ``prefix`` (a version's
+    folder, say), symlinks among them as copies (:func:`plain_files`)."""
+    entries = [e for e in gitio.tree(repo, ref) if e.path.startswith(prefix)]
+    blobs = gitio.read_blobs(repo, (e.sha for e in entries))
+    return plain_files([(e.path, e.is_symlink, blobs[e.sha]) for e in entries])
 
 
 def redirect_page(href: str) -> str:

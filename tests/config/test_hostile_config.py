@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from project_helpers import edit_config as edit
 
 from generator.cli import cli
 from generator.config.yamlfile import MAX_ALIAS_NODES, parse_yaml
@@ -19,13 +20,6 @@ from generator.domain.periods import plausible_window
 @pytest.fixture
 def project(tiny_project: Path) -> Path:
     return tiny_project
-
-
-def edit(project: Path, name: str, old: str, new: str) -> None:
-    path = project / "config" / name
-    text = path.read_text()
-    assert old in text, f"fixture changed: {old!r} not in {name}"
-    path.write_text(text.replace(old, new, 1))
 
 
 def run(project: Path, *args: str) -> tuple[int, str]:

@@ -6,7 +6,6 @@ or learner id planted in the exports reaches site/ or site_src/."""
 from __future__ import annotations
 
 import shutil
-import subprocess
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -17,6 +16,7 @@ import pytest
 from browser_helpers import open_browser, require_chromium, serve_directory
 from click.testing import CliRunner
 from paths import REPO, TINY
+from project_helpers import git
 from roster_fixture import ROSTER, WORKFORCE
 
 from generator.cli import cli
@@ -301,15 +301,6 @@ def test_ids_with_no_ascii_keep_a_stable_distinct_name() -> None:
 # ---------------------------------------------------------------- snapshot, publish, digest
 
 SNAPSHOT_TITLE = hostile("snapshot-title")
-
-
-def git(project: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", *args],
-        cwd=project,
-        capture_output=True,
-        check=True,
-    )
 
 
 @pytest.fixture(scope="module")

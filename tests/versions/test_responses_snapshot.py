@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 from paths import REPO, TINY
+from project_helpers import git
 
 from generator.cli import cli
 from generator.commands import snapshot as snapshot_command
@@ -56,16 +56,6 @@ responses:
     due: 2025-06-01
     status: done
 """
-
-
-def git(project: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", *args],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
 
 
 @pytest.fixture(scope="module")

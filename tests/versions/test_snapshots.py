@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ import pytest
 from browser_helpers import open_browser, require_chromium, serve_directory
 from click.testing import CliRunner
 from paths import REPO
+from project_helpers import git
 
 from generator.cli import cli
 from generator.commands import snapshot as snapshot_command
@@ -43,16 +43,6 @@ LATE_ROWS = (
 # L1 took C2 in 2025-Q1 and takes it again in 2025-Q2.
 RE_ENROLMENT = "L1,C2,Sales,2025-04-03,2025-04-20,,Done,95,60\n"
 pytestmark = pytest.mark.slow
-
-
-def git(project: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", *args],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
 
 
 def branch_json(project: Path, path: str) -> Any:
